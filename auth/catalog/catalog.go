@@ -1,0 +1,139 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Catalog is the set of providers a person can connect to: the built-ins,
+// replaced or extended by the files in providers.d.
+type Catalog struct {
+	providers []Provider
+	// Problems lists definitions that were refused, each naming its file and
+	// field. A bad file never hides the other providers.
+	Problems []error
+}
+
+// Parse decodes and validates one definition. source names it in errors.
+func Parse(data []byte, source string) (Provider, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Provider
+	if err := dec.Decode(&p); err != nil {
+		return Provider{}, &FieldError{Source: source, Reason: "not a valid definition: " + jsonReason(err)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Provider{}, &FieldError{Source: source, Reason: "unexpected data after the definition: a file holds one provider"}
+	}
+	p.Source = source
+	return p, p.Validate()
+}
+
+// jsonReason turns a decoding error into words that name the field.
+func jsonReason(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Sprintf("%s: expected %s, found %s", typeErr.Field, typeErr.Type, typeErr.Value)
+	}
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Sprintf("JSON syntax error at byte %d: %v", syntax.Offset, err)
+	}
+	// encoding/json says `json: unknown field "x"`; keep the field, drop the prefix.
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// Load builds the catalog from the embedded built-ins (a JSON array of
+// definitions) and the files NAME.json in dir. A file replaces the built-in
+// with the same id; a new id adds a provider. A missing dir is not an error.
+func Load(builtin []byte, dir string) (*Catalog, error) {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(builtin, &raw); err != nil {
+		return nil, fmt.Errorf("built-in provider catalog: %w", err)
+	}
+	c := &Catalog{}
+	byID := map[string]int{}
+	for i, r := range raw {
+		p, err := Parse(r, SourceBuiltIn)
+		if err != nil {
+			// A broken built-in is a bug in this program, not the user's doing.
+			return nil, fmt.Errorf("built-in provider #%d: %w", i, err)
+		}
+		byID[p.ID] = len(c.providers)
+		c.providers = append(c.providers, p)
+	}
+
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		c.Problems = append(c.Problems, fmt.Errorf("%s: cannot read the folder: %w", dir, err))
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			c.Problems = append(c.Problems, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		p, err := Parse(data, path)
+		if err == nil && p.ID+".json" != e.Name() {
+			err = &FieldError{Source: path, Field: "id", Reason: fmt.Sprintf("%q does not match the file name: name the file %s.json", p.ID, p.ID)}
+		}
+		if err != nil {
+			c.Problems = append(c.Problems, err)
+			continue
+		}
+		if i, ok := byID[p.ID]; ok {
+			c.providers[i] = p
+		} else {
+			byID[p.ID] = len(c.providers)
+			c.providers = append(c.providers, p)
+		}
+	}
+	// Built-ins keep their order; added providers follow, by id.
+	builtins := len(raw)
+	added := c.providers[builtins:]
+	sort.Slice(added, func(i, j int) bool { return added[i].ID < added[j].ID })
+	return c, nil
+}
+
+// All returns every provider, built-ins first.
+func (c *Catalog) All() []Provider { return append([]Provider(nil), c.providers...) }
+
+// Lookup returns the provider with the given id.
+func (c *Catalog) Lookup(id string) (Provider, bool) {
+	for _, p := range c.providers {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}
+
+// IDs lists the provider ids, for error messages.
+func (c *Catalog) IDs() []string {
+	ids := make([]string, len(c.providers))
+	for i, p := range c.providers {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// Marshal renders a definition in exactly the format a providers.d file takes.
+func Marshal(p Provider) ([]byte, error) {
+	out, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}

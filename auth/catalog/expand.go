@@ -1,0 +1,103 @@
+package catalog
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+var placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+
+// paramValueRE is what a placeholder value may hold: it can become part of a
+// host name (Vend's domain_prefix), so nothing that could end or extend one.
+var paramValueRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
+
+// CheckParamValue refuses a placeholder value that is not letters, digits and
+// hyphens. It runs before any URL built from the value reaches the network.
+func CheckParamValue(name, value string) error {
+	if !paramValueRE.MatchString(value) {
+		return fmt.Errorf("%s %q is not valid: use only letters, digits and hyphens (at most 63), e.g. %q", name, value, "myshop")
+	}
+	return nil
+}
+
+// Placeholders lists the {name} placeholders in a URL template, in order.
+func Placeholders(template string) []string {
+	var names []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(template, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
+// Expand fills a URL template's placeholders from params (falling back to the
+// provider's defaults) and checks the result is a URL Authdeck may send
+// credentials to.
+func (p Provider) Expand(template string, params map[string]string) (string, error) {
+	var missing []string
+	var bad error
+	out := placeholderRE.ReplaceAllStringFunc(template, func(ph string) string {
+		name := ph[1 : len(ph)-1]
+		v, ok := params[name]
+		if !ok || v == "" {
+			if q, declared := p.Param(name); declared && q.Default != "" {
+				v = q.Default
+			}
+		}
+		if v == "" {
+			missing = append(missing, name)
+			return ph
+		}
+		if err := CheckParamValue(name, v); err != nil && bad == nil {
+			bad = err
+		}
+		return v
+	})
+	if bad != nil {
+		return "", bad
+	}
+	if len(missing) > 0 {
+		return "", fmt.Errorf("%s needs %s: add it with --param %s=VALUE", p.Name, strings.Join(missing, ", "), missing[0])
+	}
+	if err := CheckURL(out); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// CheckURL accepts https URLs, and http only for loopback hosts, so that no
+// credential is ever sent in clear text over a network.
+func CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", raw, err)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("%q has no host: write a full URL such as https://api.example.com/token", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q carries a user name or password: remove it", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q is not https: plain http is allowed only for 127.0.0.1, [::1] and localhost", raw)
+	default:
+		return fmt.Errorf("%q must start with https://", raw)
+	}
+}
+
+// IsLoopback reports whether host names this machine's loopback interface.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

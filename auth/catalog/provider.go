@@ -1,0 +1,154 @@
+// Package catalog holds provider definitions: what a provider's API is called,
+// how a credential is obtained from it and how that credential is applied to a
+// request. Definitions are data (JSON): built-ins are embedded, and a user can
+// add or replace one with a file CONFIG/providers.d/ID.json.
+package catalog
+
+// Kind names how a method obtains its credential.
+type Kind string
+
+// The kinds of method a provider can offer.
+const (
+	KindOAuth    Kind = "oauth"    // authorization code grant in the browser
+	KindImplicit Kind = "implicit" // legacy implicit grant: token in the URL fragment
+	KindBasic    Kind = "basic"    // an ID and a secret sent as HTTP Basic
+	KindAPIKey   Kind = "api-key"  // a key the user pastes
+	KindToken    Kind = "token"    // a personal token the user pastes
+	KindSession  Kind = "session"  // a login that yields cookies
+)
+
+// Kinds lists every method kind in the order the CLI documents them.
+var Kinds = []Kind{KindOAuth, KindImplicit, KindBasic, KindAPIKey, KindToken, KindSession}
+
+// Browser reports whether the method needs the browser consent flow.
+func (k Kind) Browser() bool { return k == KindOAuth || k == KindImplicit }
+
+// Token request encodings (the "dialects" providers use).
+const (
+	RequestForm  = "form"  // application/x-www-form-urlencoded body (RFC 6749)
+	RequestJSON  = "json"  // JSON body (vcita)
+	RequestQuery = "query" // parameters in the query string of a POST (Vinsight)
+)
+
+// Client authentication styles for the token request.
+const (
+	ClientAuthBody  = "body"  // client_id and client_secret as request parameters
+	ClientAuthBasic = "basic" // client_id:client_secret as HTTP Basic
+)
+
+// Provider is one API a person can hold connections to.
+type Provider struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	DocsURL string   `json:"docs_url,omitempty"`
+	Params  []Param  `json:"params,omitempty"`
+	Methods []Method `json:"methods"`
+
+	// Source says where the definition came from: "built-in" or a file path.
+	Source string `json:"-"`
+}
+
+// Param is a value that fills a {name} placeholder in the provider's URLs,
+// such as Vend's domain_prefix. Values are restricted to letters, digits and
+// hyphens because they may become part of a host name.
+type Param struct {
+	Name    string `json:"name"`
+	Label   string `json:"label"`
+	Help    string `json:"help,omitempty"`
+	Default string `json:"default,omitempty"`
+}
+
+// Method is one way to obtain and apply a credential for a provider.
+type Method struct {
+	Kind  Kind   `json:"kind"`
+	Label string `json:"label"`          // one plain line for the wizard
+	Help  string `json:"help,omitempty"` // where to find what must be pasted
+
+	// Browser consent (oauth, implicit).
+	AuthorizeURL   string   `json:"authorize_url,omitempty"`
+	TokenURL       string   `json:"token_url,omitempty"`
+	TokenRequest   string   `json:"token_request,omitempty"`   // form | json | query
+	ClientAuth     string   `json:"client_auth,omitempty"`     // body | basic
+	StateParam     string   `json:"state_param,omitempty"`     // default "state"
+	ScopeSeparator string   `json:"scope_separator,omitempty"` // default " "
+	DefaultScopes  []string `json:"default_scopes,omitempty"`
+	PKCE           bool     `json:"pkce,omitempty"`
+	CallbackParams []string `json:"callback_params,omitempty"` // extra values the callback carries
+	Refresh        bool     `json:"refresh,omitempty"`         // supports the refresh_token grant
+	AnyPort        bool     `json:"any_port,omitempty"`        // accepts any loopback port (RFC 8252 §7.3)
+	PublicClient   bool     `json:"public_client,omitempty"`   // no client secret is needed
+	ClientID       string   `json:"client_id,omitempty"`       // a default client id (the sandbox's)
+
+	// Session login.
+	LoginURL string `json:"login_url,omitempty"`
+
+	// What the user pastes (basic, api-key, token, session).
+	UserLabel   string `json:"user_label,omitempty"`
+	SecretLabel string `json:"secret_label,omitempty"`
+
+	Apply           Apply    `json:"apply"`
+	CheckURL        string   `json:"check_url,omitempty"`
+	LifetimeSeconds int64    `json:"lifetime_seconds,omitempty"` // stated lifetime of the credential
+	Unconfirmed     []string `json:"unconfirmed,omitempty"`      // fields the provider's document leaves out
+}
+
+// Apply says how a credential is attached to a request: a header (with an
+// optional scheme such as "Bearer") or a query parameter.
+type Apply struct {
+	Header string `json:"header,omitempty"`
+	Scheme string `json:"scheme,omitempty"`
+	Query  string `json:"query,omitempty"`
+}
+
+// Method returns the provider's method of the given kind.
+func (p Provider) Method(kind Kind) (Method, bool) {
+	for _, m := range p.Methods {
+		if m.Kind == kind {
+			return m, true
+		}
+	}
+	return Method{}, false
+}
+
+// Param returns the provider's parameter with the given name.
+func (p Provider) Param(name string) (Param, bool) {
+	for _, q := range p.Params {
+		if q.Name == name {
+			return q, true
+		}
+	}
+	return Param{}, false
+}
+
+// BuiltIn reports whether the definition is one the app ships.
+func (p Provider) BuiltIn() bool { return p.Source == SourceBuiltIn }
+
+// SourceBuiltIn is the Source of definitions embedded in the binary.
+const SourceBuiltIn = "built-in"
+
+// State returns the name under which the method sends its anti-forgery value.
+func (m Method) State() string {
+	if m.StateParam == "" {
+		return "state"
+	}
+	return m.StateParam
+}
+
+// Separator returns the string that joins requested scopes.
+func (m Method) Separator() string {
+	if m.ScopeSeparator == "" {
+		return " "
+	}
+	return m.ScopeSeparator
+}
+
+// IsUnconfirmed reports whether field (a JSON name such as "authorize_url")
+// is a best-known value that the provider's own document does not state.
+func (m Method) IsUnconfirmed(field string) bool {
+	for _, f := range m.Unconfirmed {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}

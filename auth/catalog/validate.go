@@ -1,0 +1,158 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+// FieldError names the field of a definition that is wrong and why.
+type FieldError struct {
+	Source string // file path or "built-in"
+	Field  string // JSON path, e.g. "methods[0].token_url"
+	Reason string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Source + ": " + e.Reason
+	}
+	return e.Source + ": " + e.Field + ": " + e.Reason
+}
+
+// Validate checks a definition completely and returns the first problem as a
+// *FieldError naming the field.
+func (p Provider) Validate() error {
+	fail := func(field, format string, args ...any) error {
+		return &FieldError{Source: p.Source, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+	if !idRE.MatchString(p.ID) {
+		return fail("id", "%q is not a valid id: use lower-case letters, digits and hyphens", p.ID)
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		return fail("name", "missing: give the provider a name people recognise")
+	}
+	if p.DocsURL != "" {
+		if err := CheckURL(p.DocsURL); err != nil {
+			return fail("docs_url", "%v", err)
+		}
+	}
+	declared := map[string]bool{}
+	for i, q := range p.Params {
+		if !placeholderRE.MatchString("{" + q.Name + "}") {
+			return fail(fmt.Sprintf("params[%d].name", i), "%q is not a valid name: use lower-case letters, digits and _", q.Name)
+		}
+		if q.Default != "" {
+			if err := CheckParamValue(q.Name, q.Default); err != nil {
+				return fail(fmt.Sprintf("params[%d].default", i), "%v", err)
+			}
+		}
+		declared[q.Name] = true
+	}
+	if len(p.Methods) == 0 {
+		return fail("methods", "missing: a provider needs at least one method")
+	}
+	seen := map[Kind]bool{}
+	for i, m := range p.Methods {
+		at := fmt.Sprintf("methods[%d]", i)
+		if seen[m.Kind] {
+			return fail(at+".kind", "%q appears twice: each kind of method once", m.Kind)
+		}
+		seen[m.Kind] = true
+		if err := m.validate(p, declared); err != nil {
+			err.Source, err.Field = p.Source, at+"."+err.Field
+			return err
+		}
+	}
+	return nil
+}
+
+func (m Method) validate(p Provider, declared map[string]bool) *FieldError {
+	fail := func(field, format string, args ...any) *FieldError {
+		return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+	known := false
+	for _, k := range Kinds {
+		known = known || m.Kind == k
+	}
+	if !known {
+		return fail("kind", "%q is not a method kind: use one of %s", m.Kind, kindList())
+	}
+	if strings.TrimSpace(m.Label) == "" {
+		return fail("label", "missing: say in one plain line what this method does")
+	}
+	required := map[string]string{}
+	switch m.Kind {
+	case KindOAuth:
+		required["authorize_url"], required["token_url"] = m.AuthorizeURL, m.TokenURL
+	case KindImplicit:
+		required["authorize_url"] = m.AuthorizeURL
+	case KindSession:
+		required["login_url"] = m.LoginURL
+	}
+	for field, v := range required {
+		if v == "" {
+			return fail(field, "missing: a %s method needs it", m.Kind)
+		}
+	}
+	urls := map[string]string{
+		"authorize_url": m.AuthorizeURL, "token_url": m.TokenURL,
+		"login_url": m.LoginURL, "check_url": m.CheckURL,
+	}
+	for field, v := range urls {
+		if v == "" {
+			continue
+		}
+		for _, name := range Placeholders(v) {
+			if !declared[name] {
+				return fail(field, "uses {%s}, which is not declared in params", name)
+			}
+		}
+		// Placeholders are checked with a sample value; the real one is checked on use.
+		if err := CheckURL(placeholderRE.ReplaceAllString(v, "x")); err != nil {
+			return fail(field, "%v", err)
+		}
+	}
+	switch m.TokenRequest {
+	case "", RequestForm, RequestJSON, RequestQuery:
+	default:
+		return fail("token_request", "%q is not known: use form, json or query", m.TokenRequest)
+	}
+	switch m.ClientAuth {
+	case "", ClientAuthBody, ClientAuthBasic:
+	default:
+		return fail("client_auth", "%q is not known: use body or basic", m.ClientAuth)
+	}
+	if m.StateParam != "" && !regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(m.StateParam) {
+		return fail("state_param", "%q is not a valid parameter name", m.StateParam)
+	}
+	if m.Refresh && m.Kind != KindOAuth {
+		return fail("refresh", "only an oauth method can refresh")
+	}
+	if (m.Apply.Header == "") == (m.Apply.Query == "") {
+		return fail("apply", "set exactly one of header or query")
+	}
+	if m.Apply.Query != "" && m.Apply.Scheme != "" {
+		return fail("apply.scheme", "a query parameter has no scheme")
+	}
+	if m.Apply.Header != "" && !regexp.MustCompile(`^[A-Za-z0-9-]+$`).MatchString(m.Apply.Header) {
+		return fail("apply.header", "%q is not a header name", m.Apply.Header)
+	}
+	if m.Kind == KindBasic && (m.Apply.Header != "Authorization" || m.Apply.Scheme != "Basic") {
+		return fail("apply", "a basic method is applied as header Authorization with scheme Basic")
+	}
+	if m.LifetimeSeconds < 0 {
+		return fail("lifetime_seconds", "must not be negative")
+	}
+	return nil
+}
+
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
