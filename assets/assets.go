@@ -9,3 +9,16 @@ import _ "embed"
 //
 //go:embed providers.json
 var Providers []byte
+
+// CallbackPage is the page the browser shows when a sign-in ends on the
+// loopback callback (an html/template: Title, Message, Class "ok"/"fail").
+//
+//go:embed callback.html
+var CallbackPage string
+
+// RelayPage is served on the loopback callback of an implicit-grant sign-in:
+// its one inline script posts the URL fragment (which browsers never send to
+// a server) back to the same origin.
+//
+//go:embed relay.html
+var RelayPage string

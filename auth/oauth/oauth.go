@@ -1,0 +1,146 @@
+// Package oauth runs the browser consent for a provider definition: it builds
+// the authorize URL, receives the answer on a loopback callback (RFC 8252,
+// RFC 9700), exchanges the code in the token-request dialect the provider
+// speaks, normalises the response and refreshes tokens. It also reads OpenID
+// Connect / RFC 8414 discovery documents into provider definitions.
+//
+// It knows nothing of the keyring, files or windows: the caller stores what
+// Authorize and Refresh return.
+package oauth
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"authdeck/auth/catalog"
+)
+
+// DefaultPort is the loopback port Authdeck's redirect URI uses unless the
+// method accepts any port or the user registered another.
+const DefaultPort = 17823
+
+// Token is what a provider issued, normalised across dialects.
+type Token struct {
+	AccessToken  string
+	RefreshToken string
+	TokenType    string
+	ExpiresAt    time.Time         // zero: the provider stated no expiry
+	Scopes       []string          // granted scopes (requested ones when the response states none)
+	Extra        map[string]string // non-secret extras kept from the response/callback: token_id, domain_prefix, created_at...
+}
+
+// Config is one connection's flow.
+type Config struct {
+	Provider     catalog.Provider
+	Method       catalog.Method    // KindOAuth or KindImplicit
+	ClientID     string            // falls back to Method.ClientID
+	ClientSecret string            // empty for public clients (PKCE)
+	Scopes       []string          // falls back to Method.DefaultScopes
+	RedirectURI  string            // "" → DefaultRedirectURI(Provider, Method)
+	Params       map[string]string // placeholder values, e.g. domain_prefix, port
+}
+
+// Client runs flows and token requests. The zero value is ready to use.
+type Client struct {
+	HTTP *http.Client     // nil → a client with a 30 s timeout; redirects from the token endpoint are never followed
+	Now  func() time.Time // nil → time.Now
+}
+
+// AuthorizeOptions are the caller's hooks into Authorize.
+type AuthorizeOptions struct {
+	// Open opens the browser on authorizeURL. It is called only once the
+	// listener is up, on its own goroutine (it may block, as some openers
+	// do until the browser exits).
+	Open func(authorizeURL string) error
+	// Listening is called once the listener is up, before Open: the CLI
+	// prints the redirect URI to register and the URL to open.
+	Listening func(redirectURI, authorizeURL string)
+}
+
+// Result is what a completed consent yields.
+type Result struct {
+	Token       Token
+	Params      map[string]string // values the callback carried (callback_params, e.g. domain_prefix), validated
+	RedirectURI string            // the exact redirect URI used (real port filled in)
+}
+
+// Errors a caller may want to tell apart. Their messages are meant for people.
+var (
+	ErrAccessDenied  = errors.New("access was denied in the browser: connect again and choose Allow/Approve if you meant to connect")
+	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused: connect again and use only the page Authdeck opens")
+	ErrTimeout       = errors.New("no answer came back from the browser in time: run connect again (raise --timeout if you need longer)")
+	ErrAlreadyUsed   = errors.New("this sign-in answer was already used: connect again to start a new one")
+	ErrCanceled      = errors.New("the sign-in was cancelled")
+	ErrNoRefresh     = errors.New("this connection cannot be refreshed: connect again to get a new token")
+)
+
+// ProviderError is a refusal from the provider: an error in the callback or a
+// failed token request. Description never holds a secret Authdeck sent.
+type ProviderError struct {
+	Status      int    // HTTP status of the token response; 0 for an error in the callback
+	Code        string // OAuth error code, e.g. invalid_grant
+	Description string // the provider's words (or a bounded excerpt of its response)
+
+	provider string // provider name, for the message
+	action   string // "the token request", "the refresh", "the sign-in"
+	hint     string // what to do next
+}
+
+func (e *ProviderError) Error() string {
+	var b strings.Builder
+	name := e.provider
+	if name == "" {
+		name = "the provider"
+	}
+	action := e.action
+	if action == "" {
+		action = "the token request"
+	}
+	fmt.Fprintf(&b, "%s refused %s", name, action)
+	switch {
+	case e.Code != "":
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	case e.Status != 0:
+		fmt.Fprintf(&b, " (HTTP %d %s)", e.Status, http.StatusText(e.Status))
+	}
+	if e.Description != "" {
+		fmt.Fprintf(&b, ": %s", e.Description)
+	}
+	if e.hint != "" {
+		fmt.Fprintf(&b, " — %s", e.hint)
+	}
+	return b.String()
+}
+
+// DefaultRedirectURI is the redirect URI to register with the provider: a
+// distinct path per provider, so that an answer meant for one provider is
+// never taken for another's (mix-up protection). For a method that accepts
+// any loopback port the port is 0: a free one is chosen at connect time.
+func DefaultRedirectURI(p catalog.Provider, m catalog.Method) string {
+	port := DefaultPort
+	if m.AnyPort {
+		port = 0
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d/callback/%s", port, p.ID)
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// providerName names the provider in messages.
+func providerName(p catalog.Provider) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.ID != "" {
+		return p.ID
+	}
+	return "the provider"
+}

@@ -1,0 +1,78 @@
+package oauth
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"authdeck/assets"
+)
+
+var callbackTmpl = template.Must(template.New("callback").Parse(assets.CallbackPage))
+
+// The pages' inline style and script are allowed by hash, so that the
+// Content-Security-Policy allows nothing else at all.
+var (
+	callbackCSP = "default-src 'none'; style-src " + inlineHash(assets.CallbackPage, "style") +
+		"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	relayCSP = "default-src 'none'; style-src " + inlineHash(assets.RelayPage, "style") +
+		"; script-src " + inlineHash(assets.RelayPage, "script") +
+		"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+// inlineHash is the CSP source for the first <tag>…</tag> block of page.
+func inlineHash(page, tag string) string {
+	start := strings.Index(page, "<"+tag+">")
+	end := strings.Index(page, "</"+tag+">")
+	if start < 0 || end < start {
+		panic("assets: page has no <" + tag + "> block") // a build defect, caught by any test
+	}
+	sum := sha256.Sum256([]byte(page[start+len(tag)+2 : end]))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// pageHeaders are sent with everything the loopback server answers.
+func pageHeaders(w http.ResponseWriter, csp string) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", csp)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// page is what the callback page says. It never holds a code or a token.
+type page struct {
+	Title   string
+	Message string
+	Class   string
+}
+
+func writePage(w http.ResponseWriter, status int, p page) {
+	var buf bytes.Buffer
+	if err := callbackTmpl.Execute(&buf, p); err != nil {
+		http.Error(w, p.Title, status)
+		return
+	}
+	pageHeaders(w, callbackCSP)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func writeRelay(w http.ResponseWriter) {
+	pageHeaders(w, relayCSP)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write([]byte(assets.RelayPage))
+}
+
+// writePlain answers requests that are not part of the sign-in.
+func writePlain(w http.ResponseWriter, status int, msg string) {
+	pageHeaders(w, "default-src 'none'")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg + "\n"))
+}

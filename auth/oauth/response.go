@@ -1,0 +1,412 @@
+package oauth
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"math"
+	"mime"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxBody bounds every response body Authdeck reads.
+const maxBody = 1 << 20
+
+// Bounds on what is kept from a response, so that a hostile provider cannot
+// make Authdeck store (or show) an arbitrary amount of text.
+const (
+	maxExtras     = 32
+	maxExtraKey   = 64
+	maxExtraValue = 1024
+	maxExcerpt    = 300
+	// maxLifetime caps a stated lifetime: beyond a century it means "forever"
+	// and would overflow time.Duration arithmetic.
+	maxLifetime = 100 * 365 * 24 * time.Hour
+)
+
+// secretFields are response fields that are credentials: never kept in Extra.
+var secretFields = map[string]bool{
+	"access_token": true, "refresh_token": true, "id_token": true,
+	"client_secret": true, "code": true, "code_verifier": true, "password": true,
+}
+
+// handledFields are normalised into Token's own fields.
+var handledFields = map[string]bool{
+	"token_type": true, "expires_in": true, "scope": true, "state": true,
+	"error": true, "error_description": true, "error_uri": true,
+}
+
+func isSecretField(k string) bool {
+	k = strings.ToLower(k)
+	return secretFields[k] || strings.HasSuffix(k, "_token") || strings.Contains(k, "secret") || strings.Contains(k, "password")
+}
+
+// tokenResponse is a token response (JSON body, form body or URL fragment)
+// reduced to string or number values by field name.
+type tokenResponse map[string]any
+
+// parseTokenResponse normalises a successful token response body. now is
+// when it arrived; requested are the scopes asked for, which stand in when
+// the response states none.
+func parseTokenResponse(body []byte, contentType string, now time.Time, requested []string) (Token, error) {
+	fields, err := decodeResponse(body, contentType)
+	if err != nil {
+		return Token{}, err
+	}
+	return fields.token(now, requested)
+}
+
+// decodeResponse reads a JSON object or, when the provider says so (or the
+// body is clearly not JSON), a form-encoded body.
+func decodeResponse(body []byte, contentType string) (tokenResponse, error) {
+	media, _, _ := mime.ParseMediaType(contentType)
+	trimmed := bytes.TrimSpace(body)
+	if media == "application/x-www-form-urlencoded" || (media == "text/plain" && !bytes.HasPrefix(trimmed, []byte("{"))) {
+		v, err := url.ParseQuery(string(trimmed))
+		if err != nil {
+			return nil, errors.New("the response is not a token response (unreadable form encoding)")
+		}
+		return fromValues(v), nil
+	}
+	fields, err := decodeJSONObject(trimmed)
+	if err != nil {
+		return nil, err
+	}
+	return fields, nil
+}
+
+func decodeJSONObject(b []byte) (tokenResponse, error) {
+	var raw map[string]json.RawMessage
+	err := json.Unmarshal(b, &raw)
+	if err != nil {
+		// vcita's documented response ends with a trailing comma; accept
+		// that one common slip rather than fail the whole connect.
+		if fixed, ok := dropTrailingCommas(b); ok {
+			err = json.Unmarshal(fixed, &raw)
+		}
+	}
+	if err != nil || raw == nil {
+		return nil, errors.New("the response is not a token response (not a JSON object)")
+	}
+	out := make(tokenResponse, len(raw))
+	for k, v := range raw {
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.UseNumber()
+		var x any
+		if dec.Decode(&x) != nil {
+			continue
+		}
+		switch x := x.(type) {
+		case string, json.Number, bool:
+			out[k] = x
+		case []any:
+			// Some providers return scope as an array of strings.
+			var parts []string
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			if k == "scope" || k == "scopes" {
+				out[k] = strings.Join(parts, " ")
+			}
+		}
+	}
+	return out, nil
+}
+
+// dropTrailingCommas removes commas that directly precede } or ] outside
+// strings. It reports whether it changed anything.
+func dropTrailingCommas(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	inString, escaped, changed := false, false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			out = append(out, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if c == '"' {
+			inString = true
+		}
+		if c == ',' {
+			j := i + 1
+			for j < len(b) && (b[j] == ' ' || b[j] == '\n' || b[j] == '\r' || b[j] == '\t') {
+				j++
+			}
+			if j < len(b) && (b[j] == '}' || b[j] == ']') {
+				changed = true
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out, changed
+}
+
+// fromValues reads a form body or URL fragment.
+func fromValues(v url.Values) tokenResponse {
+	out := make(tokenResponse, len(v))
+	for k := range v {
+		out[k] = v.Get(k)
+	}
+	return out
+}
+
+func (r tokenResponse) str(k string) string {
+	switch v := r[k].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
+}
+
+// seconds reads a number of seconds given as a JSON number (3600 or 3600.0)
+// or a string ("3600"). ok is false when absent or not a finite number.
+func (r tokenResponse) seconds(k string) (float64, bool) {
+	s := strings.TrimSpace(r.str(k))
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// token turns the fields into a Token.
+func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
+	if code := r.str("error"); code != "" {
+		return Token{}, &ProviderError{Code: bounded(code, 64), Description: bounded(r.str("error_description"), maxExcerpt)}
+	}
+	t := Token{
+		AccessToken:  r.str("access_token"),
+		RefreshToken: r.str("refresh_token"),
+		TokenType:    r.str("token_type"),
+	}
+	if t.AccessToken == "" {
+		return Token{}, errors.New("the response holds no access_token")
+	}
+	t.ExpiresAt = r.expiry(now)
+	if s := r.str("scope"); s != "" {
+		t.Scopes = splitScopes(s)
+	} else if len(requested) > 0 {
+		t.Scopes = append([]string(nil), requested...)
+	}
+	t.Extra = r.extras()
+	return t, nil
+}
+
+// expiry turns the provider's way of stating a lifetime into an absolute
+// time: expires_in (relative to created_at when given, as vcita does, else to
+// now) and Vend's absolute expires. When both are stated the earlier wins:
+// refreshing early costs nothing, refreshing late breaks requests.
+func (r tokenResponse) expiry(now time.Time) time.Time {
+	var at time.Time
+	if in, ok := r.seconds("expires_in"); ok && in > 0 {
+		base := now
+		if created, ok := r.seconds("created_at"); ok && created > 0 && created < 1e11 {
+			base = time.Unix(int64(created), 0)
+		}
+		at = base.Add(clampSeconds(in))
+	}
+	if abs, ok := r.seconds("expires"); ok && abs > 0 && abs < 1e11 {
+		e := time.Unix(int64(abs), 0)
+		if at.IsZero() || e.Before(at) {
+			at = e
+		}
+	}
+	return at
+}
+
+func clampSeconds(s float64) time.Duration {
+	if s >= maxLifetime.Seconds() {
+		return maxLifetime
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+// splitScopes reads granted scopes separated by commas and/or spaces
+// (Vinsight answers "a,b,c" to a request for "a b c").
+func splitScopes(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '+' })
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// extras keeps the non-secret, unhandled fields, bounded.
+func (r tokenResponse) extras() map[string]string {
+	keys := make([]string, 0, len(r))
+	for k := range r {
+		if handledFields[k] || isSecretField(k) || k == "" || len(k) > maxExtraKey || !utf8.ValidString(k) {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	if len(keys) > maxExtras {
+		keys = keys[:maxExtras]
+	}
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		out[k] = bounded(r.str(k), maxExtraValue)
+	}
+	return out
+}
+
+// bounded cuts s to at most n bytes on a rune boundary and drops invalid UTF-8.
+func bounded(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+var (
+	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	dropRE  = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
+	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
+	spaceRE = regexp.MustCompile(`\s+`)
+)
+
+// errorFromBody turns a failed token response into a *ProviderError: the
+// OAuth error fields when the body has them, else a short excerpt of the text
+// (of an HTML page, its title and words). secrets are removed from anything
+// the provider may have echoed.
+func errorFromBody(status int, contentType string, body []byte, secrets []string) *ProviderError {
+	e := &ProviderError{Status: status}
+	if fields, err := decodeResponse(body, contentType); err == nil {
+		e.Code = fields.str("error")
+		e.Description = fields.str("error_description")
+		if e.Code == "" && e.Description == "" {
+			e.Description = firstNonEmpty(fields.str("message"), fields.str("error_message"), fields.str("detail"))
+		}
+	}
+	if e.Code == "" && e.Description == "" {
+		e.Description = excerpt(body, contentType)
+	}
+	e.Code = bounded(redact(e.Code, secrets), 64)
+	e.Description = bounded(redact(e.Description, secrets), maxExcerpt)
+	return e
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// excerpt reduces a body to a line of readable text.
+func excerpt(body []byte, contentType string) string {
+	if len(body) > 64<<10 {
+		body = body[:64<<10]
+	}
+	s := string(body)
+	media, _, _ := mime.ParseMediaType(contentType)
+	looksHTML := media == "text/html" || strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<html")
+	if looksHTML {
+		title := ""
+		if m := titleRE.FindStringSubmatch(s); m != nil {
+			title = strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(m[1], " ")))
+		}
+		s = dropRE.ReplaceAllString(s, " ")
+		s = titleRE.ReplaceAllString(s, " ")
+		s = html.UnescapeString(tagRE.ReplaceAllString(s, " "))
+		s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+		if title != "" && !strings.HasPrefix(s, title) {
+			s = strings.TrimSpace(title + ": " + s)
+		}
+	}
+	s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+	return bounded(s, maxExcerpt)
+}
+
+// redact replaces every secret Authdeck sent (and its URL-encoded form) by a
+// marker, for providers that echo the request in their error page.
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) < 4 {
+			continue // too short to be a real secret; replacing it would garble words
+		}
+		s = strings.ReplaceAll(s, sec, "[redacted]")
+		if q := url.QueryEscape(sec); q != sec {
+			s = strings.ReplaceAll(s, q, "[redacted]")
+		}
+	}
+	return s
+}
+
+// hintFor says what to do next for the common OAuth error codes.
+func hintFor(code string, refreshing bool, codeLifetime time.Duration) string {
+	switch code {
+	case "invalid_grant":
+		if refreshing {
+			return "the refresh token is no longer valid (revoked, expired or already used): connect again"
+		}
+		if codeLifetime > 0 {
+			return fmt.Sprintf("the sign-in code expired or was already used — codes last %s, connect again and approve quickly", humanDuration(codeLifetime))
+		}
+		return "the sign-in code expired, was already used, or the redirect address differs: connect again"
+	case "invalid_client", "unauthorized_client":
+		return "check the client ID and client secret in the connection, and that the app is registered with this provider"
+	case "redirect_uri_mismatch":
+		return "register the redirect address Authdeck printed with the provider, exactly"
+	case "invalid_scope":
+		return "ask for scopes this app is allowed: edit the connection's scopes"
+	case "temporarily_unavailable", "server_error":
+		return "the provider has a problem: try again in a few minutes"
+	}
+	return ""
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	default:
+		return plural(int(d/time.Second), "second")
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
