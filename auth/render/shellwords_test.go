@@ -70,7 +70,7 @@ func httpieItem(s string) (key, sep, value string, err error) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '\\' {
-			tokens[len(tokens)-1].s += string(c)
+			tokens[len(tokens)-1].s += s[i : i+1]
 			continue
 		}
 		next := ""
