@@ -1,0 +1,245 @@
+package secret
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// DefaultTimeout bounds every keyring call: an unlock prompt nobody answers
+// would otherwise block forever.
+const DefaultTimeout = 5 * time.Second
+
+// Keyring is a Store in the OS keyring (Secret Service, macOS Keychain,
+// Windows Credential Manager) through go-keyring.
+type Keyring struct {
+	// Service names this Authdeck's items; Namespace derives it from the
+	// config directory so that two directories never share secrets.
+	Service string
+	Timeout time.Duration
+	// MaxItem is the largest value one item may hold; longer values are
+	// split across several items. Zero picks the platform's limit.
+	MaxItem int
+}
+
+// NewKeyring returns the OS keyring store for a config directory.
+func NewKeyring(configDir string) *Keyring {
+	return &Keyring{Service: Namespace(configDir), Timeout: DefaultTimeout}
+}
+
+// Namespace is the keyring service name for a config directory:
+// "authdeck:" and a short hash of its absolute path.
+func Namespace(configDir string) string {
+	abs, err := filepath.Abs(configDir)
+	if err != nil {
+		abs = configDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return "authdeck:" + hex.EncodeToString(sum[:6])
+}
+
+// Platform limits on one item (go-keyring's ErrSetDataTooBig): Windows
+// Credential Manager refuses blobs over 2560 bytes, the macOS keychain tool
+// about 3000 bytes of command line. Secret Service has no practical limit.
+func platformMaxItem() int {
+	switch runtime.GOOS {
+	case "windows":
+		return 1200 // stored as UTF-16: 2 bytes per character
+	case "darwin":
+		return 2000
+	default:
+		return 1 << 20
+	}
+}
+
+// chunkPrefix marks an item whose value was split; values Authdeck stores
+// are JSON and never start with it.
+const chunkPrefix = "authdeck-chunks:"
+
+// Get returns the secret stored under key, joining split items.
+func (k *Keyring) Get(key string) (string, error) {
+	head, err := k.call("read", func() (string, error) { return keyring.Get(k.Service, key) })
+	if err != nil || !strings.HasPrefix(head, chunkPrefix) {
+		return head, err
+	}
+	n, first, ok := parseChunkHead(head)
+	if !ok {
+		return "", fmt.Errorf("keyring item %q is damaged: remove the connection and add it again", key)
+	}
+	var b strings.Builder
+	b.WriteString(first)
+	for i := 1; i < n; i++ {
+		part, err := k.call("read", func() (string, error) { return keyring.Get(k.Service, chunkKey(key, i)) })
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(part)
+	}
+	return b.String(), nil
+}
+
+// Set stores value under key. The parts of a split value are written before
+// the head, so a reader never finds a head whose parts are missing.
+func (k *Keyring) Set(key, value string) error {
+	limit := k.MaxItem
+	if limit <= 0 {
+		limit = platformMaxItem()
+	}
+	old := k.chunkCount(key)
+	parts := split(value, limit)
+	for i := len(parts) - 1; i >= 1; i-- {
+		if _, err := k.call("write", func() (string, error) { return "", keyring.Set(k.Service, chunkKey(key, i), parts[i]) }); err != nil {
+			return err
+		}
+	}
+	head := value
+	if len(parts) > 1 {
+		head = fmt.Sprintf("%s%d\n%s", chunkPrefix, len(parts), parts[0])
+	}
+	if _, err := k.call("write", func() (string, error) { return "", keyring.Set(k.Service, key, head) }); err != nil {
+		return err
+	}
+	for i := max(len(parts), 1); i < old; i++ { // parts the previous, longer value left behind
+		_, _ = k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, chunkKey(key, i)) })
+	}
+	return nil
+}
+
+// Delete removes key and any parts it was split into.
+func (k *Keyring) Delete(key string) error {
+	n := k.chunkCount(key)
+	if _, err := k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, key) }); err != nil {
+		return err
+	}
+	for i := 1; i < n; i++ {
+		_, _ = k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, chunkKey(key, i)) })
+	}
+	return nil
+}
+
+func (k *Keyring) chunkCount(key string) int {
+	head, err := k.call("read", func() (string, error) { return keyring.Get(k.Service, key) })
+	if err != nil {
+		return 0
+	}
+	n, _, _ := parseChunkHead(head)
+	return n
+}
+
+func chunkKey(key string, i int) string { return key + "#" + strconv.Itoa(i) }
+
+func parseChunkHead(head string) (n int, first string, ok bool) {
+	rest, found := strings.CutPrefix(head, chunkPrefix)
+	if !found {
+		return 0, "", false
+	}
+	count, first, found := strings.Cut(rest, "\n")
+	n, err := strconv.Atoi(count)
+	if !found || err != nil || n < 2 || n > 64 {
+		return 0, "", false
+	}
+	return n, first, true
+}
+
+// split cuts s into pieces of at most limit bytes, never inside a UTF-8
+// sequence (Windows stores items as UTF-16).
+func split(s string, limit int) []string {
+	if len(s) <= limit {
+		return []string{s}
+	}
+	var parts []string
+	for len(s) > limit {
+		cut := limit
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		parts = append(parts, s[:cut])
+		s = s[cut:]
+	}
+	return append(parts, s)
+}
+
+// call runs one keyring operation with the timeout and turns its failure into
+// words that say what to do.
+func (k *Keyring) call(op string, fn func() (string, error)) (string, error) {
+	if err := sessionBusMissing(); err != nil {
+		return "", err
+	}
+	timeout := k.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	type result struct {
+		v   string
+		err error
+	}
+	done := make(chan result, 1)
+	// The goroutine outlives a timeout: go-keyring offers no way to cancel.
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, explain(op, r.err)
+	case <-time.After(timeout):
+		return "", &Error{Op: op, Reason: fmt.Sprintf("the keyring did not answer within %s: it may be locked and waiting for its password. Unlock it (for example in Passwords and Keys) and try again", timeout)}
+	}
+}
+
+// Error is a keyring failure in words.
+type Error struct {
+	Op     string
+	Reason string
+	Err    error
+}
+
+func (e *Error) Error() string { return "keyring " + e.Op + " failed: " + e.Reason }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func explain(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return &Error{Op: op, Err: err, Reason: "the secret is larger than this system's keyring accepts"}
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "org.freedesktop.DBus.Error.ServiceUnknown"),
+		strings.Contains(msg, "org.freedesktop.secrets was not provided"):
+		return &Error{Op: op, Err: err, Reason: "no Secret Service keyring is running: start gnome-keyring or KWallet (log in to a desktop session, or run `gnome-keyring-daemon --start --components=secrets`) and try again"}
+	case strings.Contains(strings.ToLower(msg), "locked"), strings.Contains(msg, "dismissed"):
+		return &Error{Op: op, Err: err, Reason: "the keyring is locked: unlock it (for example in Passwords and Keys) and try again"}
+	}
+	return &Error{Op: op, Err: err, Reason: msg + ": check that your keyring is running and unlocked, then try again"}
+}
+
+// sessionBusMissing reports a missing D-Bus session bus before go-keyring
+// would try dbus-launch and leave an orphan daemon behind.
+func sessionBusMissing() error {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return nil
+	}
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
+			return nil
+		}
+	}
+	return &Error{Op: "access", Reason: "there is no D-Bus session, so the keyring (Secret Service) cannot be reached. Run Authdeck inside your desktop session, or on a headless machine start one: dbus-run-session -- sh -c 'echo PASSWORD | gnome-keyring-daemon --unlock; authdeck …'"}
+}

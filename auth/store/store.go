@@ -1,0 +1,188 @@
+// Package store keeps connection metadata — never a secret — in one JSON file
+// in the config directory, written atomically and updated under a lock that
+// other Authdeck processes respect.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/filelock"
+)
+
+// Version is the metadata format this build writes and understands.
+const Version = 1
+
+// FileName is the metadata file in the config directory.
+const FileName = "connections.json"
+
+// Connection is what Authdeck knows about one connection, apart from its
+// secrets (which live in the keyring under SecretKey).
+type Connection struct {
+	Name        string            `json:"name"`
+	Provider    string            `json:"provider"`
+	Method      catalog.Kind      `json:"method"`
+	ClientID    string            `json:"client_id,omitempty"`
+	Scopes      []string          `json:"scopes,omitempty"`
+	RedirectURI string            `json:"redirect_uri,omitempty"`
+	User        string            `json:"user,omitempty"`
+	Params      map[string]string `json:"params,omitempty"`
+	// Extra holds non-secret values the provider returned, e.g. token_id.
+	Extra map[string]string `json:"extra,omitempty"`
+
+	CreatedAt time.Time `json:"created_at"`
+	// ConnectedAt is when a usable credential was last stored; nil means the
+	// connection still needs its browser sign-in.
+	ConnectedAt *time.Time `json:"connected_at,omitempty"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+	// ExpiresSet says the user chose ExpiresAt (an auto-extended API key).
+	ExpiresSet      bool     `json:"expires_set,omitempty"`
+	HasRefreshToken bool     `json:"has_refresh_token,omitempty"`
+	LastRefresh     *Outcome `json:"last_refresh,omitempty"`
+	LastCheck       *Outcome `json:"last_check,omitempty"`
+	Account         string   `json:"account,omitempty"`
+}
+
+// Outcome records how an action (refresh, check) last went, in words.
+type Outcome struct {
+	At      time.Time `json:"at"`
+	OK      bool      `json:"ok"`
+	Message string    `json:"message"`
+	// Rejected says the provider refused the credential itself (HTTP 401),
+	// as opposed to a network or server failure.
+	Rejected bool `json:"rejected,omitempty"`
+}
+
+// SecretKey is the keyring key holding the connection's secrets.
+func (c Connection) SecretKey() string { return "connection/" + c.Name }
+
+type file struct {
+	Version     int          `json:"version"`
+	Connections []Connection `json:"connections"`
+}
+
+// Store is the metadata file of one config directory.
+type Store struct {
+	dir string
+}
+
+// Open prepares dir (mode 0700) for the metadata file.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the config folder %s: %w", dir, err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Dir is the config directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Path is the metadata file's path.
+func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
+
+// Load reads every connection. A missing file is an empty store.
+func (s *Store) Load() ([]Connection, error) {
+	data, err := os.ReadFile(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.Path(), err)
+	}
+	return decode(data, s.Path())
+}
+
+func decode(data []byte, path string) ([]Connection, error) {
+	var probe struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
+	}
+	switch {
+	case probe.Version > Version:
+		return nil, fmt.Errorf("%s was written by a newer Authdeck (format %d; this one reads up to %d): update Authdeck. The file was left unchanged", path, probe.Version, Version)
+	case probe.Version < 1:
+		return nil, fmt.Errorf("%s has no format version: it was not written by Authdeck; move it aside", path)
+	}
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
+	}
+	return f.Connections, nil
+}
+
+// Update runs fn on the current connections under the cross-process lock and
+// writes back what it returns. If fn fails, nothing is written.
+func (s *Store) Update(ctx context.Context, fn func([]Connection) ([]Connection, error)) error {
+	lock, err := filelock.Acquire(ctx, filepath.Join(s.dir, FileName+".lock"))
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	conns, err := s.Load()
+	if err != nil {
+		return err
+	}
+	conns, err = fn(conns)
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(file{Version: Version, Connections: conns}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFile(s.Path(), append(data, '\n'))
+}
+
+// WriteFile replaces path atomically: a crash at any moment leaves either the
+// old or the new content, never a mixture. The file gets mode 0600.
+func WriteFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Persist the rename itself; not every system can sync a directory.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Find returns the index of the connection called name, or -1.
+func Find(conns []Connection, name string) int {
+	for i, c := range conns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
