@@ -1,0 +1,320 @@
+// Package check makes the live "who am I" request with a stored credential
+// and says in words what came back: who is signed in, or what to do next.
+package check
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+)
+
+// Result is the outcome of one check.
+type Result struct {
+	OK      bool      // the provider accepted the credential
+	Status  int       // HTTP status, 0 when no response came
+	Account string    // who the credential belongs to, when the response says; "" if unknown
+	Message string    // the outcome in words, with what to do next; never holds a secret
+	At      time.Time // when the check ran
+}
+
+// DefaultTimeout bounds a check when the caller's client sets no timeout.
+const DefaultTimeout = 15 * time.Second
+
+// maxBody is how much of a response is read: a who-am-I answer is small,
+// and a provider's error page must not fill memory.
+const maxBody = 1 << 20
+
+// Run sends req (which carries the credential) with hc and reports what came
+// back. hc may be nil: a client with DefaultTimeout is used. Redirects to
+// another host or from https to http are not followed, so the credential is
+// never handed to a site it was not made for; the redirect is reported.
+func Run(ctx context.Context, hc *http.Client, req *http.Request, now time.Time) Result {
+	r := run(ctx, hc, req)
+	r.At = now
+	r.Message = redact(r.Message, secretsOf(req))
+	r.Account = redact(r.Account, secretsOf(req))
+	return r
+}
+
+func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
+	host := req.URL.Hostname()
+	client := guarded(hc)
+	timeout := client.Timeout
+	if timeout == 0 {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+			defer cancel()
+		}
+	}
+	if d, ok := ctx.Deadline(); ok && (timeout == 0 || time.Until(d) < timeout) {
+		timeout = time.Until(d)
+	}
+
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		return Result{Message: networkWords(ctx, err, host, timeout)}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)) // lets the connection be reused
+
+	res := Result{Status: resp.StatusCode}
+	code := strconv.Itoa(resp.StatusCode)
+	switch s := resp.StatusCode; {
+	case s >= 200 && s < 300:
+		if isHTML(resp.Header.Get("Content-Type"), body) {
+			// An API that answers with a web page has usually sent its sign-in page.
+			res.Message = code + ": " + host + " answered with a web page instead of data — the sign-in may have expired: reconnect"
+			return res
+		}
+		res.OK = true
+		res.Account = account(body)
+		if res.Account != "" {
+			res.Message = "OK — signed in as " + res.Account
+		} else {
+			res.Message = "OK — " + host + " accepted the credential"
+		}
+	case s >= 300 && s < 400:
+		to := "another address"
+		if loc, err := resp.Location(); err == nil {
+			to = loc.Scheme + "://" + loc.Host
+		}
+		res.Message = code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host + ": check the check URL in the provider's definition"
+	case s == http.StatusUnauthorized:
+		res.Message = "401: the token was rejected — reconnect"
+	case s == http.StatusForbidden:
+		res.Message = "403: signed in, but this account may not read " + req.URL.Path + " — check the account's role or the scopes granted"
+	case s == http.StatusNotFound:
+		res.Message = "404: " + host + req.URL.Path + " was not found — check the address (for example the store name)"
+	case s == http.StatusTooManyRequests:
+		wait := "a while"
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			if secs, err := strconv.Atoi(ra); err == nil && secs >= 0 {
+				wait = strconv.Itoa(secs) + " s"
+			}
+		}
+		res.Message = "429: " + host + " is receiving too many requests from this account — wait " + wait + " and try again"
+	case s == http.StatusBadGateway, s == http.StatusServiceUnavailable, s == http.StatusGatewayTimeout:
+		res.Message = code + ": " + host + " is unavailable right now — try again later"
+	case s >= 500:
+		res.Message = code + ": " + host + " had an internal error — try again later"
+	default:
+		res.Message = code + ": " + host + " refused the request (" + http.StatusText(s) + ") — check the connection's settings and reconnect"
+	}
+	return res
+}
+
+// guarded returns a copy of hc that refuses redirects which would carry the
+// credential elsewhere. Go drops Authorization and Cookie on a cross-domain
+// redirect, but not custom headers such as X-Access.
+func guarded(hc *http.Client) *http.Client {
+	c := http.Client{Timeout: DefaultTimeout}
+	if hc != nil {
+		c = *hc
+	}
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if !strings.EqualFold(req.URL.Host, first.Host) || (first.Scheme == "https" && req.URL.Scheme != "https") {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+	return &c
+}
+
+// networkWords says why no response came, naming the host but never the URL
+// (a query credential lives there).
+func networkWords(ctx context.Context, err error, host string, timeout time.Duration) string {
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return "the check of " + host + " was cancelled"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+		return "timed out after " + seconds(timeout) + " — " + host + " did not answer: check your network or try again later"
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return "could not reach " + host + ": no such host — check the address and your network"
+		}
+		return "could not reach " + host + ": the name could not be looked up — check your network"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "could not reach " + host + ": connection refused — check your network"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "could not reach " + host + ": the connection was reset — check your network or try again"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "could not reach " + host + ": the network is unreachable — check your network"
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
+		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
+	}
+	// Report the cause without url.Error's text, which quotes the whole URL.
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return "could not reach " + host + ": " + err.Error() + " — check your network"
+}
+
+// seconds writes a duration as people read a timeout: "15 s", "0.2 s".
+func seconds(d time.Duration) string {
+	if d <= 0 {
+		return "the time limit"
+	}
+	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64) + " s"
+}
+
+func isHTML(contentType string, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		return mt == "text/html" || mt == "application/xhtml+xml"
+	}
+	trimmed := strings.TrimSpace(string(body[:min(len(body), 512)]))
+	return strings.HasPrefix(trimmed, "<")
+}
+
+// accountKeys are the fields that name the account, most telling first.
+// Keys are compared lower-case without _ and -.
+var accountKeys = []string{"email", "emailaddress", "mail", "preferredusername", "username", "login", "name", "displayname", "fullname", "sub"}
+
+// wrapperKeys are where providers nest the account, looked at first.
+var wrapperKeys = []string{"user", "data", "me", "account", "profile", "result", "logincontext", "currentuser"}
+
+// account finds who the response names: in the top-level object, else one
+// level down (e.g. {"user":{"email":…}} or {"data":{…}}).
+func account(body []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return ""
+	}
+	if a := accountIn(top); a != "" {
+		return a
+	}
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
+	}
+	rank := func(k string) int {
+		for i, w := range wrapperKeys {
+			if norm(k) == w {
+				return i
+			}
+		}
+		return len(wrapperKeys)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		var nested map[string]json.RawMessage
+		if json.Unmarshal(top[k], &nested) == nil {
+			if a := accountIn(nested); a != "" {
+				return a
+			}
+		}
+	}
+	return ""
+}
+
+func accountIn(obj map[string]json.RawMessage) string {
+	byKey := map[string]string{}
+	for k, raw := range obj {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			if s = clean(s); s != "" {
+				byKey[norm(k)] = s
+			}
+		}
+	}
+	for _, k := range accountKeys {
+		if v, ok := byKey[k]; ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func norm(k string) string {
+	return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
+}
+
+// clean keeps an account name printable and short: it is shown in a
+// terminal and a window, and comes from the network.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100]) + "…"
+	}
+	return s
+}
+
+// secretsOf lists what in req could be a secret: each header value, its
+// part after a scheme ("Bearer x" → "x"), cookie values, query values and
+// URL user info.
+func secretsOf(req *http.Request) []string {
+	var out []string
+	for _, values := range req.Header {
+		for _, v := range values {
+			out = append(out, v)
+			if _, rest, ok := strings.Cut(v, " "); ok {
+				out = append(out, rest)
+			}
+			for _, part := range strings.Split(v, ";") {
+				if _, val, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
+					out = append(out, val)
+				}
+			}
+		}
+	}
+	if req.URL != nil {
+		for _, values := range req.URL.Query() {
+			out = append(out, values...)
+		}
+		if req.URL.User != nil {
+			p, _ := req.URL.User.Password()
+			out = append(out, req.URL.User.Username(), p)
+		}
+	}
+	return out
+}
+
+// redact is the last guard that no secret reaches a message: any of them
+// found in s is replaced. Values shorter than 6 bytes ("json", "1") are
+// left alone: they are settings, not secrets, and would garble the words.
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 6 && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "[hidden]")
+		}
+	}
+	return s
+}
