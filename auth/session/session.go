@@ -1,0 +1,149 @@
+// Package session signs in to providers that hand out a session cookie for
+// an email and password (Vinsight's cookie login) and turns the cookies they
+// set into the Cookie header value later requests send.
+package session
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"authdeck/auth/catalog"
+)
+
+// ErrRejected is wrapped by Login's error when the provider refused the email
+// or password: asking again makes sense, retrying the same ones does not.
+var ErrRejected = errors.New("the email or password was not accepted — check them and try again")
+
+// ErrNoCookie is wrapped by Login's error when the sign-in succeeded but no
+// session cookie came back, so there is nothing to keep.
+var ErrNoCookie = errors.New("no session cookie came back")
+
+// DefaultTimeout bounds a login when the caller's client sets no timeout.
+const DefaultTimeout = 15 * time.Second
+
+// Login signs in at loginURL with HTTP Basic user:password and an empty POST
+// body (what `curl -u USER:PASSWORD --data ""` sends) and returns the
+// cookies the answer set as one Cookie header value, "a=1; b=2".
+//
+// A redirect is not followed: the cookies are read from the first answer,
+// and the password is never sent on to another address. hc may be nil. No
+// error holds the password.
+func Login(ctx context.Context, hc *http.Client, loginURL, user, password string) (cookie string, err error) {
+	if err := catalog.CheckURL(loginURL); err != nil {
+		return "", fmt.Errorf("login address: %w", err)
+	}
+	switch {
+	case user == "":
+		return "", errors.New("the email address is empty: enter the one you sign in with")
+	case strings.ContainsRune(user, ':'):
+		// Basic authentication ends the user name at the first colon (RFC 7617).
+		return "", errors.New("the email address contains ':', which a login cannot carry: check it")
+	case password == "":
+		return "", errors.New("the password is empty: enter it again")
+	}
+
+	client := http.Client{Timeout: DefaultTimeout}
+	if hc != nil {
+		client = *hc
+	}
+	client.Jar = nil // a fresh login: no cookies of an earlier session go along
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, loginURL, http.NoBody)
+	if err != nil {
+		return "", fmt.Errorf("login address: %w", err)
+	}
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+password)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+
+	host := req.URL.Hostname()
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", errors.New(networkWords(ctx, err, host))
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // lets the connection be reused
+
+	code := strconv.Itoa(resp.StatusCode)
+	switch s := resp.StatusCode; {
+	case s == http.StatusUnauthorized:
+		return "", ErrRejected
+	case s == http.StatusForbidden:
+		return "", fmt.Errorf("403: %s refused the sign-in — the account may be locked or not allowed to use the API: check it in %s", host, host)
+	case s == http.StatusTooManyRequests:
+		return "", fmt.Errorf("429: too many sign-in attempts at %s — wait a few minutes and try again", host)
+	case s >= 500:
+		return "", fmt.Errorf("%s: %s had an internal error — try again later", code, host)
+	case s >= 400:
+		return "", fmt.Errorf("%s: %s refused the sign-in (%s) — check the login address in the provider's definition", code, host, http.StatusText(s))
+	}
+
+	cookie = header(resp.Cookies(), time.Now())
+	if cookie == "" {
+		return "", fmt.Errorf("%w: %s accepted the sign-in (%s) but set no session cookie, so Authdeck cannot keep it — use an API key instead", ErrNoCookie, host, code)
+	}
+	return cookie, nil
+}
+
+// header joins the cookies a response set into a Cookie header value. A
+// cookie set twice keeps its last value; one that the response deletes
+// (Max-Age=0, an expiry in the past, an empty value) is left out.
+func header(cookies []*http.Cookie, now time.Time) string {
+	var order []string
+	values := map[string]string{}
+	for _, c := range cookies {
+		expired := c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(now))
+		if expired || c.Value == "" {
+			delete(values, c.Name)
+			continue
+		}
+		if _, seen := values[c.Name]; !seen {
+			order = append(order, c.Name)
+		}
+		values[c.Name] = c.Value
+	}
+	var parts []string
+	for _, name := range order {
+		if v, ok := values[name]; ok {
+			parts = append(parts, name+"="+v)
+			delete(values, name) // a name deleted and set again appears once
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// networkWords says why no answer came, naming the host but never the URL.
+func networkWords(ctx context.Context, err error, host string) string {
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return "the sign-in at " + host + " was cancelled"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+		return "the sign-in at " + host + " timed out — check your network or try again later"
+	case errors.As(err, &dns):
+		return "could not reach " + host + ": the name could not be looked up — check the address and your network"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "could not reach " + host + ": connection refused — check your network"
+	case errors.As(err, &unknownCA):
+		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err // url.Error's text quotes the whole URL
+	}
+	return "could not reach " + host + ": " + err.Error() + " — check your network"
+}
