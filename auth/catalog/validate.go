@@ -110,8 +110,8 @@ func (m Method) validate(p Provider, declared map[string]bool) *FieldError {
 				return fail(field, "uses {%s}, which is not declared in params", name)
 			}
 		}
-		// Placeholders are checked with a sample value; the real one is checked on use.
-		if err := CheckURL(placeholderRE.ReplaceAllString(v, "x")); err != nil {
+		// Placeholders are checked with a sample value (1: valid as a host label and as a port); the real one is checked on use.
+		if err := CheckURL(placeholderRE.ReplaceAllString(v, "1")); err != nil {
 			return fail(field, "%v", err)
 		}
 	}

@@ -1,0 +1,194 @@
+// Package auth is Authdeck's core: the one service (Manager) that the window
+// and the command line use to add, connect, refresh, check, copy and remove
+// connections. It never imports Fyne and never opens a window.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"authdeck/assets"
+	"authdeck/auth/catalog"
+	"authdeck/auth/oauth"
+	"authdeck/auth/secret"
+	"authdeck/auth/store"
+)
+
+// Options configure a Manager. Zero values pick the real thing.
+type Options struct {
+	ConfigDir string       // "" → DefaultConfigDir()
+	Secrets   secret.Store // nil → the OS keyring, namespaced by ConfigDir
+	HTTP      *http.Client // nil → a client with a 30 s timeout
+	Now       func() time.Time
+	// OpenBrowser opens a URL for the consent flow; nil → $BROWSER or the
+	// system browser.
+	OpenBrowser func(url string) error
+	// ExpiringWithin is when a credential that cannot refresh turns
+	// "expiring" (default 7 days).
+	ExpiringWithin time.Duration
+	// RefreshMargin is how long before expiry a refreshable token is renewed
+	// (default 5 minutes, less for short-lived tokens).
+	RefreshMargin time.Duration
+}
+
+// Manager is the service behind every Authdeck screen and command.
+type Manager struct {
+	dir     string
+	catalog *catalog.Catalog
+	secrets secret.Store
+	store   *store.Store
+	http    *http.Client
+	oauth   *oauth.Client
+	now     func() time.Time
+	open    func(string) error
+	within  time.Duration
+	margin  time.Duration
+
+	sandboxMu   sync.Mutex
+	sandboxStop []func()
+}
+
+// DefaultConfigDir is $AUTHDECK_CONFIG_DIR, else the OS config folder's
+// "authdeck".
+func DefaultConfigDir() (string, error) {
+	if dir := os.Getenv("AUTHDECK_CONFIG_DIR"); dir != "" {
+		return filepath.Abs(dir)
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find your config folder: %w (set AUTHDECK_CONFIG_DIR)", err)
+	}
+	return filepath.Join(base, "authdeck"), nil
+}
+
+// Open loads the catalog and the metadata store. It does not touch the
+// keyring: commands that need no secret stay fast and work without one.
+func Open(opts Options) (*Manager, error) {
+	dir := opts.ConfigDir
+	if dir == "" {
+		var err error
+		if dir, err = DefaultConfigDir(); err != nil {
+			return nil, err
+		}
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Load(assets.Providers, filepath.Join(dir, "providers.d"))
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{
+		dir: dir, catalog: cat, store: st,
+		secrets: opts.Secrets, http: opts.HTTP, now: opts.Now, open: opts.OpenBrowser,
+		within: opts.ExpiringWithin, margin: opts.RefreshMargin,
+	}
+	if m.secrets == nil {
+		m.secrets = secret.NewKeyring(dir)
+	}
+	if m.http == nil {
+		m.http = &http.Client{Timeout: 30 * time.Second}
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.open == nil {
+		m.open = OpenBrowser
+	}
+	if m.within == 0 {
+		m.within = 7 * 24 * time.Hour
+	}
+	if m.margin == 0 {
+		m.margin = 5 * time.Minute
+	}
+	m.oauth = &oauth.Client{HTTP: m.http, Now: m.now}
+	return m, nil
+}
+
+// Close stops anything the Manager started (the sandbox provider).
+func (m *Manager) Close() {
+	m.sandboxMu.Lock()
+	defer m.sandboxMu.Unlock()
+	for _, stop := range m.sandboxStop {
+		stop()
+	}
+	m.sandboxStop = nil
+}
+
+// ConfigDir is where metadata and providers.d live.
+func (m *Manager) ConfigDir() string { return m.dir }
+
+// Now is the Manager's clock.
+func (m *Manager) Now() time.Time { return m.now() }
+
+// ExpiringWithin is the threshold at which a credential turns "expiring".
+func (m *Manager) ExpiringWithin() time.Duration { return m.within }
+
+// SetExpiringWithin changes that threshold (the window's setting).
+func (m *Manager) SetExpiringWithin(d time.Duration) {
+	if d > 0 {
+		m.within = d
+	}
+}
+
+// Providers lists every provider, built-ins first.
+func (m *Manager) Providers() []catalog.Provider { return m.catalog.All() }
+
+// CatalogProblems lists providers.d files that were refused, each naming its
+// file and field.
+func (m *Manager) CatalogProblems() []error { return m.catalog.Problems }
+
+// Provider returns the provider with the given id.
+func (m *Manager) Provider(id string) (catalog.Provider, error) {
+	p, ok := m.catalog.Lookup(id)
+	if !ok {
+		ids := m.catalog.IDs()
+		sort.Strings(ids)
+		return catalog.Provider{}, fmt.Errorf("there is no provider %q: choose one of %s (see `authdeck providers`)", id, strings.Join(ids, ", "))
+	}
+	return p, nil
+}
+
+// ProviderFile is where a providers.d definition for id lives.
+func (m *Manager) ProviderFile(id string) string {
+	return filepath.Join(m.dir, "providers.d", id+".json")
+}
+
+// SaveProvider validates a definition and writes it to providers.d, where it
+// replaces a built-in with the same id from the next start on.
+func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
+	p.Source = m.ProviderFile(p.ID)
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	data, err := catalog.Marshal(p)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(p.Source), 0o700); err != nil {
+		return "", err
+	}
+	return p.Source, store.WriteFile(p.Source, data)
+}
+
+// DiscoverProvider builds a definition from an issuer's OpenID Connect or
+// RFC 8414 metadata.
+func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (catalog.Provider, error) {
+	return oauth.Discover(ctx, m.http, id, issuer)
+}
+
+// ErrNotFound is returned for a connection name that does not exist.
+var ErrNotFound = errors.New("no such connection")
+
+func (m *Manager) notFound(name string) error {
+	return fmt.Errorf("there is no connection called %q: see `authdeck list`: %w", name, ErrNotFound)
+}

@@ -1,0 +1,379 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/render"
+	"authdeck/auth/secret"
+)
+
+// clock is a settable time source shared by the Manager and the sandbox.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type fixture struct {
+	m       *Manager
+	dir     string
+	secrets *secret.Memory
+	clock   *clock
+}
+
+func newFixture(t *testing.T, opts Options) *fixture {
+	t.Helper()
+	f := &fixture{dir: t.TempDir(), secrets: secret.NewMemory(), clock: newClock()}
+	opts.ConfigDir = f.dir
+	if opts.Secrets == nil {
+		opts.Secrets = f.secrets
+	}
+	if opts.Now == nil {
+		opts.Now = f.clock.Now
+	}
+	if opts.OpenBrowser == nil {
+		opts.OpenBrowser = func(string) error { return errors.New("no browser in this test") }
+	}
+	m, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	f.m = m
+	return f
+}
+
+// configFiles returns every file under the config directory, for proving
+// that no secret was written there.
+func configFiles(t *testing.T, dir string) string {
+	t.Helper()
+	var all strings.Builder
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(path)
+			all.Write(data)
+		}
+		return nil
+	})
+	return all.String()
+}
+
+// The foundation's "done when": a pasted Vend token lives only in the
+// keyring, prints as a Bearer header, and remove takes both away.
+func TestTokenLivesOnlyInKeyring(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	const token = "fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f"
+	c, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "myshop"}, Secret: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != StatusOK || c.ExpiresAt != nil {
+		t.Fatalf("status %s, expiry %v; want ok and none", c.Status, c.ExpiresAt)
+	}
+	if strings.Contains(configFiles(t, f.dir), token) {
+		t.Fatal("the token was written to the config directory")
+	}
+	if keys := f.secrets.Keys(); len(keys) != 1 {
+		t.Fatalf("keyring items %v, want one", keys)
+	}
+	header, err := f.m.Snippet(ctx, "shop", render.FormatHeader, "")
+	if err != nil || header != "Authorization: Bearer "+token {
+		t.Fatalf("header = %q, %v", header, err)
+	}
+	curl, err := f.m.Snippet(ctx, "shop", render.FormatCurl, "")
+	if err != nil || !strings.Contains(curl, "https://myshop.vendhq.com/api/products") {
+		t.Fatalf("curl = %q, %v", curl, err)
+	}
+	if err := f.m.Remove(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if keys := f.secrets.Keys(); len(keys) != 0 {
+		t.Fatalf("secrets left after remove: %v", keys)
+	}
+	if conns, _ := f.m.List(); len(conns) != 0 {
+		t.Fatalf("metadata left after remove: %v", conns)
+	}
+	if err := f.m.Remove(ctx, "shop"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second remove: %v", err)
+	}
+}
+
+// Bad input gets an error in words and changes nothing stored.
+func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	before := configFiles(t, f.dir)
+	cases := []struct {
+		name string
+		req  AddRequest
+		want string
+	}{
+		{"unknown provider", AddRequest{Name: "x", Provider: "nope", Secret: "t"}, `no provider "nope"`},
+		{"unknown method", AddRequest{Name: "x", Provider: "vcita", Method: catalog.KindToken, Secret: "t"}, `no method "token"`},
+		{"duplicate name", AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "already exists"},
+		{"empty secret", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken}, "--secret-stdin"},
+		{"bad name", AddRequest{Name: "../etc", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "not a usable name"},
+		{"hostile param", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "evil.example.net/x?"}}, "only letters, digits and hyphens"},
+		{"undeclared param", AddRequest{Name: "x", Provider: "vcita", Secret: "s", ClientID: "c", Params: map[string]string{"tenant": "a"}}, `no parameter "tenant"`},
+		{"oauth without client id", AddRequest{Name: "x", Provider: "vend", Secret: "s"}, "client ID"},
+		{"oauth without secret", AddRequest{Name: "x", Provider: "vend", ClientID: "c"}, "client secret"},
+		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "--user"},
+		{"public redirect", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", RedirectURI: "https://example.com/cb"}, "loopback"},
+		{"expiry on oauth", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", ExpiresAt: new(time.Time)}, "--expires"},
+		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "a\nb"}, "line break"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.m.Add(ctx, tc.req)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+			if configFiles(t, f.dir) != before {
+				t.Fatal("the config directory changed")
+			}
+			if keys := f.secrets.Keys(); len(keys) != 1 {
+				t.Fatalf("keyring items %v, want only the first connection's", keys)
+			}
+		})
+	}
+}
+
+// A keyring that refuses a write leaves no metadata behind.
+func TestAddWithFailingKeyringStoresNothing(t *testing.T) {
+	f := newFixture(t, Options{Secrets: failingStore{}})
+	_, err := f.m.Add(context.Background(), AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"})
+	if err == nil || !strings.Contains(err.Error(), "keyring is locked") {
+		t.Fatalf("err = %v", err)
+	}
+	if conns, _ := f.m.List(); len(conns) != 0 {
+		t.Fatalf("metadata stored without its secret: %v", conns)
+	}
+}
+
+type failingStore struct{}
+
+func (failingStore) Get(string) (string, error) { return "", errors.New("the keyring is locked") }
+func (failingStore) Set(string, string) error   { return errors.New("the keyring is locked") }
+func (failingStore) Delete(string) error        { return errors.New("the keyring is locked") }
+
+// An API key without a date gets the provider's stated lifetime, and its
+// status moves from ok to expiring to expired as time passes.
+func TestAPIKeyExpiryAndStatus(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	c, err := f.m.Add(ctx, AddRequest{Name: "reports", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "KEY-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := f.clock.Now().Add(365 * 24 * time.Hour)
+	if c.ExpiresAt == nil || !c.ExpiresAt.Equal(want) {
+		t.Fatalf("expires %v, want %v", c.ExpiresAt, want)
+	}
+	steps := []struct {
+		advance time.Duration
+		status  Status
+	}{
+		{0, StatusOK},
+		{357 * 24 * time.Hour, StatusOK},
+		{3 * 24 * time.Hour, StatusExpiring},
+		{5 * 24 * time.Hour, StatusExpired},
+	}
+	for _, s := range steps {
+		f.clock.Advance(s.advance)
+		got, _ := f.m.Get("reports")
+		if got.Status != s.status {
+			t.Fatalf("after %s: status %s, want %s (%s)", s.advance, got.Status, s.status, Countdown(got, f.clock.Now()))
+		}
+	}
+	header, _ := f.m.Snippet(ctx, "reports", render.FormatHeader, "")
+	if header != "api-key=KEY-1" {
+		t.Fatalf("header = %q", header)
+	}
+	// An auto-extended key: the user sets a new date.
+	later := f.clock.Now().Add(90 * 24 * time.Hour)
+	c, err = f.m.SetExpiry(ctx, "reports", &later)
+	if err != nil || c.Status != StatusOK || !c.ExpiresSet {
+		t.Fatalf("after SetExpiry: %+v, %v", c, err)
+	}
+}
+
+// The Vinli seed's App ID and Secret give exactly the seed's header.
+func TestBasicMatchesSeed(t *testing.T) {
+	f := newFixture(t, Options{})
+	_, err := f.m.Add(context.Background(), AddRequest{Name: "fleet", Provider: "vinli", Method: catalog.KindBasic, User: "c87d5be0-2e69-11e4-8c21-0800200c9a66", Secret: "HKLFFoSILb8VHFJD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.m.Snippet(context.Background(), "fleet", render.FormatHeader, "")
+	if want := "Authorization: Basic Yzg3ZDViZTAtMmU2OS0xMWU0LThjMjEtMDgwMDIwMGM5YTY2OkhLTEZGb1NJTGI4VkhGSkQ="; got != want || err != nil {
+		t.Fatalf("header = %q, %v; want %q", got, err, want)
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// approvingBrowser stands in for a person who approves the sandbox's
+// consent page: it posts the decision and follows the redirect to the
+// loopback callback.
+func approvingBrowser(t *testing.T) func(string) error {
+	return func(authorizeURL string) error {
+		go func() {
+			resp, err := http.PostForm(authorizeURL, url.Values{"decision": {"approve"}})
+			if err != nil {
+				t.Errorf("stand-in browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+		return nil
+	}
+}
+
+// countingTransport counts refresh-token grants on their way to the provider.
+type countingTransport struct{ refreshes atomic.Int32 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") && r.Body != nil {
+		if body, err := r.GetBody(); err == nil {
+			buf := make([]byte, 4096)
+			n, _ := body.Read(buf)
+			if strings.Contains(string(buf[:n]), "grant_type=refresh_token") {
+				c.refreshes.Add(1)
+			}
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// The sandbox flow end to end through the Manager: connect in the (stand-in)
+// browser, check, then refresh with rotation before the token expires, and
+// exactly one refresh when many callers want the token at once.
+func TestSandboxConnectCheckRefresh(t *testing.T) {
+	counter := &countingTransport{}
+	f := newFixture(t, Options{OpenBrowser: approvingBrowser(t), HTTP: &http.Client{Transport: counter, Timeout: 10 * time.Second}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	port := freePort(t)
+	if _, err := f.m.Add(ctx, AddRequest{Name: "demo", Provider: "sandbox", Params: map[string]string{"port": port}}); err != nil {
+		t.Fatal(err)
+	}
+	var redirect string
+	c, err := f.m.Connect(ctx, "demo", ConnectOptions{Listening: func(r, _ string) { redirect = r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(redirect, "http://127.0.0.1:") || c.Status != StatusOK || !c.Refreshable {
+		t.Fatalf("after connect: redirect %q, %+v", redirect, c)
+	}
+	first, err := f.m.Credential(ctx, "demo")
+	if err != nil || !strings.HasPrefix(first.Value, "Bearer ") {
+		t.Fatalf("credential %+v, %v", first, err)
+	}
+	if strings.Contains(configFiles(t, f.dir), first.Secret) {
+		t.Fatal("the access token was written to the config directory")
+	}
+	res, err := f.m.Check(ctx, "demo")
+	if err != nil || !res.OK || res.Account == "" {
+		t.Fatalf("check = %+v, %v", res, err)
+	}
+
+	// Move into the refresh margin: twenty callers, one refresh.
+	f.clock.Advance(9*time.Minute + 30*time.Second)
+	var wg sync.WaitGroup
+	tokens := make([]string, 20)
+	for i := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cred, err := f.m.Credential(ctx, "demo")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			tokens[i] = cred.Secret
+		}()
+	}
+	wg.Wait()
+	if n := counter.refreshes.Load(); n != 1 {
+		t.Fatalf("%d refreshes, want exactly 1", n)
+	}
+	for _, tok := range tokens {
+		if tok == first.Secret || tok != tokens[0] {
+			t.Fatalf("callers got different or stale tokens")
+		}
+	}
+	// A forced refresh rotates again and the new refresh token works.
+	if _, err := f.m.Refresh(ctx, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Refresh(ctx, "demo"); err != nil {
+		t.Fatalf("the rotated refresh token was not kept: %v", err)
+	}
+	if n := counter.refreshes.Load(); n != 3 {
+		t.Fatalf("%d refreshes, want 3", n)
+	}
+}
+
+// A denied consent stores nothing and says so.
+func TestSandboxDenied(t *testing.T) {
+	deny := func(authorizeURL string) error {
+		go func() {
+			if resp, err := http.PostForm(authorizeURL, url.Values{"decision": {"deny"}}); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
+	f := newFixture(t, Options{OpenBrowser: deny})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := f.m.Add(ctx, AddRequest{Name: "demo", Provider: "sandbox", Params: map[string]string{"port": freePort(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.m.Connect(ctx, "demo", ConnectOptions{})
+	if err == nil || !strings.Contains(err.Error(), "denied") {
+		t.Fatalf("err = %v, want access denied", err)
+	}
+	c, _ := f.m.Get("demo")
+	if c.Status != StatusNeedsConnect {
+		t.Fatalf("status %s after denial", c.Status)
+	}
+}
