@@ -50,7 +50,7 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 	trimmed := strings.TrimSuffix(u.Path, "/")
 	root := u.Scheme + "://" + u.Host
 	candidates := []string{
-		root + trimmed + "/.well-known/openid-configuration",      // OIDC: appended
+		root + trimmed + "/.well-known/openid-configuration",       // OIDC: appended
 		root + "/.well-known/oauth-authorization-server" + trimmed, // RFC 8414: inserted
 	}
 	if trimmed != "" {
