@@ -161,12 +161,16 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 	}
 	go func() { _ = srv.Serve(ln) }()
 	defer func() {
-		// Let the last page reach the browser, then close for good.
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if srv.Shutdown(sctx) != nil {
-			_ = srv.Close()
-		}
+		// Stop accepting now; let the last page reach the browser in the
+		// background (bounded), so the token is not held up by it.
+		_ = ln.Close()
+		go func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if srv.Shutdown(sctx) != nil {
+				_ = srv.Close()
+			}
+		}()
 	}()
 
 	if opts.Listening != nil {

@@ -25,7 +25,7 @@ type genericFake struct {
 	p      catalog.Provider
 }
 
-func newGeneric(t *testing.T) *genericFake {
+func newGeneric(t testing.TB) *genericFake {
 	g := &genericFake{answer: func(q url.Values) url.Values {
 		return url.Values{"code": {"the-code"}, "state": {q.Get("state")}}
 	}}
