@@ -122,12 +122,16 @@ func TestHostileTokensThroughRealShells(t *testing.T) {
 					})
 
 					// HTTPie: the item it parses back names the header and carries the value.
+					// HTTPie and env share their code across methods: checking them for
+					// three and one methods keeps the process count (and time) down.
+					// (basic and cookie take the same path as bearer and x-access.)
 					cmd, err = Render(FormatHTTPie, c, url0)
-					if err != nil {
+					httpie := m.name != "basic" && m.name != "cookie"
+					if httpie && err != nil {
 						if !strings.Contains(err.Error(), "use the curl snippet") {
 							t.Errorf("%s: httpie: %v", name, err)
 						}
-					} else {
+					} else if httpie {
 						commands = append(commands, cmd)
 						checks = append(checks, func(args []string) {
 							if len(args) < 2 || args[0] != "GET" {
@@ -150,6 +154,9 @@ func TestHostileTokensThroughRealShells(t *testing.T) {
 					}
 
 					// env: sourcing the line sets the variable to the secret.
+					if m.name != "x-access" {
+						continue
+					}
 					line, err := Render(FormatEnv, c, "")
 					if err != nil {
 						t.Fatalf("%s: env: %v", name, err)
