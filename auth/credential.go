@@ -130,8 +130,9 @@ func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) 
 	if err != nil {
 		return check.Result{}, err
 	}
-	if meth.Kind == catalog.KindSession && res.Status == http.StatusUnauthorized {
-		// Session cookies stop working; log in again once and retry.
+	if meth.Kind == catalog.KindSession && (res.Status == http.StatusUnauthorized || res.Status == http.StatusOK && !res.OK) {
+		// Session cookies stop working (a 401, or a login page instead of
+		// JSON); log in again once and retry.
 		if c, err = m.load(name); err == nil {
 			var s secrets
 			if s, err = m.readSecrets(c); err == nil {
