@@ -22,3 +22,8 @@ var CallbackPage string
 //
 //go:embed relay.html
 var RelayPage string
+
+// Icon is the application and window icon (PNG).
+//
+//go:embed icon.png
+var Icon []byte

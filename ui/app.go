@@ -1,0 +1,309 @@
+// Package ui is Authdeck's window. It talks only to auth.Manager: never to
+// the keyring, HTTP or the file system directly. Each screen is one file
+// (list, detail, wizard, support); slow work runs in the background and
+// comes back to the widgets through async.go.
+package ui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"authdeck/assets"
+	"authdeck/auth"
+)
+
+// prefExpiringDays is the Preferences key of the "expiring" threshold.
+const prefExpiringDays = "expiringWithinDays"
+
+// defaultExpiringDays is the threshold until the person changes it.
+const defaultExpiringDays = 7
+
+// App is the Authdeck window and everything it keeps running.
+type App struct {
+	fyne fyne.App
+	m    *auth.Manager
+	win  fyne.Window
+
+	// within is when a credential that cannot renew itself turns "expiring".
+	within time.Duration
+	// clearAfter and after decide when a copied secret is cleared; tests
+	// replace after to fire the clearing at once.
+	clearAfter time.Duration
+	after      func(time.Duration, func())
+
+	jobs sync.WaitGroup // background work in flight (see background)
+	// base is cancelled when the window closes, stopping the loops and any
+	// work started without a Cancel button of its own.
+	base context.Context
+	stop context.CancelFunc
+
+	conns    []auth.Connection // as last loaded, soonest expiry first
+	busy     map[string]bool   // connections an action is waiting on (grey)
+	selected string            // name of the selected connection, "" for none
+
+	list      *connectionList
+	detail    *detailPane
+	body      *fyne.Container // the split view, or the empty state
+	split     *container.Split
+	empty     fyne.CanvasObject
+	statusBar *widget.Label
+	wizard    *wizard
+
+	watcher *expiryWatch
+	tray    *tray
+}
+
+// Run opens the window and returns when the app quits.
+func Run() {
+	a := app.NewWithID("net.authdeck.app")
+	a.SetIcon(icon())
+	within := time.Duration(a.Preferences().IntWithFallback(prefExpiringDays, defaultExpiringDays)) * 24 * time.Hour
+	m, err := auth.Open(auth.Options{ExpiringWithin: within})
+	if err != nil {
+		showStartupError(a, err)
+		return
+	}
+	defer m.Close()
+	ui := New(a, m)
+	ui.Start()
+	ui.win.ShowAndRun()
+	ui.Stop()
+}
+
+// showStartupError is the window shown when Authdeck cannot open its
+// configuration: what went wrong, and a way out.
+func showStartupError(a fyne.App, err error) {
+	w := a.NewWindow("Authdeck")
+	msg := widget.NewLabel("Authdeck could not start.\n\n" + plain(err) +
+		"\n\nIf the configuration folder is somewhere unusual, set AUTHDECK_CONFIG_DIR to a folder you can write to, then start Authdeck again.")
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil,
+		container.NewHBox(widget.NewButton("Copy message", func() { a.Clipboard().SetContent(err.Error()) }),
+			widget.NewButton("Quit", a.Quit)),
+		nil, nil, msg))
+	w.Resize(fyne.NewSize(560, 280))
+	w.ShowAndRun()
+}
+
+func icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Icon) }
+
+// New builds the window for m without starting the background loops (tests
+// drive the clock and the ticks themselves; Start begins them).
+func New(fa fyne.App, m *auth.Manager) *App {
+	a := &App{
+		fyne: fa, m: m,
+		within:     time.Duration(fa.Preferences().IntWithFallback(prefExpiringDays, defaultExpiringDays)) * 24 * time.Hour,
+		clearAfter: clipboardClearAfter,
+		after:      afterOnUI,
+		busy:       map[string]bool{},
+	}
+	a.base, a.stop = context.WithCancel(context.Background())
+	a.win = fa.NewWindow("Authdeck")
+	a.win.SetIcon(icon())
+	a.statusBar = widget.NewLabel("")
+	a.statusBar.Truncation = fyne.TextTruncateEllipsis
+	a.list = newConnectionList(a)
+	a.detail = newDetailPane(a)
+	a.watcher = newExpiryWatch(a)
+	a.split = container.NewHSplit(a.list.view(), a.detail.view())
+	a.split.SetOffset(0.46)
+	a.empty = a.emptyState()
+	a.body = container.NewStack(a.split)
+
+	top := a.list.toolbar()
+	var banner fyne.CanvasObject
+	if probs := m.CatalogProblems(); len(probs) > 0 {
+		banner = catalogBanner(probs)
+		top = container.NewVBox(banner, top)
+	}
+	a.win.SetContent(container.NewBorder(top, a.statusBar, nil, nil, a.body))
+	a.win.SetMainMenu(a.mainMenu())
+	a.addShortcuts()
+	a.win.Resize(fyne.NewSize(960, 640))
+	a.tray = newTray(a)
+	a.win.SetCloseIntercept(a.closeWindow)
+	a.reload()
+	return a
+}
+
+// Start begins the once-a-second countdown and the background refresh loop.
+func (a *App) Start() {
+	ctx := a.base
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				toUI(a.tick)
+			}
+		}
+	}()
+	a.watcher.start(ctx)
+}
+
+// Stop ends the loops Start began and waits for work in flight.
+func (a *App) Stop() {
+	a.stop()
+	a.jobs.Wait()
+}
+
+// ctx is the context of work that lives as long as the window.
+func (a *App) ctx() context.Context { return a.base }
+
+// wait blocks until no background work is in flight (for tests).
+func (a *App) wait() { a.jobs.Wait() }
+
+// Window is the main window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// closeWindow hides into the tray when there is one, and quits otherwise:
+// a window hidden with no tray icon could never be found again.
+func (a *App) closeWindow() {
+	if a.tray != nil && a.tray.present {
+		a.win.Hide()
+		return
+	}
+	a.fyne.Quit()
+}
+
+// say shows a one-line message in the status bar.
+func (a *App) say(msg string) { a.statusBar.SetText(msg) }
+
+// reload reads the connections again (no network) and redraws.
+func (a *App) reload() {
+	background(a, a.m.List, func(conns []auth.Connection, err error) {
+		if err != nil {
+			a.say(plain(err))
+			return
+		}
+		a.setConnections(conns)
+	})
+}
+
+// setConnections replaces the list's data and keeps the selection.
+func (a *App) setConnections(conns []auth.Connection) {
+	a.conns = conns
+	if len(conns) == 0 {
+		a.body.Objects = []fyne.CanvasObject{a.empty}
+	} else {
+		a.body.Objects = []fyne.CanvasObject{a.split}
+	}
+	a.body.Refresh()
+	a.list.refilter()
+	if c, ok := a.find(a.selected); ok {
+		a.detail.show(c)
+	} else {
+		a.selected = ""
+		a.detail.show(auth.Connection{})
+	}
+	a.watcher.observe(a.m.Now())
+	a.tray.update()
+}
+
+// find returns the loaded connection called name.
+func (a *App) find(name string) (auth.Connection, bool) {
+	for _, c := range a.conns {
+		if c.Name == name && name != "" {
+			return c, true
+		}
+	}
+	return auth.Connection{}, false
+}
+
+// selectConnection shows name in the detail pane and the list.
+func (a *App) selectConnection(name string) {
+	a.selected = name
+	a.list.selectName(name)
+	if c, ok := a.find(name); ok {
+		a.detail.show(c)
+	}
+}
+
+// setBusy marks a connection as being worked on (its row turns grey).
+func (a *App) setBusy(name string, busy bool) {
+	if busy {
+		a.busy[name] = true
+	} else {
+		delete(a.busy, name)
+	}
+	a.tick()
+}
+
+// tick is the one shared once-a-second update: it redraws only rows whose
+// text or colour changed, the detail pane's countdown, and raises the
+// expiry notifications.
+func (a *App) tick() {
+	now := a.m.Now()
+	a.list.tick(now)
+	a.detail.tick(now)
+	if a.watcher.observe(now) {
+		a.tray.update()
+	}
+}
+
+// emptyState is what a new user sees: two ways to begin.
+func (a *App) emptyState() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("No connections yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	text := widget.NewLabelWithStyle("A connection keeps you signed in to a provider's API and ready to copy a header or curl command.",
+		fyne.TextAlignCenter, fyne.TextStyle{})
+	text.Wrapping = fyne.TextWrapWord
+	add := widget.NewButtonWithIcon("Add connection", theme.ContentAddIcon(), func() { a.showWizard("", "") })
+	add.Importance = widget.HighImportance
+	demo := widget.NewButton("Try it with the sandbox provider", func() { a.showWizard(auth.SandboxID, "oauth") })
+	return container.NewCenter(container.NewVBox(
+		widget.NewIcon(icon()), title, container.NewGridWrap(fyne.NewSize(420, 60), text),
+		container.NewCenter(container.NewHBox(add, demo)),
+	))
+}
+
+func catalogBanner(probs []error) fyne.CanvasObject {
+	text := "Some provider definitions in providers.d were not loaded:"
+	for _, p := range probs {
+		text += "\n• " + p.Error()
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return l
+}
+
+func (a *App) mainMenu() *fyne.MainMenu {
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			fyne.NewMenuItem("Add connection…", func() { a.showWizard("", "") }),
+			fyne.NewMenuItem("Expiry report…", a.showSupport),
+			fyne.NewMenuItem("Settings…", a.showSettings),
+		),
+	)
+}
+
+// addShortcuts wires Ctrl+N (add), Ctrl+F (search) and Ctrl+C (copy the
+// selection's header; a focused text field keeps its own Ctrl+C).
+func (a *App) addShortcuts() {
+	c := a.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { a.showWizard("", "") })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { c.Focus(a.list.search) })
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { a.detail.copyFormat("header") })
+}
+
+// setExpiringWithin changes the threshold and keeps it for the next start.
+func (a *App) setExpiringWithin(days int) {
+	a.within = time.Duration(days) * 24 * time.Hour
+	a.fyne.Preferences().SetInt(prefExpiringDays, days)
+	a.list.invalidate()
+	a.tick()
+}

@@ -1,0 +1,20 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// toUI queues fn on the UI goroutine. It is the only place in this package
+// that crosses from another goroutine to the widgets: everything that runs
+// in the background reaches the screen through here.
+func toUI(fn func()) { fyne.Do(fn) }
+
+// background runs work on its own goroutine and hands the result to done on
+// the UI goroutine. The App counts the work in flight so that tests can wait
+// for it (App.wait) instead of sleeping.
+func background[T any](a *App, work func() (T, error), done func(T, error)) {
+	a.jobs.Add(1)
+	go func() {
+		defer a.jobs.Done()
+		v, err := work()
+		toUI(func() { done(v, err) })
+	}()
+}

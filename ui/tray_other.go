@@ -1,0 +1,6 @@
+//go:build !linux
+
+package ui
+
+// trayHostPresent: Windows and macOS always have a notification area.
+func trayHostPresent() bool { return true }
