@@ -85,6 +85,7 @@ Run it without arguments to open the window.`,
 		headerCmd(d), curlCmd(d), tokenCmd(d), snippetCmd(d),
 		refreshCmd(d), checkCmd(d), expiresCmd(d), removeCmd(d),
 	)
+	addCompletions(root, d)
 	return root
 }
 
