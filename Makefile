@@ -42,3 +42,12 @@ test: deps-test
 
 clean:
 	rm -rf bin dist
+
+# Benchmarks: ratios against references measured in the same run, written to
+# docs/BENCHMARKS.md. Needs a display-less X server and a real keyring.
+APT_BENCH := xvfb xauth libgl1-mesa-dri xdotool hyperfine jq gnome-keyring dbus dbus-x11 libsecret-tools
+
+.PHONY: bench
+bench: deps-build
+	@./scripts/apt-need.sh $(APT_BENCH)
+	dbus-run-session -- ./scripts/bench.sh

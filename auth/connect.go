@@ -80,12 +80,21 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	if err != nil {
 		return Connection{}, fmt.Errorf("connect %s: %w", name, err)
 	}
-	s.AccessToken, s.RefreshToken, s.Cookie = res.Token.AccessToken, res.Token.RefreshToken, ""
-	if err := m.writeSecrets(c, s); err != nil {
+	if err := m.storeAuthorized(ctx, c, meth, s, res); err != nil {
 		return Connection{}, err
 	}
+	return m.Get(name)
+}
+
+// storeAuthorized keeps what a completed consent yielded: the tokens in the
+// keyring first, then the metadata that says the connection is usable.
+func (m *Manager) storeAuthorized(ctx context.Context, c store.Connection, meth catalog.Method, s secrets, res oauth.Result) error {
+	s.AccessToken, s.RefreshToken, s.Cookie = res.Token.AccessToken, res.Token.RefreshToken, ""
+	if err := m.writeSecrets(c, s); err != nil {
+		return err
+	}
 	now := m.now()
-	err = m.update(ctx, name, func(c *store.Connection) error {
+	return m.update(ctx, c.Name, func(c *store.Connection) error {
 		c.Params = mergeParams(c.Params, res.Params)
 		c.ConnectedAt = &now
 		c.ExpiresAt = expiry(res.Token, meth, now)
@@ -98,10 +107,6 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 		c.LastRefresh, c.LastCheck, c.Account = nil, nil, ""
 		return nil
 	})
-	if err != nil {
-		return Connection{}, err
-	}
-	return m.Get(name)
 }
 
 func (m *Manager) oauthConfig(c store.Connection, p catalog.Provider, meth catalog.Method, s secrets) oauth.Config {

@@ -166,13 +166,11 @@ func WriteFile(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	// The directory is not synced: after a crash the rename may be lost,
+	// which leaves the previous file — still whole. That is the guarantee,
+	// and it saves an fsync on every connect and refresh.
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Persist the rename itself; not every system can sync a directory.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 
 // requireKeyring skips when no Secret Service is reachable, unless make
 // test demands the real one.
-func requireKeyring(t *testing.T) {
+func requireKeyring(t testing.TB) {
 	t.Helper()
 	k := secret.NewKeyring(t.TempDir())
 	if err := k.Set("probe", "x"); err != nil {
@@ -54,7 +54,7 @@ type result struct {
 
 // run runs one command in process against dir, with the real keyring unless
 // secrets is given.
-func run(t *testing.T, dir string, secrets secret.Store, stdin string, args ...string) result {
+func run(t testing.TB, dir string, secrets secret.Store, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := Run(args, Deps{
@@ -64,7 +64,7 @@ func run(t *testing.T, dir string, secrets secret.Store, stdin string, args ...s
 	return result{code, out.String(), errOut.String()}
 }
 
-func readTree(t *testing.T, dir string) string {
+func readTree(t testing.TB, dir string) string {
 	t.Helper()
 	var all strings.Builder
 	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -273,7 +273,7 @@ func TestVersionFromMetadata(t *testing.T) {
 	}
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -301,7 +301,7 @@ func (c *countRefreshes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // startSandbox runs the demo provider with the config directory's signing
 // key (kept in the real keyring, as the app does) and counts refreshes.
-func startSandbox(t *testing.T, dir string) (port int, counter *countRefreshes) {
+func startSandbox(t testing.TB, dir string) (port int, counter *countRefreshes) {
 	t.Helper()
 	key := make([]byte, 32)
 	for i := range key {
@@ -325,7 +325,7 @@ func startSandbox(t *testing.T, dir string) (port int, counter *countRefreshes) 
 
 // writeBrowser writes the stand-in browser: a script that approves the
 // consent page with curl and follows the redirect to the loopback callback.
-func writeBrowser(t *testing.T, decision string) string {
+func writeBrowser(t testing.TB, decision string) string {
 	t.Helper()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed")
@@ -340,7 +340,7 @@ func writeBrowser(t *testing.T, decision string) string {
 
 // connect runs `authdeck connect` in process with $BROWSER set to the
 // stand-in, against the real keyring.
-func connectWith(t *testing.T, dir, decision string) result {
+func connectWith(t testing.TB, dir, decision string) result {
 	t.Helper()
 	t.Setenv("BROWSER", writeBrowser(t, decision))
 	return run(t, dir, nil, "", "connect", "demo", "--timeout", "30s")

@@ -1,0 +1,52 @@
+// Command seed writes a config directory's connection list with N pasted
+// connections of mixed providers, methods and expiry dates, for benchmarks.
+// It writes metadata only: commands that need a secret are benchmarked on a
+// connection added through the CLI, with its secret in the real keyring.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/store"
+)
+
+func main() {
+	dir := flag.String("dir", "", "config directory to write")
+	n := flag.Int("n", 50, "number of connections")
+	flag.Parse()
+	if *dir == "" {
+		log.Fatal("seed: -dir is required")
+	}
+	st, err := store.Open(*dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := time.Now()
+	kinds := []struct {
+		provider string
+		kind     catalog.Kind
+	}{{"vinsight", catalog.KindAPIKey}, {"vend", catalog.KindToken}, {"vinli", catalog.KindBasic}, {"sandbox", catalog.KindToken}}
+	err = st.Update(context.Background(), func([]store.Connection) ([]store.Connection, error) {
+		conns := make([]store.Connection, *n)
+		for i := range conns {
+			k := kinds[i%len(kinds)]
+			// Spread expiries from 3 days ago to a year ahead so every status
+			// and both countdown units occur.
+			at := now.Add(time.Duration(i*37%400-3) * 24 * time.Hour).Add(time.Duration(i) * time.Minute)
+			conns[i] = store.Connection{
+				Name: fmt.Sprintf("conn-%05d", i), Provider: k.provider, Method: k.kind,
+				User: "bench", Params: map[string]string{"domain_prefix": "benchshop"},
+				CreatedAt: now, ConnectedAt: &now, ExpiresAt: &at, ExpiresSet: true,
+			}
+		}
+		return conns, nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}

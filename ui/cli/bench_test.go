@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"authdeck/auth/store"
+)
+
+// BenchmarkConcurrentHeaderRefresh runs 20 `authdeck header` processes at
+// once on an expired, rotating sandbox token and compares their wall time
+// with one process doing the same refresh alone. It reports refreshes per
+// round (must be exactly 1) and the ratio of the medians.
+func BenchmarkConcurrentHeaderRefresh(b *testing.B) {
+	requireKeyring(b)
+	dir := b.TempDir()
+	port, counter := startSandbox(b, dir)
+	if r := run(b, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
+		b.Fatalf("add: %+v", r)
+	}
+	if r := connectWith(b, dir, "approve"); r.code != 0 {
+		b.Fatalf("connect: %+v", r)
+	}
+	st, _ := store.Open(dir)
+	expire := func() {
+		past := time.Now().Add(-time.Minute)
+		if err := st.Update(context.Background(), func(c []store.Connection) ([]store.Connection, error) {
+			c[0].ExpiresAt = &past
+			return c, nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	headers := func(n int) time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cmd := exec.Command(os.Args[0], "header", "demo")
+				cmd.Env = append(os.Environ(), "AUTHDECK_CLI_CHILD=1", "AUTHDECK_CONFIG_DIR="+dir)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Errorf("header: %v: %s", err, out)
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	var one, twenty []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		expire()
+		before := counter.n.Load()
+		b.StartTimer()
+		one = append(one, headers(1))
+		b.StopTimer()
+		expire()
+		b.StartTimer()
+		twenty = append(twenty, headers(20))
+		b.StopTimer()
+		if got := counter.n.Load() - before; got != 2 {
+			b.Fatalf("%d refreshes for one call plus 20 concurrent calls, want 2", got)
+		}
+	}
+	slices.Sort(one)
+	slices.Sort(twenty)
+	b.ReportMetric(1, "refreshes/20-calls")
+	b.ReportMetric(float64(one[len(one)/2].Milliseconds()), "one-call-ms")
+	b.ReportMetric(float64(twenty[len(twenty)/2].Milliseconds()), "twenty-calls-ms")
+	b.ReportMetric(float64(twenty[len(twenty)/2])/float64(one[len(one)/2]), "ratio")
+}
