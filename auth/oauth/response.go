@@ -233,7 +233,9 @@ func (r tokenResponse) expiry(now time.Time) time.Time {
 	}
 	if abs, ok := r.seconds("expires"); ok && abs > 0 && abs < 1e11 {
 		e := time.Unix(int64(abs), 0)
-		if at.IsZero() || e.Before(at) {
+		// An absolute time already past by this computer's clock, next to a
+		// stated lifetime, means the clocks differ: trust the lifetime.
+		if at.IsZero() || e.Before(at) && e.After(now) {
 			at = e
 		}
 	}
