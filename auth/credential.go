@@ -144,6 +144,14 @@ func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) 
 		} else if res, err = m.checkOnce(ctx, name, target); err != nil {
 			return check.Result{}, err
 		}
+	} else if res.Status == http.StatusUnauthorized && meth.Refresh && c.HasRefreshToken {
+		// The token may have run out while the request was in flight (or
+		// the provider's clock runs ahead): renew it once and ask again.
+		if _, _, err = m.refresh(ctx, name, true); err != nil {
+			res.Message += " (renewing the token failed: " + err.Error() + ")"
+		} else if res, err = m.checkOnce(ctx, name, target); err != nil {
+			return check.Result{}, err
+		}
 	}
 	err = m.update(context.WithoutCancel(ctx), name, func(c *store.Connection) error {
 		c.LastCheck = &store.Outcome{At: res.At, OK: res.OK, Message: res.Message, Rejected: res.Status == http.StatusUnauthorized}
