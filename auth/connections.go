@@ -328,6 +328,8 @@ func (m *Manager) view(c store.Connection) Connection {
 	v.Refreshable = meth.Refresh && c.HasRefreshToken
 	now := m.now()
 	switch {
+	case c.Removing:
+		v.Status, v.Problem = StatusError, fmt.Sprintf("its removal was interrupted: remove it again (authdeck remove %s)", quoteName(c.Name))
 	case c.ConnectedAt == nil:
 		v.Status, v.Problem = StatusNeedsConnect, fmt.Sprintf("not signed in yet: connect it in the browser (authdeck connect %s)", quoteName(c.Name))
 	case c.LastRefresh != nil && !c.LastRefresh.OK && c.LastRefresh.At.After(*c.ConnectedAt):
@@ -359,16 +361,30 @@ func quoteName(name string) string {
 
 // Remove deletes a connection: its secret first, so that a failure leaves
 // it listed (and removable again) rather than an orphaned secret behind.
+// The connection is marked first, so that a crash after the secret is gone
+// shows an interrupted removal, not a usable connection without a secret.
 func (m *Manager) Remove(ctx context.Context, name string) error {
+	err := m.update(ctx, name, func(c *store.Connection) error {
+		c.Removing = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx) // finish what was started
+	if err := m.secrets.Delete(store.Connection{Name: name}.SecretKey()); err != nil && !errors.Is(err, secret.ErrNotFound) {
+		// The secret is still there: the connection stays usable.
+		_ = m.update(ctx, name, func(c *store.Connection) error {
+			c.Removing = false
+			return nil
+		})
+		return err
+	}
 	return m.store.Update(ctx, func(conns []store.Connection) ([]store.Connection, error) {
-		i := store.Find(conns, name)
-		if i < 0 {
-			return nil, m.notFound(name)
+		if i := store.Find(conns, name); i >= 0 {
+			conns = append(conns[:i], conns[i+1:]...)
 		}
-		if err := m.secrets.Delete(conns[i].SecretKey()); err != nil && !errors.Is(err, secret.ErrNotFound) {
-			return nil, err
-		}
-		return append(conns[:i], conns[i+1:]...), nil
+		return conns, nil
 	})
 }
 

@@ -568,3 +568,49 @@ func TestNewerMetadataRefusedByManager(t *testing.T) {
 		t.Fatalf("a refused add left a secret: %v", keys)
 	}
 }
+
+// A process that dies right after deleting the secret of a connection it
+// removes (simulated by ending the goroutine inside Delete) leaves the
+// connection marked as an interrupted removal, never listed as usable.
+func TestInterruptedRemoveIsNotUsable(t *testing.T) {
+	ks := &crashingStore{Memory: secret.NewMemory()}
+	f := newFixture(t, Options{Secrets: ks})
+	ctx := context.Background()
+	if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Secret: "tok-old"}); err != nil {
+		t.Fatal(err)
+	}
+	ks.crash.Store(true)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.m.Remove(ctx, "old")
+	}()
+	<-done
+	c, err := f.m.Get("old")
+	if err != nil {
+		t.Fatalf("the connection vanished although its removal never finished: %v", err)
+	}
+	if c.Status == StatusOK || c.Status == StatusExpiring || !strings.Contains(c.Problem, "remove") {
+		t.Fatalf("status %s (%q): listed as usable without its secret", c.Status, c.Problem)
+	}
+	ks.crash.Store(false)
+	if err := f.m.Remove(ctx, "old"); err != nil {
+		t.Fatalf("removing again: %v", err)
+	}
+	assertConsistent(t, f.m, ks.Memory)
+}
+
+// crashingStore ends the calling goroutine right after a delete, as a kill
+// at that instant would end the process.
+type crashingStore struct {
+	*secret.Memory
+	crash atomic.Bool
+}
+
+func (s *crashingStore) Delete(k string) error {
+	err := s.Memory.Delete(k)
+	if s.crash.Load() {
+		runtime.Goexit()
+	}
+	return err
+}

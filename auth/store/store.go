@@ -48,6 +48,10 @@ type Connection struct {
 	LastRefresh     *Outcome `json:"last_refresh,omitempty"`
 	LastCheck       *Outcome `json:"last_check,omitempty"`
 	Account         string   `json:"account,omitempty"`
+	// Removing marks a removal under way: set before the secret is deleted,
+	// so that a crash in between never leaves the connection listed as
+	// usable without its secret.
+	Removing bool `json:"removing,omitempty"`
 }
 
 // Outcome records how an action (refresh, check) last went, in words.
