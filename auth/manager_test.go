@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -340,6 +341,14 @@ func TestSandboxConnectCheckRefresh(t *testing.T) {
 			t.Fatalf("callers got different or stale tokens")
 		}
 	}
+	// The provider revoked the previous access token on refresh; Authdeck
+	// hands out and checks with the new one.
+	if status := userinfoStatus(t, port, first.Secret); status != http.StatusUnauthorized {
+		t.Fatalf("the old access token still works (%d): the sandbox should revoke it on refresh", status)
+	}
+	if res, err := f.m.Check(ctx, "demo"); err != nil || !res.OK {
+		t.Fatalf("check after refresh = %+v, %v", res, err)
+	}
 	// A forced refresh rotates again and the new refresh token works.
 	if _, err := f.m.Refresh(ctx, "demo"); err != nil {
 		t.Fatal(err)
@@ -375,5 +384,113 @@ func TestSandboxDenied(t *testing.T) {
 	c, _ := f.m.Get("demo")
 	if c.Status != StatusNeedsConnect {
 		t.Fatalf("status %s after denial", c.Status)
+	}
+}
+
+func userinfoStatus(t *testing.T, port, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// sessionProvider behaves as Vinsight's cookie login: POST the login
+// address with Basic email:password, get a session cookie, send it after.
+type sessionProvider struct {
+	mu       sync.Mutex
+	sessions map[string]bool
+	logins   int
+}
+
+func (p *sessionProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch r.URL.Path {
+	case "/LoginContexts":
+		user, pw, ok := r.BasicAuth()
+		if r.Method != http.MethodPost || r.URL.Query().Get("accept-types") != "json" || !ok || user != "ann@example.com" || pw != "pa:ss'$(x)" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		p.logins++
+		id := "s" + strconv.Itoa(p.logins)
+		p.sessions[id] = true
+		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: id, Path: "/"})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	case "/LoginContexts/Current.json":
+		c, err := r.Cookie("ASP.NET_SessionId")
+		if err != nil || !p.sessions[c.Value] {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"User":{"Email":"ann@example.com"}}`))
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (p *sessionProvider) expireAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.sessions)
+}
+
+// A session connection logs in when first needed, keeps its cookie in the
+// keyring, and logs in again when the cookie stops working.
+func TestSessionLoginAndRelogin(t *testing.T) {
+	prov := &sessionProvider{sessions: map[string]bool{}}
+	srv := httptest.NewServer(prov)
+	defer srv.Close()
+	f := newFixture(t, Options{})
+	def := `{"id":"vinsight-test","name":"Vinsight (test)","methods":[{"kind":"session","label":"Sign in",` +
+		`"login_url":"` + srv.URL + `/LoginContexts?accept-types=json","apply":{"header":"Cookie"},` +
+		`"check_url":"` + srv.URL + `/LoginContexts/Current.json"}]}`
+	if err := os.MkdirAll(filepath.Join(f.dir, "providers.d"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.dir, "providers.d", "vinsight-test.json"), []byte(def), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Open(Options{ConfigDir: f.dir, Secrets: f.secrets, Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ctx := context.Background()
+	if _, err := m.Add(ctx, AddRequest{Name: "books", Provider: "vinsight-test", User: "ann@example.com", Secret: "pa:ss'$(x)"}); err != nil {
+		t.Fatal(err)
+	}
+	header, err := m.Snippet(ctx, "books", render.FormatHeader, "")
+	if err != nil || header != "Cookie: ASP.NET_SessionId=s1" {
+		t.Fatalf("header = %q, %v", header, err)
+	}
+	if strings.Contains(configFiles(t, f.dir), "ASP.NET_SessionId=s1") {
+		t.Fatal("the session cookie was written to the config directory")
+	}
+	res, err := m.Check(ctx, "books")
+	if err != nil || !res.OK || res.Account != "ann@example.com" || prov.logins != 1 {
+		t.Fatalf("check = %+v, %v, logins %d", res, err, prov.logins)
+	}
+	prov.expireAll()
+	res, err = m.Check(ctx, "books")
+	if err != nil || !res.OK || prov.logins != 2 {
+		t.Fatalf("check after the session expired = %+v, %v, logins %d (want a second login)", res, err, prov.logins)
+	}
+	if header, _ := m.Snippet(ctx, "books", render.FormatHeader, ""); header != "Cookie: ASP.NET_SessionId=s2" {
+		t.Fatalf("the new cookie was not kept: %q", header)
+	}
+	// A wrong password is reported in words and never turns into a cookie.
+	if _, err := m.Add(ctx, AddRequest{Name: "wrong", Provider: "vinsight-test", User: "ann@example.com", Secret: "nope"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Credential(ctx, "wrong"); err == nil || !strings.Contains(err.Error(), "not accepted") {
+		t.Fatalf("wrong password: %v", err)
 	}
 }

@@ -125,18 +125,36 @@ type claims struct {
 	Scope     string `json:"scp,omitempty"`
 	Redirect  string `json:"rdr,omitempty"`
 	Challenge string `json:"chl,omitempty"`
-	Expires   int64  `json:"exp"`
+	// Pair is, on a refresh token, the id of the access token issued with
+	// it: refreshing revokes that access token, as strict providers do.
+	Pair    string `json:"par,omitempty"`
+	Expires int64  `json:"exp"`
 }
 
 var typePrefix = map[string]string{"code": "sbc_", "access": "sba_", "refresh": "sbr_"}
 
 func (s *Server) sign(c claims) string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	c.ID = base64.RawURLEncoding.EncodeToString(b)
+	if c.ID == "" {
+		c.ID = newID()
+	}
 	payload, _ := json.Marshal(c)
 	p := base64.RawURLEncoding.EncodeToString(payload)
 	return typePrefix[c.Type] + p + "." + base64.RawURLEncoding.EncodeToString(s.mac(p))
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// spent reports whether a token id was consumed (a code or refresh token
+// already used, an access token revoked by a refresh).
+func (s *Server) spent(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.used[id]
+	return ok
 }
 
 func (s *Server) mac(p string) []byte {
@@ -359,6 +377,9 @@ func (s *Server) refresh(f url.Values, clientID string) (map[string]any, *tokenE
 	if !s.consume(c) {
 		return nil, &tokenError{http.StatusBadRequest, "invalid_grant", "the refresh token was already used: it is rotated on every refresh"}
 	}
+	if c.Pair != "" {
+		s.consume(claims{ID: c.Pair, Expires: s.now().Add(s.opts.AccessLifetime + ShortAccessLifetime).Unix()})
+	}
 	return s.issue(c.ClientID, c.Scope), nil
 }
 
@@ -369,9 +390,10 @@ func (s *Server) issue(clientID, scope string) map[string]any {
 		life = ShortAccessLifetime
 	}
 	now := s.now()
+	accessID := newID()
 	resp := map[string]any{
-		"access_token":  s.sign(claims{Type: "access", ClientID: clientID, Scope: scope, Expires: now.Add(life).Unix()}),
-		"refresh_token": s.sign(claims{Type: "refresh", ClientID: clientID, Scope: scope, Expires: now.Add(RefreshLifetime).Unix()}),
+		"access_token":  s.sign(claims{Type: "access", ID: accessID, ClientID: clientID, Scope: scope, Expires: now.Add(life).Unix()}),
+		"refresh_token": s.sign(claims{Type: "refresh", ClientID: clientID, Scope: scope, Pair: accessID, Expires: now.Add(RefreshLifetime).Unix()}),
 		"token_type":    "Bearer",
 		"expires_in":    int64(life / time.Second),
 	}
@@ -389,6 +411,9 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.verify(strings.TrimSpace(tok), "access")
+	if err == nil && s.spent(c.ID) {
+		err = errors.New("revoked by a refresh")
+	}
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="authdeck-sandbox", error="invalid_token"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "the token is not valid or has expired"})

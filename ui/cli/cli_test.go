@@ -418,3 +418,36 @@ func TestConnectDeniedExitsNonZero(t *testing.T) {
 		t.Fatalf("status: %+v", r)
 	}
 }
+
+// `providers add --from-issuer` writes a definition from the provider's
+// discovery document; `providers show` prints it, and a connection to it
+// signs in as a public client with PKCE.
+func TestProvidersAddFromIssuer(t *testing.T) {
+	requireKeyring(t)
+	dir := t.TempDir()
+	port, _ := startSandbox(t, dir)
+	issuer := "http://127.0.0.1:" + strconv.Itoa(port)
+	r := run(t, dir, nil, "", "providers", "add", "acme", "--from-issuer", issuer)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != filepath.Join(dir, "providers.d", "acme.json") {
+		t.Fatalf("providers add: %+v", r)
+	}
+	r = run(t, dir, nil, "", "providers", "show", "acme", "--json")
+	for _, want := range []string{`"authorize_url": "` + issuer + `/authorize"`, `"token_url": "` + issuer + `/token"`, `"check_url": "` + issuer + `/userinfo"`, `"pkce": true`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Fatalf("show lacks %s:\n%s", want, r.stdout)
+		}
+	}
+	if r := run(t, dir, nil, "", "add", "acme1", "--provider", "acme", "--client-id", "cli-test"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	t.Setenv("BROWSER", writeBrowser(t, "approve"))
+	if r := run(t, dir, nil, "", "connect", "acme1", "--timeout", "30s"); r.code != 0 {
+		t.Fatalf("connect: %+v", r)
+	}
+	if r := run(t, dir, nil, "", "check", "acme1"); r.code != 0 || !strings.Contains(r.stdout, "OK") {
+		t.Fatalf("check: %+v", r)
+	}
+	if r := run(t, dir, nil, "", "providers", "add", "bad", "--from-issuer", "http://example.com"); r.code == 0 || !strings.Contains(r.stderr, "https") {
+		t.Fatalf("a plain-http issuer was accepted: %+v", r)
+	}
+}
