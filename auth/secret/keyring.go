@@ -31,9 +31,17 @@ type Keyring struct {
 	MaxItem int
 }
 
+// TimeoutEnv overrides DefaultTimeout (a Go duration such as "500ms"), so
+// that tests of a hung or locked keyring end quickly. It is read here only.
+const TimeoutEnv = "AUTHDECK_KEYRING_TIMEOUT"
+
 // NewKeyring returns the OS keyring store for a config directory.
 func NewKeyring(configDir string) *Keyring {
-	return &Keyring{Service: Namespace(configDir), Timeout: DefaultTimeout}
+	timeout := DefaultTimeout
+	if d, err := time.ParseDuration(os.Getenv(TimeoutEnv)); err == nil && d > 0 {
+		timeout = d
+	}
+	return &Keyring{Service: Namespace(configDir), Timeout: timeout}
 }
 
 // Namespace is the keyring service name for a config directory:
