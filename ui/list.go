@@ -64,10 +64,12 @@ func newConnectionList(a *App) *connectionList {
 	for _, s := range []auth.Status{auth.StatusOK, auth.StatusExpiring, auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError} {
 		options = append(options, statusWord(s))
 	}
-	l.filter = widget.NewSelect(options, func(string) { l.refilter() })
+	l.filter = widget.NewSelect(options, nil)
 	l.filter.SetSelected(filterAll)
-	l.sorting = widget.NewSelect([]string{sortExpiry, sortName, sortProvider}, func(string) { l.refilter() })
+	l.filter.OnChanged = func(string) { l.refilter() }
+	l.sorting = widget.NewSelect([]string{sortExpiry, sortName, sortProvider}, nil)
 	l.sorting.SetSelected(sortExpiry)
+	l.sorting.OnChanged = func(string) { l.refilter() }
 	l.none = widget.NewLabel("No connection matches the search or filter.")
 	l.none.Wrapping = fyne.TextWrapWord
 	l.none.Hide()
@@ -189,12 +191,16 @@ func (l *connectionList) invalidate() { l.shown = map[string]rowState{} }
 
 // tick redraws the rows whose status, countdown or busy state changed.
 func (l *connectionList) tick(now time.Time) {
+	var changed []int
 	for i, c := range l.visible {
 		st := l.stateOf(c, now)
 		if old, ok := l.shown[c.Name]; ok && old == st {
 			continue
 		}
 		l.shown[c.Name] = st
+		changed = append(changed, i)
+	}
+	for _, i := range changed {
 		l.redraws++
 		l.list.RefreshItem(i)
 	}
