@@ -368,6 +368,13 @@ func (m *Manager) Remove(ctx context.Context, name string) error {
 		c.Removing = true
 		return nil
 	})
+	if errors.Is(err, ErrNotFound) && nameRE.MatchString(name) {
+		// An add killed after storing the secret left it without metadata:
+		// removing the name clears that leftover too.
+		if m.secrets.Delete(store.Connection{Name: name}.SecretKey()) == nil {
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
