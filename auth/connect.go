@@ -90,6 +90,11 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 // keyring first, then the metadata that says the connection is usable.
 func (m *Manager) storeAuthorized(ctx context.Context, c store.Connection, meth catalog.Method, s secrets, res oauth.Result) error {
 	s.AccessToken, s.RefreshToken, s.Cookie = res.Token.AccessToken, res.Token.RefreshToken, ""
+	lock, err := m.lockConnection(ctx, c.Name)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	if err := m.writeSecrets(c, s); err != nil {
 		return err
 	}

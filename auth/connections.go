@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/filelock"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
 )
@@ -364,7 +365,14 @@ func quoteName(name string) string {
 // The connection is marked first, so that a crash after the secret is gone
 // shows an interrupted removal, not a usable connection without a secret.
 func (m *Manager) Remove(ctx context.Context, name string) error {
-	err := m.update(ctx, name, func(c *store.Connection) error {
+	// Under the connection's lock: a refresh or sign-in finishing meanwhile
+	// would otherwise write the secret back after it was deleted.
+	lock, err := filelock.Acquire(ctx, m.lockPath(name))
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	err = m.update(ctx, name, func(c *store.Connection) error {
 		c.Removing = true
 		return nil
 	})

@@ -74,6 +74,11 @@ func (m *Manager) login(ctx context.Context, c store.Connection, meth catalog.Me
 		return s, fmt.Errorf("sign in to %s as %s: %w", p.Name, c.User, err)
 	}
 	s.Cookie = cookie
+	lock, err := m.lockConnection(ctx, c.Name)
+	if err != nil {
+		return s, err
+	}
+	defer lock.Unlock()
 	return s, m.writeSecrets(c, s)
 }
 

@@ -116,6 +116,21 @@ func (m *Manager) refresh(ctx context.Context, name string, force bool) (store.C
 	return c, s, err
 }
 
+// lockConnection takes the connection's lock for writing its secret and
+// checks, under it, that the connection still exists: a removal that ran
+// meanwhile must not get its secret written back.
+func (m *Manager) lockConnection(ctx context.Context, name string) (*filelock.Lock, error) {
+	lock, err := filelock.Acquire(ctx, m.lockPath(name))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.load(name); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return lock, nil
+}
+
 // lockPath is the per-connection refresh lock; the name is hashed because a
 // connection name may hold characters a file name should not.
 func (m *Manager) lockPath(name string) string {
