@@ -11,7 +11,6 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon
 APT_TEST  := dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libgl1-mesa-dri \
              chromium curl imagemagick xdotool
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-KEYRING_PASSWORD := authdeck-test
 
 .PHONY: run build test test-go lint deps-build deps-test screenshots clean
 
@@ -33,12 +32,10 @@ test: deps-test
 	$(GO) vet -tags $(TAGS) ./...
 	@echo "checking that auth/ never depends on Fyne"
 	@! $(GO) list -deps ./auth/... | grep '^fyne.io/'
-	@# Everything runs on a private session bus with an unlocked gnome-keyring,
-	@# so the OS-keyring tests exercise the real go-keyring path.
-	dbus-run-session -- sh -c '\
-	  echo "$(KEYRING_PASSWORD)" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-	  AUTHDECK_REQUIRE_KEYRING=1 AUTHDECK_REQUIRE_CHROMIUM=1 \
-	  $(GO) test -race -tags $(TAGS) -count=1 -timeout 30m ./...'
+	@# Everything runs on a private session bus with a fresh, unlocked
+	@# gnome-keyring, so the OS-keyring tests exercise the real go-keyring path.
+	AUTHDECK_REQUIRE_KEYRING=1 AUTHDECK_REQUIRE_CHROMIUM=1 ./scripts/with-keyring.sh \
+	  $(GO) test -race -tags $(TAGS) -count=1 -timeout 30m ./...
 
 clean:
 	rm -rf bin dist
@@ -50,4 +47,32 @@ APT_BENCH := xvfb xauth libgl1-mesa-dri xdotool hyperfine jq gnome-keyring dbus 
 .PHONY: bench
 bench: deps-build
 	@./scripts/apt-need.sh $(APT_BENCH)
-	dbus-run-session -- ./scripts/bench.sh
+	./scripts/with-keyring.sh ./scripts/bench.sh
+
+# ---- Packaging: `make package` builds the Linux bundle in dist/ ----
+# The packager comes from the Go module proxy into bin/tools, never into
+# go.mod (it would pull other versions of our dependencies).
+FYNE_TOOL       := bin/tools/fyne
+FYNE_TOOL_REF   := fyne.io/tools/cmd/fyne@v1.7.4
+APP_VERSION     := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+PACKAGE         := dist/authdeck-$(APP_VERSION)-linux-$(shell $(GO) env GOARCH).tar.xz
+# Rebuild the bundle only when something that goes into it changed.
+PACKAGE_SOURCES := $(wildcard $(shell git ls-files -co --exclude-standard -- '*.go' go.mod go.sum FyneApp.toml assets packaging 2>/dev/null))
+# zsh and fish check the completion scripts; desktop-file-validate the menu entry.
+APT_TEST        += xz-utils zsh fish desktop-file-utils
+
+.PHONY: package test-package
+
+package: $(PACKAGE)
+
+$(PACKAGE): $(FYNE_TOOL) $(PACKAGE_SOURCES) | deps-build
+	packaging/package.sh $(FYNE_TOOL) $@
+
+$(FYNE_TOOL):
+	GOBIN=$(CURDIR)/bin/tools $(GO) install $(FYNE_TOOL_REF)
+
+# Unpack the bundle, `make install` it into a temporary prefix, run it.
+test-package: package
+	AUTHDECK_PACKAGE=$(CURDIR)/$(PACKAGE) $(GO) test -count=1 -run TestPackage ./packaging
+
+test: test-package

@@ -2,7 +2,7 @@
 # make bench: Authdeck's figures, each as a ratio against a reference measured
 # in this same run on this same machine (absolute times on a shared 2-core
 # machine are noise). Prints one table and writes it to docs/BENCHMARKS.md.
-# Runs inside `dbus-run-session` (see the Makefile) with a real gnome-keyring.
+# Runs under scripts/with-keyring.sh (see the Makefile): a real gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +14,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-echo "authdeck-bench" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 echo "building…" >&2
 go build -tags migrated_fynedo -o bin/authdeck .
