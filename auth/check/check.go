@@ -63,7 +63,7 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 		timeout = time.Until(d)
 	}
 
-	resp, err := client.Do(req.WithContext(ctx))
+	resp, err := client.Do(req.WithContext(ctx)) // #nosec G704 -- calling the provider's check URL (from a validated definition) is the point; redirects off-host are refused by guarded
 	if err != nil {
 		return Result{Message: networkWords(ctx, err, host, timeout)}
 	}

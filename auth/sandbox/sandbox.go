@@ -254,7 +254,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			qq.Set(k, v.Get(k))
 		}
 		u.RawQuery = qq.Encode()
-		http.Redirect(w, r, u.String(), http.StatusFound)
+		http.Redirect(w, r, u.String(), http.StatusFound) // #nosec G710 -- checkRedirect allowed only loopback http redirect URIs above
 	}
 	if rt := q.Get("response_type"); rt != "code" {
 		back(url.Values{"error": {"unsupported_response_type"}, "error_description": {"the sandbox supports only response_type=code"}})
