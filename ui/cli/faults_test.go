@@ -32,6 +32,19 @@ func cliProcess(dir string, env []string, stdin string, args ...string) *exec.Cm
 	return cmd
 }
 
+// storedState is what the config directory stores: readTree without the
+// lock files, which exist (empty) once anything has been locked.
+func storedState(t *testing.T, dir string) string {
+	t.Helper()
+	var kept []string
+	for _, part := range strings.Split(readTree(t, dir), "\n") {
+		if !strings.HasSuffix(part, ".lock") {
+			kept = append(kept, part)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
 // runProcess runs one CLI process to its end.
 func runProcess(t *testing.T, dir string, env []string, stdin string, args ...string) result {
 	t.Helper()
@@ -235,7 +248,7 @@ func TestKeyringMissingOrHungProcesses(t *testing.T) {
 			{"", []string{"remove", "tok-old"}},
 		} {
 			t.Run(mode+"/"+tc.args[0], func(t *testing.T) {
-				before := readTree(t, dir)
+				before := storedState(t, dir)
 				start := time.Now()
 				r := runProcess(t, dir, envs[mode], tc.stdin, tc.args...)
 				if d := time.Since(start); d > 4*time.Second {
@@ -244,7 +257,7 @@ func TestKeyringMissingOrHungProcesses(t *testing.T) {
 				if r.code == 0 || r.stdout != "" || !strings.HasPrefix(r.stderr, "authdeck: keyring") || !strings.Contains(r.stderr, words[mode]) {
 					t.Fatalf("exit %d, stdout %q, stderr %q; want a keyring error mentioning %q", r.code, r.stdout, r.stderr, words[mode])
 				}
-				if after := readTree(t, dir); after != before {
+				if after := storedState(t, dir); after != before {
 					t.Errorf("the config directory changed:\n%s\n---\n%s", before, after)
 				}
 				if l := listed(t, dir, nil); len(l) != 1 || l["tok-old"] != "ok" {
@@ -281,12 +294,12 @@ func TestKeyringLockedCLI(t *testing.T) {
 		{"add", "tok-new", "--provider", "vend", "--method", "token", "--secret-stdin"},
 		{"token", "tok-old"}, {"curl", "tok-old"}, {"remove", "tok-old"},
 	} {
-		before := readTree(t, dir)
+		before := storedState(t, dir)
 		r := run(t, dir, lockedKeyring{}, "secret-for-tok-new", args...)
 		if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr, "authdeck: keyring") || !strings.Contains(r.stderr, "unlock it") {
 			t.Fatalf("%v: %+v", args, r)
 		}
-		if readTree(t, dir) != before {
+		if storedState(t, dir) != before {
 			t.Fatalf("%v changed the config directory", args)
 		}
 	}
