@@ -19,33 +19,18 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
+	"authdeck/internal/fakeclock"
 )
 
-// clock is a settable time source shared by the Manager and the sandbox.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 }
 
 type fixture struct {
 	m       *Manager
 	dir     string
 	secrets *secret.Memory
-	clock   *clock
+	clock   *fakeclock.Clock
 }
 
 func newFixture(t *testing.T, opts Options) *fixture {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+
+	"authdeck/internal/fakeclock"
 )
 
 // assertPage checks the page the browser was left on: status, words, the
@@ -139,7 +141,7 @@ func TestVinsightQueryStringDialect(t *testing.T) {
 // secure.vendhq.com, the token at the store's own host, form body only.
 type vendFake struct {
 	t      *testing.T
-	clock  *fakeClock
+	clock  *fakeclock.Clock
 	prefix string // domain_prefix the consent answers with
 	rotate bool   // answer refresh with a new refresh token
 

@@ -22,6 +22,8 @@ import (
 
 	"authdeck/assets"
 	"authdeck/auth/catalog"
+
+	"authdeck/internal/fakeclock"
 )
 
 // builtin returns a built-in definition from assets/providers.json.
@@ -65,24 +67,8 @@ func repoint(t testing.TB, p catalog.Provider, kind catalog.Kind, edit func(m *c
 	return q, m
 }
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock { return &fakeClock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
 // visit is what the stand-in browser saw at the end of a flow.

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,19 +19,8 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/oauth"
 	"authdeck/auth/sandbox"
+	"authdeck/internal/fakeclock"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // start runs a sandbox on a free loopback port and returns the built-in
 // sandbox definition (unchanged) with the port to use.
@@ -95,7 +83,7 @@ func userinfo(t *testing.T, base, token string) (int, http.Header, map[string]st
 // The whole demo: consent, code with PKCE, userinfo, refresh rotation, a
 // replayed refresh token refused, short tokens, expiry on a fake clock.
 func TestSandboxFullFlow(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	clk := fakeclock.New(time.Now())
 	base, cfg := start(t, "demo-key-0123456789", sandbox.Options{Now: clk.Now})
 	c := &oauth.Client{Now: clk.Now}
 	res, err := c.Authorize(context.Background(), cfg, oauth.AuthorizeOptions{Open: approve(t, "approve")})
