@@ -120,3 +120,9 @@ fuzz-short:
 	done
 
 test: lint fuzz-short
+
+# Screenshots of every screen under Xvfb (a seeded config, a private keyring)
+# into docs/screenshots/; look at each one after a UI change.
+screenshots: build
+	@./scripts/apt-need.sh xvfb imagemagick xdotool gnome-keyring dbus-x11 curl
+	./scripts/screenshots.sh $(BIN) docs/screenshots

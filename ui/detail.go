@@ -156,12 +156,14 @@ func newDetailPane(a *App) *detailPane {
 	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
 	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.removeBtn)
 
+	// The copy buttons come first: they are what most visits are for, and
+	// they must stay in view in a 800×600 window.
 	d.content = container.NewVBox(
 		d.title, d.status, d.advice,
 		d.progress, d.errText,
+		copies, other, actions,
 		widget.NewSeparator(), form,
-		widget.NewSeparator(), key("Credential"), credential, copies, other,
-		widget.NewSeparator(), key("Actions"), actions,
+		widget.NewSeparator(), key("Credential"), credential,
 	)
 	d.content.Hide()
 	return d
@@ -195,7 +197,14 @@ func (d *detailPane) show(c auth.Connection) {
 	d.title.SetText(c.Name)
 	d.provider.SetText(c.ProviderName)
 	d.method.SetText(d.methodLabel(c))
-	d.account.SetText(orDash(c.Account, "unknown until the first check"))
+	switch {
+	case c.Account != "":
+		d.account.SetText(c.Account)
+	case c.LastCheck != nil:
+		d.account.SetText("not reported by " + c.ProviderName)
+	default:
+		d.account.SetText("unknown until the first check")
+	}
 	d.scopes.SetText(orDash(strings.Join(c.Scopes, " "), "none"))
 	d.refreshTk.SetText(refreshTokenWords(c))
 	d.lastRef.SetText(outcomeWords(c.LastRefresh))
@@ -319,7 +328,7 @@ func runAction[T any](d *detailPane, doing string, work func(ctx context.Context
 		return
 	}
 	name := d.conn.Name
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(d.a.ctx())
 	d.cancel = cancel
 	d.clearError()
 	d.progressText.SetText(doing)

@@ -237,7 +237,6 @@ func newConnectionRow() *connectionRow {
 	r.badgeBg.CornerRadius = 4
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.sub.Truncation = fyne.TextTruncateEllipsis
-	r.sub.Importance = widget.LowImportance
 	r.countdown.Alignment = fyne.TextAlignTrailing
 	r.word.Alignment = fyne.TextAlignTrailing
 	r.ExtendBaseWidget(r)

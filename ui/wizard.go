@@ -121,7 +121,6 @@ func (w *wizard) build() {
 	w.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.heading.Wrapping = fyne.TextWrapWord
 	w.stepNo = widget.NewLabel("")
-	w.stepNo.Importance = widget.LowImportance
 	w.body = container.NewStack()
 	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { w.show(w.step - 1) })
 	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.forward)
@@ -315,7 +314,6 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 		box.Add(e)
 		if help != "" {
 			h := wrapLabel(help)
-			h.Importance = widget.LowImportance
 			h.SizeName = theme.SizeNameCaptionText
 			box.Add(h)
 		}
@@ -327,7 +325,7 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 		return e
 	}
 	w.name = entry(w.uniqueName(p.Name), "")
-	add("Connection name", w.name, "How this connection is listed in Authdeck, e.g. \"Vend – main store\".")
+	add("Connection name", w.name, "How this connection is listed in Authdeck, e.g. \"Vend main store\".")
 	w.params = map[string]*widget.Entry{}
 	for _, q := range p.Params {
 		e := entry(q.Default, "")
@@ -492,7 +490,7 @@ func (w *wizard) save() {
 	setEnabled(w.next, false)
 	replace := w.added
 	background(w.a, func() (auth.Connection, error) {
-		ctx := context.Background()
+		ctx := w.a.ctx()
 		if replace != "" {
 			if err := w.a.m.Remove(ctx, replace); err != nil {
 				return auth.Connection{}, err
@@ -529,7 +527,7 @@ func (w *wizard) connect() {
 		return
 	}
 	name := w.added
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(w.a.ctx())
 	w.cancel = cancel
 	w.waitText.SetText("Approve the request in your browser… Authdeck opened " + w.provider.Name + "'s sign-in page; come back here when you have approved it.")
 	w.waitErr.Hide()
