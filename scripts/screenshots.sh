@@ -108,8 +108,6 @@ click ${WIZ_NEXT_X:-735} ${WIZ_NEXT_Y:-541}
 shot 07-wizard-method
 click ${WIZ_NEXT_X:-735} ${WIZ_NEXT_Y:-541}
 shot 08-wizard-fields
-xdotool mousemove --window "$win" 480 400 click --repeat 40 --delay 20 5 # scroll to the redirect URI
-shot 08b-wizard-fields-redirect
 key Escape
 stop
 

@@ -263,7 +263,7 @@ func (a *App) emptyState() fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	demo := widget.NewButton("Try it with the sandbox provider", func() { a.showWizard(auth.SandboxID, "oauth") })
 	return container.NewCenter(container.NewVBox(
-		widget.NewIcon(icon()), title, container.NewGridWrap(fyne.NewSize(420, 60), text),
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(72), widget.NewIcon(icon()))), title, container.NewGridWrap(fyne.NewSize(420, 60), text),
 		container.NewCenter(container.NewHBox(add, demo)),
 	))
 }
