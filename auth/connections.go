@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,8 +36,11 @@ type Connection struct {
 	Status       Status
 	// Refreshable says Authdeck renews the credential by itself.
 	Refreshable bool
-	// Problem says, for a status other than ok, what is wrong and what to do.
+	// Problem says, for a status other than ok, what is wrong and what to
+	// do, in words for the window.
 	Problem string
+	// Command is the command line that fixes the problem, for the CLI.
+	Command string
 }
 
 // secrets is everything secret about one connection: one keyring item, so
@@ -253,27 +256,42 @@ func (m *Manager) List() ([]Connection, error) {
 // SortByExpiry orders connections by urgency: problems first, then the
 // soonest expiry; credentials that never expire or renew themselves last.
 func SortByExpiry(conns []Connection) {
-	rank := func(c Connection) (int, time.Time) {
+	type key struct {
+		rank int
+		at   time.Time
+	}
+	keyOf := func(c Connection) key {
 		switch {
 		case c.Status == StatusError || c.Status == StatusNeedsConnect || c.Status == StatusExpired:
-			return 0, deref(c.ExpiresAt)
+			return key{0, deref(c.ExpiresAt)}
 		case c.ExpiresAt != nil && !c.Refreshable:
-			return 1, *c.ExpiresAt
+			return key{1, *c.ExpiresAt}
 		default:
-			return 2, time.Time{}
+			return key{2, time.Time{}}
 		}
 	}
-	sort.SliceStable(conns, func(i, j int) bool {
-		ri, ti := rank(conns[i])
-		rj, tj := rank(conns[j])
-		if ri != rj {
-			return ri < rj
+	// Keys are worked out once, and an index is sorted rather than the
+	// (large) connections themselves.
+	keys := make([]key, len(conns))
+	order := make([]int, len(conns))
+	for i, c := range conns {
+		keys[i], order[i] = keyOf(c), i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ka, kb := keys[a], keys[b]
+		if ka.rank != kb.rank {
+			return ka.rank - kb.rank
 		}
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
+		if c := ka.at.Compare(kb.at); c != 0 {
+			return c
 		}
-		return conns[i].Name < conns[j].Name
+		return strings.Compare(conns[a].Name, conns[b].Name)
 	})
+	sorted := make([]Connection, len(conns))
+	for i, j := range order {
+		sorted[i] = conns[j]
+	}
+	copy(conns, sorted)
 }
 
 func deref(t *time.Time) time.Time {
@@ -306,7 +324,7 @@ func (m *Manager) load(name string) (store.Connection, error) {
 
 // method returns the provider and method a connection uses.
 func (m *Manager) method(c store.Connection) (catalog.Provider, catalog.Method, error) {
-	p, ok := m.catalog.Lookup(c.Provider)
+	p, ok := m.catalog.Load().Lookup(c.Provider)
 	if !ok {
 		return p, catalog.Method{}, fmt.Errorf("%q uses provider %q, which is no longer in the catalog: restore its providers.d file, or remove the connection", c.Name, c.Provider)
 	}
@@ -328,29 +346,41 @@ func (m *Manager) view(c store.Connection) Connection {
 	v.ProviderName = p.Name
 	v.Refreshable = meth.Refresh && c.HasRefreshToken
 	now := m.now()
+	name := quoteName(c.Name)
 	switch {
 	case c.Removing:
-		v.Status, v.Problem = StatusError, fmt.Sprintf("its removal was interrupted: remove it again (authdeck remove %s)", quoteName(c.Name))
+		v.Status, v.Problem, v.Command = StatusError, "its removal was interrupted: remove it again", "authdeck remove "+name
 	case c.ConnectedAt == nil:
-		v.Status, v.Problem = StatusNeedsConnect, fmt.Sprintf("not signed in yet: connect it in the browser (authdeck connect %s)", quoteName(c.Name))
+		v.Status, v.Problem, v.Command = StatusNeedsConnect, "not signed in yet: sign in through the browser", "authdeck connect "+name
 	case c.LastRefresh != nil && !c.LastRefresh.OK && c.LastRefresh.At.After(*c.ConnectedAt):
-		v.Status, v.Problem = StatusError, "the last refresh failed: "+c.LastRefresh.Message
+		v.Status, v.Problem, v.Command = StatusError, "the last refresh failed: "+c.LastRefresh.Message, "authdeck refresh "+name
 	case c.LastCheck != nil && !c.LastCheck.OK && c.LastCheck.Rejected && c.LastCheck.At.After(*c.ConnectedAt):
 		v.Status, v.Problem = StatusError, "the provider rejected the credential at the last check: "+c.LastCheck.Message
+		v.Command = renewCommand(c, meth)
 	case v.Refreshable || c.ExpiresAt == nil:
 	case !now.Before(*c.ExpiresAt):
-		v.Status, v.Problem = StatusExpired, m.renewHint(c, meth)
-	case c.ExpiresAt.Sub(now) <= m.within:
-		v.Status, v.Problem = StatusExpiring, m.renewHint(c, meth)
+		v.Status, v.Problem, v.Command = StatusExpired, renewHint(meth), renewCommand(c, meth)
+	case c.ExpiresAt.Sub(now) <= m.ExpiringWithin():
+		v.Status, v.Problem, v.Command = StatusExpiring, renewHint(meth), renewCommand(c, meth)
 	}
 	return v
 }
 
-func (m *Manager) renewHint(c store.Connection, meth catalog.Method) string {
+// renewHint says in plain words how a credential that cannot refresh
+// itself is renewed.
+func renewHint(meth catalog.Method) string {
 	if meth.Kind.Browser() {
-		return fmt.Sprintf("this credential cannot be refreshed: sign in again (authdeck connect %s)", quoteName(c.Name))
+		return "this credential cannot renew itself: sign in again through the browser"
 	}
-	return fmt.Sprintf("get a new %s from the provider and add it again, or set the date if it was extended (authdeck add … --expires)", secretLabel(meth))
+	return fmt.Sprintf("get a new %s from the provider and add it again, or set the new date if its expiry was extended", secretLabel(meth))
+}
+
+// renewCommand is the command line that does what renewHint says.
+func renewCommand(c store.Connection, meth catalog.Method) string {
+	if meth.Kind.Browser() {
+		return "authdeck connect " + quoteName(c.Name)
+	}
+	return "authdeck expires " + quoteName(c.Name) + " YYYY-MM-DD"
 }
 
 func quoteName(name string) string {

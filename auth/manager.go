@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"authdeck/assets"
@@ -41,15 +43,17 @@ type Options struct {
 
 // Manager is the service behind every Authdeck screen and command.
 type Manager struct {
-	dir     string
-	catalog *catalog.Catalog
+	dir string
+	// catalog is replaced whole when a definition is saved; readers take
+	// the current one through providers().
+	catalog atomic.Pointer[catalog.Catalog]
 	secrets secret.Store
 	store   *store.Store
 	http    *http.Client
 	oauth   *oauth.Client
 	now     func() time.Time
 	open    func(string) error
-	within  time.Duration
+	within  atomic.Int64 // time.Duration; the window changes it while work runs
 	margin  time.Duration
 
 	sandboxMu   sync.Mutex
@@ -88,10 +92,12 @@ func Open(opts Options) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{
-		dir: dir, catalog: cat, store: st,
+		dir: dir, store: st,
 		secrets: opts.Secrets, http: opts.HTTP, now: opts.Now, open: opts.OpenBrowser,
-		within: opts.ExpiringWithin, margin: opts.RefreshMargin,
+		margin: opts.RefreshMargin,
 	}
+	m.catalog.Store(cat)
+	m.within.Store(int64(opts.ExpiringWithin))
 	if m.secrets == nil {
 		m.secrets = secret.NewKeyring(dir)
 	}
@@ -104,8 +110,8 @@ func Open(opts Options) (*Manager, error) {
 	if m.open == nil {
 		m.open = OpenBrowser
 	}
-	if m.within == 0 {
-		m.within = 7 * 24 * time.Hour
+	if m.within.Load() <= 0 {
+		m.within.Store(int64(7 * 24 * time.Hour))
 	}
 	if m.margin == 0 {
 		m.margin = 5 * time.Minute
@@ -131,27 +137,27 @@ func (m *Manager) ConfigDir() string { return m.dir }
 func (m *Manager) Now() time.Time { return m.now() }
 
 // ExpiringWithin is the threshold at which a credential turns "expiring".
-func (m *Manager) ExpiringWithin() time.Duration { return m.within }
+func (m *Manager) ExpiringWithin() time.Duration { return time.Duration(m.within.Load()) }
 
 // SetExpiringWithin changes that threshold (the window's setting).
 func (m *Manager) SetExpiringWithin(d time.Duration) {
 	if d > 0 {
-		m.within = d
+		m.within.Store(int64(d))
 	}
 }
 
 // Providers lists every provider, built-ins first.
-func (m *Manager) Providers() []catalog.Provider { return m.catalog.All() }
+func (m *Manager) Providers() []catalog.Provider { return m.catalog.Load().All() }
 
 // CatalogProblems lists providers.d files that were refused, each naming its
 // file and field.
-func (m *Manager) CatalogProblems() []error { return m.catalog.Problems }
+func (m *Manager) CatalogProblems() []error { return m.catalog.Load().Problems }
 
 // Provider returns the provider with the given id.
 func (m *Manager) Provider(id string) (catalog.Provider, error) {
-	p, ok := m.catalog.Lookup(id)
+	p, ok := m.catalog.Load().Lookup(id)
 	if !ok {
-		ids := m.catalog.IDs()
+		ids := m.catalog.Load().IDs()
 		sort.Strings(ids)
 		return catalog.Provider{}, fmt.Errorf("there is no provider %q: choose one of %s (see `authdeck providers`)", id, strings.Join(ids, ", "))
 	}
@@ -164,7 +170,7 @@ func (m *Manager) ProviderFile(id string) string {
 }
 
 // SaveProvider validates a definition and writes it to providers.d, where it
-// replaces a built-in with the same id from the next start on.
+// replaces a built-in with the same id; the catalog is reloaded at once.
 func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
 	p.Source = m.ProviderFile(p.ID)
 	if err := p.Validate(); err != nil {
@@ -177,7 +183,53 @@ func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(p.Source), 0o700); err != nil {
 		return "", err
 	}
-	return p.Source, store.WriteFile(p.Source, data)
+	if err := store.WriteFile(p.Source, data); err != nil {
+		return "", err
+	}
+	cat, err := catalog.Load(assets.Providers, filepath.Join(m.dir, "providers.d"))
+	if err != nil {
+		return "", err
+	}
+	m.catalog.Store(cat)
+	return p.Source, nil
+}
+
+// ConfirmValue saves the provider's definition with one method's unconfirmed
+// field (e.g. "authorize_url") set to what the person found in the
+// provider's documentation, no longer marked unconfirmed.
+func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, value string) (catalog.Provider, error) {
+	p, err := m.Provider(providerID)
+	if err != nil {
+		return p, err
+	}
+	p.Methods = append([]catalog.Method(nil), p.Methods...)
+	for i := range p.Methods {
+		meth := &p.Methods[i]
+		if meth.Kind != kind {
+			continue
+		}
+		if !meth.IsUnconfirmed(field) {
+			return p, fmt.Errorf("%s's %s is not an unconfirmed value", p.Name, field)
+		}
+		switch field {
+		case "authorize_url":
+			meth.AuthorizeURL = value
+		case "token_url":
+			meth.TokenURL = value
+		case "check_url":
+			meth.CheckURL = value
+		case "login_url":
+			meth.LoginURL = value
+		default:
+			return p, fmt.Errorf("%s cannot be changed here: edit %s", field, m.ProviderFile(p.ID))
+		}
+		meth.Unconfirmed = slices.DeleteFunc(slices.Clone(meth.Unconfirmed), func(f string) bool { return f == field })
+		if _, err := m.SaveProvider(p); err != nil {
+			return p, err
+		}
+		return m.Provider(providerID)
+	}
+	return p, fmt.Errorf("%s has no method %q", p.Name, kind)
 }
 
 // DiscoverProvider builds a definition from an issuer's OpenID Connect or

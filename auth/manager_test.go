@@ -479,3 +479,48 @@ func TestSessionLoginAndRelogin(t *testing.T) {
 		t.Fatalf("wrong password: %v", err)
 	}
 }
+
+// A corrected "unconfirmed" address is saved as the person's own definition
+// and used at once; an unsafe one is refused and nothing is written.
+func TestConfirmValue(t *testing.T) {
+	f := newFixture(t, Options{})
+	if _, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "http://intandem.example/authorize"); err == nil {
+		t.Fatal("a plain-http address was accepted")
+	}
+	if _, err := os.Stat(f.m.ProviderFile("vcita")); !os.IsNotExist(err) {
+		t.Fatalf("a refused correction wrote %s", f.m.ProviderFile("vcita"))
+	}
+	p, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "https://intandem.example/oauth/authorize")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meth, _ := p.Method(catalog.KindOAuth)
+	if meth.AuthorizeURL != "https://intandem.example/oauth/authorize" || meth.IsUnconfirmed("authorize_url") || p.BuiltIn() {
+		t.Fatalf("not applied: %+v", meth)
+	}
+	// The next Manager (the next start) reads the same correction.
+	m2, err := Open(Options{ConfigDir: f.dir, Secrets: f.secrets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := m2.Provider("vcita")
+	if meth2, _ := p2.Method(catalog.KindOAuth); meth2.AuthorizeURL != meth.AuthorizeURL {
+		t.Fatalf("correction not kept: %s", meth2.AuthorizeURL)
+	}
+	if _, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "token_url", "https://x.example/t"); err == nil {
+		t.Fatal("a confirmed field was changed as if unconfirmed")
+	}
+}
+
+// Problem is in words for the window; the command that fixes it is apart,
+// for the command line.
+func TestProblemAndCommand(t *testing.T) {
+	f := newFixture(t, Options{})
+	c, err := f.m.Add(context.Background(), AddRequest{Name: "my shop", Provider: "vend", ClientID: "c", Secret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != StatusNeedsConnect || strings.Contains(c.Problem, "authdeck") || c.Command != "authdeck connect 'my shop'" {
+		t.Fatalf("problem %q, command %q", c.Problem, c.Command)
+	}
+}

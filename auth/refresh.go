@@ -55,7 +55,7 @@ func (m *Manager) refresh(ctx context.Context, name string, force bool) (store.C
 		return c, secrets{}, err
 	}
 	if !meth.Refresh {
-		return c, secrets{}, fmt.Errorf("%s cannot refresh %s: %s", p.Name, secretLabel(meth), m.renewHint(c, meth))
+		return c, secrets{}, fmt.Errorf("%s cannot refresh %s: %s (%s)", p.Name, secretLabel(meth), renewHint(meth), renewCommand(c, meth))
 	}
 	if !c.HasRefreshToken {
 		return c, secrets{}, fmt.Errorf("%q has no refresh token: sign in again (authdeck connect %s)", name, quoteName(name))

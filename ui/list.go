@@ -253,31 +253,55 @@ func (r *connectionRow) CreateRenderer() fyne.WidgetRenderer {
 		container.NewCenter(r.dot), right, left))
 }
 
-// set shows c in the row.
+// set shows c in the row, touching only what changed: every SetText on a
+// truncated label shapes its text again, the dearest thing a tick can do.
 func (r *connectionRow) set(c auth.Connection, st rowState) {
 	r.name = c.Name
-	r.color = statusColor(st.status, st.busy)
-	r.dot.FillColor = theme.Color(r.color)
-	r.dot.Refresh()
-	r.title.SetText(c.Name)
-	r.badge.Text = c.ProviderName
-	r.badge.Color = theme.Color(theme.ColorNameForeground)
-	r.badgeBg.FillColor = theme.Color(theme.ColorNameInputBackground)
-	r.badge.Refresh()
-	r.badgeBg.Refresh()
+	if color := statusColor(st.status, st.busy); color != r.color {
+		r.color = color
+		r.dot.FillColor = theme.Color(color)
+		r.dot.Refresh()
+	}
+	setText(r.title, c.Name)
+	if r.badge.Text != c.ProviderName {
+		r.badge.Text = c.ProviderName
+		r.badge.Refresh()
+	}
 	sub := methodWords(c)
 	if c.Account != "" {
 		sub = c.Account + " · " + sub
 	}
-	r.sub.SetText(sub)
-	r.countdown.SetText(st.countdown)
+	setText(r.sub, sub)
+	setText(r.countdown, st.countdown)
 	word := statusWord(st.status)
 	if st.busy {
 		word = "Working…"
 	}
-	r.word.SetText(word)
-	r.word.Importance = statusImportance(st.status, st.busy)
-	r.word.Refresh()
+	if imp := statusImportance(st.status, st.busy); imp != r.word.Importance {
+		r.word.Importance = imp
+		r.word.Text = word
+		r.word.Refresh()
+	} else {
+		setText(r.word, word)
+	}
+}
+
+// Refresh re-reads the theme's colours, so a light/dark switch repaints the
+// badge and dot, then redraws the row.
+func (r *connectionRow) Refresh() {
+	r.badge.Color = theme.Color(theme.ColorNameForeground)
+	r.badgeBg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	if r.color != "" {
+		r.dot.FillColor = theme.Color(r.color)
+	}
+	r.BaseWidget.Refresh()
+}
+
+// setText changes a label only when its text differs.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // methodWords names a connection's method briefly.

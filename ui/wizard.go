@@ -396,7 +396,7 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 		e := entry(value, "")
 		w.unconfirmed[field] = e
 		add(orDash(unconfirmedLabels[field], field)+" (please confirm)", e,
-			p.Name+"'s documentation does not state this address; this is Authdeck's best guess. If "+p.Name+" gave you a different one, correct it here.")
+			p.Name+"'s documentation does not state this address; this is Authdeck's best guess. If "+p.Name+" gave you a different one, correct it here: Authdeck keeps your correction for next time.")
 	}
 	box.Add(w.fieldErr)
 	w.fieldErr.Hide()
@@ -470,13 +470,18 @@ func (w *wizard) request() (auth.AddRequest, error) {
 		}
 		req.ExpiresAt = at
 	}
+	return req, nil
+}
+
+// corrections are the unconfirmed addresses the person changed, by field.
+func (w *wizard) corrections() map[string]string {
+	out := map[string]string{}
 	for field, e := range w.unconfirmed {
-		if text(e) != unconfirmedValue(w.method, field) {
-			return req, fmt.Errorf("you changed the %s: Authdeck cannot use a corrected address in this window yet. Save it as your own definition with `authdeck providers show %s --json` (edit the address, put the file in providers.d), restart Authdeck and add the connection again",
-				strings.ToLower(orDash(unconfirmedLabels[field], field)), w.provider.ID)
+		if v := text(e); v != unconfirmedValue(w.method, field) {
+			out[field] = v
 		}
 	}
-	return req, nil
+	return out
 }
 
 // save stores the connection; a browser method then signs in.
@@ -489,8 +494,16 @@ func (w *wizard) save() {
 	w.fieldErr.Hide()
 	setEnabled(w.next, false)
 	replace := w.added
+	corrections, providerID, kind := w.corrections(), w.provider.ID, w.method.Kind
 	background(w.a, func() (auth.Connection, error) {
 		ctx := w.a.ctx()
+		// A corrected address is saved as the person's own definition of
+		// the provider (providers.d), so it is used now and from then on.
+		for field, value := range corrections {
+			if _, err := w.a.m.ConfirmValue(providerID, kind, field, value); err != nil {
+				return auth.Connection{}, err
+			}
+		}
 		if replace != "" {
 			if err := w.a.m.Remove(ctx, replace); err != nil {
 				return auth.Connection{}, err

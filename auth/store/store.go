@@ -104,21 +104,25 @@ func (s *Store) Load() ([]Connection, error) {
 }
 
 func decode(data []byte, path string) ([]Connection, error) {
-	var probe struct {
-		Version int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
+	// One pass in the common case; the version decides what an error means.
+	var f file
+	err := json.Unmarshal(data, &f)
+	if err != nil {
+		// A newer format may not decode into this one: say so if it is one.
+		var probe struct {
+			Version int `json:"version"`
+		}
+		if json.Unmarshal(data, &probe) == nil && probe.Version > Version {
+			f.Version = probe.Version
+		} else {
+			return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
+		}
 	}
 	switch {
-	case probe.Version > Version:
-		return nil, fmt.Errorf("%s was written by a newer Authdeck (format %d; this one reads up to %d): update Authdeck. The file was left unchanged", path, probe.Version, Version)
-	case probe.Version < 1:
+	case f.Version > Version:
+		return nil, fmt.Errorf("%s was written by a newer Authdeck (format %d; this one reads up to %d): update Authdeck. The file was left unchanged", path, f.Version, Version)
+	case f.Version < 1:
 		return nil, fmt.Errorf("%s has no format version: it was not written by Authdeck; move it aside", path)
-	}
-	var f file
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
 	}
 	return f.Connections, nil
 }

@@ -26,6 +26,7 @@ type listItem struct {
 	Refreshable bool           `json:"refreshable"`
 	Countdown   string         `json:"countdown"`
 	Problem     string         `json:"problem,omitempty"`
+	Command     string         `json:"command,omitempty"`
 	LastRefresh *store.Outcome `json:"last_refresh,omitempty"`
 	LastCheck   *store.Outcome `json:"last_check,omitempty"`
 	Attention   *bool          `json:"attention,omitempty"`
@@ -35,7 +36,7 @@ func item(c auth.Connection, now time.Time) listItem {
 	it := listItem{
 		Name: c.Name, Provider: c.Provider, Method: string(c.Method), Status: c.Status,
 		Scopes: c.Scopes, Account: c.Account, Refreshable: c.Refreshable,
-		Countdown: auth.Countdown(c, now), Problem: c.Problem,
+		Countdown: auth.Countdown(c, now), Problem: c.Problem, Command: c.Command,
 		LastRefresh: c.LastRefresh, LastCheck: c.LastCheck,
 	}
 	if it.Scopes == nil {
@@ -162,6 +163,9 @@ func statusDetail(c auth.Connection, now time.Time) string {
 	}
 	if c.Problem != "" {
 		s += ": " + c.Problem
+	}
+	if c.Command != "" {
+		s += " — run " + c.Command
 	}
 	return s
 }

@@ -113,10 +113,10 @@ func providersAddCmd(d *Deps) *cobra.Command {
 	return cmd
 }
 
+// writeJSON prints v as compact JSON on one line: for scripts (pipe it to
+// jq to read it), and fast for long lists.
 func writeJSON(d *Deps, v any) error {
-	enc := json.NewEncoder(d.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return json.NewEncoder(d.Stdout).Encode(v)
 }
 
 func join(items []string) string {
