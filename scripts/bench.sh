@@ -146,7 +146,8 @@ r_list=$(ratio "$list10k_ms" "$list1_ms")
 	echo "| callback arrival → token stored (medians) | ${stored_ms} ms | — | — | — | ≤ 5 ms | $(verdict "$stored_ms" 5) | gnome-keyring's own write: ${keyring_ms} ms; Authdeck's part: ${own_ms} ms ($(verdict "$own_ms" 5)) |"
 	echo "| 20 concurrent \`header\` calls, expired rotating token | ${conc_twenty} ms, ${conc_refresh} refresh | one call (with its refresh) | ${conc_one} ms | ${conc_ratio}× | 1 refresh; ≤ 3× | $(verdict "$conc_ratio" 3) | their CPU time over $(nproc) cores: ${conc_floor} ms ($(ratio "$conc_twenty" "$conc_floor")× the floor) |"
 	echo
-	sed -n '/^## What the figures say/,$p' docs/BENCHMARKS.notes.md 2>/dev/null
+	# The analysis that goes with the table is kept by hand beside it.
+	if [[ -f docs/BENCHMARKS.notes.md ]]; then cat docs/BENCHMARKS.notes.md; fi
 } >"$out.new"
 mv "$out.new" "$out"
 cat "$out"
