@@ -450,3 +450,18 @@ func TestStatusAt(t *testing.T) {
 		}
 	}
 }
+
+// The wizard asks only for what the person must type: Vend's store address
+// arrives with the browser sign-in, but a pasted personal token needs it.
+func TestWizardAsksForStoreOnlyWhenTheSignInCannotTellIt(t *testing.T) {
+	f := newFixture(t)
+	f.a.showWizard("vend", catalog.KindOAuth)
+	if _, asked := f.a.wizard.params["domain_prefix"]; asked {
+		t.Error("the browser sign-in asks for the store address Vend sends back")
+	}
+	test.Tap(f.a.wizard.close)
+	f.a.showWizard("vend", catalog.KindToken)
+	if _, asked := f.a.wizard.params["domain_prefix"]; !asked {
+		t.Error("a pasted personal token does not ask for the store address")
+	}
+}

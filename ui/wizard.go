@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -328,6 +329,9 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 	add("Connection name", w.name, "How this connection is listed in Authdeck, e.g. \"Vend main store\".")
 	w.params = map[string]*widget.Entry{}
 	for _, q := range p.Params {
+		if slices.Contains(m.CallbackParams, q.Name) {
+			continue // the provider sends it back with the sign-in (Vend's store)
+		}
 		e := entry(q.Default, "")
 		w.params[q.Name] = e
 		add(q.Label, e, q.Help)
