@@ -3,10 +3,8 @@ package auth
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +18,7 @@ import (
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
 	"authdeck/internal/fakeclock"
+	"authdeck/internal/standin"
 )
 
 func newClock() *fakeclock.Clock {
@@ -226,33 +225,6 @@ func TestBasicMatchesSeed(t *testing.T) {
 	}
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
-// approvingBrowser stands in for a person who approves the sandbox's
-// consent page: it posts the decision and follows the redirect to the
-// loopback callback.
-func approvingBrowser(t *testing.T) func(string) error {
-	return func(authorizeURL string) error {
-		go func() {
-			resp, err := http.PostForm(authorizeURL, url.Values{"decision": {"approve"}})
-			if err != nil {
-				t.Errorf("stand-in browser: %v", err)
-				return
-			}
-			resp.Body.Close()
-		}()
-		return nil
-	}
-}
-
 // countingTransport counts refresh-token grants on their way to the provider.
 type countingTransport struct{ refreshes atomic.Int32 }
 
@@ -274,10 +246,10 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // exactly one refresh when many callers want the token at once.
 func TestSandboxConnectCheckRefresh(t *testing.T) {
 	counter := &countingTransport{}
-	f := newFixture(t, Options{OpenBrowser: approvingBrowser(t), HTTP: &http.Client{Transport: counter, Timeout: 10 * time.Second}})
+	f := newFixture(t, Options{OpenBrowser: standin.Browser("approve"), HTTP: &http.Client{Transport: counter, Timeout: 10 * time.Second}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	port := freePort(t)
+	port := standin.FreePort(t)
 	if _, err := f.m.Add(ctx, AddRequest{Name: "demo", Provider: "sandbox", Params: map[string]string{"port": port}}); err != nil {
 		t.Fatal(err)
 	}
@@ -348,18 +320,10 @@ func TestSandboxConnectCheckRefresh(t *testing.T) {
 
 // A denied consent stores nothing and says so.
 func TestSandboxDenied(t *testing.T) {
-	deny := func(authorizeURL string) error {
-		go func() {
-			if resp, err := http.PostForm(authorizeURL, url.Values{"decision": {"deny"}}); err == nil {
-				resp.Body.Close()
-			}
-		}()
-		return nil
-	}
-	f := newFixture(t, Options{OpenBrowser: deny})
+	f := newFixture(t, Options{OpenBrowser: standin.Browser("deny")})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := f.m.Add(ctx, AddRequest{Name: "demo", Provider: "sandbox", Params: map[string]string{"port": freePort(t)}}); err != nil {
+	if _, err := f.m.Add(ctx, AddRequest{Name: "demo", Provider: "sandbox", Params: map[string]string{"port": standin.FreePort(t)}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.m.Connect(ctx, "demo", ConnectOptions{})

@@ -2,11 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
-	"net"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +15,7 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
+	"authdeck/internal/standin"
 )
 
 // clock is a fake clock the tests move by hand.
@@ -40,30 +36,6 @@ func (c *clock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// approveInBrowser stands in for the person approving the sandbox's
-// consent page: it posts decision=approve and follows the redirect to the
-// loopback callback, in the background like a real browser.
-func approveInBrowser(authorizeURL string) error {
-	go func() {
-		resp, err := http.PostForm(authorizeURL, url.Values{"decision": {"approve"}})
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
 type fixture struct {
 	a     *App
 	m     *auth.Manager
@@ -80,7 +52,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
 	m, err := auth.Open(auth.Options{
 		ConfigDir: t.TempDir(), Secrets: secret.NewMemory(),
-		Now: f.clock.now, OpenBrowser: approveInBrowser,
+		Now: f.clock.now, OpenBrowser: standin.Browser("approve"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +220,7 @@ func TestWizardSignsInToTheSandboxAndEndsWithAGreenRow(t *testing.T) {
 	}
 	// A name the store refuses is said in words, on the same step.
 	w.name.SetText("  ")
-	w.params["port"].SetText(freePort(t))
+	w.params["port"].SetText(standin.FreePort(t))
 	test.Tap(w.next)
 	f.a.wait()
 	if w.step != stepFields || !w.fieldErr.Visible() || !strings.Contains(w.fieldErr.Text, "not a usable name") {
@@ -289,7 +261,7 @@ func TestWizardCancelLeavesARetry(t *testing.T) {
 	a.win.Resize(fyne.NewSize(800, 600))
 	a.showWizard(auth.SandboxID, catalog.KindOAuth)
 	w := a.wizard
-	w.params["port"].SetText(freePort(t))
+	w.params["port"].SetText(standin.FreePort(t))
 	test.Tap(w.next)
 	opened.Wait()
 	// The waiting step is up (set before the sign-in started).
@@ -350,7 +322,7 @@ func TestCopyHeaderAndClearTheClipboardLater(t *testing.T) {
 
 func TestFailuresAreShownInWords(t *testing.T) {
 	f := newFixture(t)
-	port := freePort(t)
+	port := standin.FreePort(t)
 	f.add(t, auth.AddRequest{Name: "Demo token", Provider: "sandbox", Method: catalog.KindToken, Secret: "not-a-real-token",
 		Params: map[string]string{"port": port}})
 	f.reload()
