@@ -292,12 +292,25 @@ func (a *App) mainMenu() *fyne.MainMenu {
 // addShortcuts wires Ctrl+N (add), Ctrl+F (search) and Ctrl+C (copy the
 // selection's header; a focused text field keeps its own Ctrl+C).
 func (a *App) addShortcuts() {
-	c := a.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.showWizard("", "") })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { c.Focus(a.list.search) })
-	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { a.detail.copyFormat("header") })
+	for _, sc := range a.shortcuts() {
+		a.win.Canvas().AddShortcut(sc.keys, func(fyne.Shortcut) { sc.do() })
+	}
+}
+
+// shortcut is one keyboard shortcut and what it does.
+type shortcut struct {
+	keys fyne.Shortcut
+	do   func()
+}
+
+// shortcuts are the window's keyboard shortcuts: Ctrl+N adds a connection,
+// Ctrl+F searches, Ctrl+C copies the selected connection's header.
+func (a *App) shortcuts() []shortcut {
+	return []shortcut{
+		{&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.showWizard("", "") }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.win.Canvas().Focus(a.list.search) }},
+		{&fyne.ShortcutCopy{}, func() { a.detail.copyFormat("header") }},
+	}
 }
 
 // setExpiringWithin changes the threshold and keeps it for the next start.

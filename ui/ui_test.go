@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -435,5 +436,43 @@ func TestWizardAsksForStoreOnlyWhenTheSignInCannotTellIt(t *testing.T) {
 	f.a.showWizard("vend", catalog.KindToken)
 	if _, asked := f.a.wizard.params["domain_prefix"]; !asked {
 		t.Error("a pasted personal token does not ask for the store address")
+	}
+}
+
+// Ctrl+N opens the wizard, Ctrl+F focuses the search, Ctrl+C copies the
+// selected connection's header.
+func TestKeyboardShortcuts(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.m.Add(f.a.ctx(), auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok-123"}); err != nil {
+		t.Fatal(err)
+	}
+	f.a.reload()
+	f.a.wait()
+	// The test driver's canvas does not dispatch shortcuts: run what the
+	// window registers for each key combination.
+	press := func(s fyne.Shortcut) {
+		for _, sc := range f.a.shortcuts() {
+			if sc.keys.ShortcutName() == s.ShortcutName() {
+				sc.do()
+				f.a.wait()
+				return
+			}
+		}
+		t.Fatalf("no shortcut %s", s.ShortcutName())
+	}
+	press(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if f.a.win.Canvas().Focused() != f.a.list.search {
+		t.Error("Ctrl+F did not focus the search")
+	}
+	f.a.list.list.Select(0)
+	f.a.wait()
+	f.a.win.Canvas().Unfocus() // a focused text field keeps Ctrl+C for itself
+	press(&fyne.ShortcutCopy{})
+	if got := f.a.fyne.Clipboard().Content(); got != "Authorization: Bearer tok-123" {
+		t.Errorf("Ctrl+C copied %q", got)
+	}
+	press(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	if f.a.wizard == nil {
+		t.Error("Ctrl+N did not open the wizard")
 	}
 }
