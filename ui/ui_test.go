@@ -16,31 +16,14 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
+	"authdeck/internal/fakeclock"
 	"authdeck/internal/standin"
 )
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type fixture struct {
 	a     *App
 	m     *auth.Manager
-	clock *clock
+	clock *fakeclock.Clock
 	// cleared holds the clipboard clearing the App scheduled, to run it
 	// when the test chooses instead of after 45 s.
 	cleared []func()
@@ -50,10 +33,10 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	fa := test.NewTempApp(t)
-	f := &fixture{clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
+	f := &fixture{clock: fakeclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))}
 	m, err := auth.Open(auth.Options{
 		ConfigDir: t.TempDir(), Secrets: secret.NewMemory(),
-		Now: f.clock.now, OpenBrowser: standin.Browser("approve"),
+		Now: f.clock.Now, OpenBrowser: standin.Browser("approve"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +79,7 @@ func (f *fixture) row(t *testing.T, name string) *connectionRow {
 }
 
 func (f *fixture) days(n float64) *time.Time {
-	at := f.clock.now().Add(time.Duration(n * float64(24*time.Hour)))
+	at := f.clock.Now().Add(time.Duration(n * float64(24*time.Hour)))
 	return &at
 }
 
@@ -138,7 +121,7 @@ func TestListShowsCountdownsAndColoursFollowTheClock(t *testing.T) {
 
 	// 23 days and an hour later: the key has expired, the Vend token is
 	// inside the 7-day threshold.
-	f.clock.advance(23*24*time.Hour + time.Hour)
+	f.clock.Advance(23*24*time.Hour + time.Hour)
 	f.a.tick()
 	if r := f.row(t, "Vinsight key"); r.countdown.Text != "expired 20 days ago" || r.color != theme.ColorNameError {
 		t.Errorf("Vinsight key shows %q in %s after 23 days", r.countdown.Text, r.color)
@@ -251,7 +234,7 @@ func TestWizardCancelLeavesARetry(t *testing.T) {
 	var opened sync.WaitGroup
 	opened.Add(1)
 	// A browser that never answers: the person walks away.
-	m, err := auth.Open(auth.Options{ConfigDir: t.TempDir(), Secrets: secret.NewMemory(), Now: f.clock.now,
+	m, err := auth.Open(auth.Options{ConfigDir: t.TempDir(), Secrets: secret.NewMemory(), Now: f.clock.Now,
 		OpenBrowser: func(string) error { opened.Done(); return nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -358,14 +341,14 @@ func TestExpiryNotificationsOncePerChange(t *testing.T) {
 	f.add(t, auth.AddRequest{Name: "Soon", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(8)})
 	test.AssertNotificationSent(t, nil, f.reload) // still 8 days: nothing
 
-	f.clock.advance(24*time.Hour + time.Second)
+	f.clock.Advance(24*time.Hour + time.Second)
 	test.AssertNotificationSent(t, &fyne.Notification{
 		Title:   "Soon expires in 6 days",
 		Content: "This credential expires soon: get a new one from Vinsight and add it again, or, if its expiry was extended, set the new date with Edit expiry.",
 	}, f.a.tick)
 	test.AssertNotificationSent(t, nil, f.a.tick) // once, not every second
 
-	f.clock.advance(7 * 24 * time.Hour)
+	f.clock.Advance(7 * 24 * time.Hour)
 	test.AssertNotificationSent(t, &fyne.Notification{
 		Title:   "Soon has expired",
 		Content: "This credential has expired: get a new one from Vinsight and add it again, or, if its expiry was extended, set the new date with Edit expiry.",
@@ -382,7 +365,7 @@ func TestReport(t *testing.T) {
 	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(2)})
 	f.add(t, auth.AddRequest{Name: "Vend", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "s"}})
 	f.reload()
-	rows := reportRows(f.a.conns, f.clock.now(), f.a.within)
+	rows := reportRows(f.a.conns, f.clock.Now(), f.a.within)
 	csv := string(reportCSV(rows))
 	wantCSV := "name,provider,method,account,status,expires_at\nKey,vinsight,api-key,,expiring,2026-03-03T12:00:00Z\nVend,vend,token,,ok,\n"
 	if csv != wantCSV {
@@ -392,7 +375,7 @@ func TestReport(t *testing.T) {
 	if !strings.Contains(js, `"expires_at": null`) || !strings.Contains(js, `"status": "expiring"`) {
 		t.Errorf("JSON:\n%s", js)
 	}
-	if txt := reportText(f.a.conns, f.clock.now(), f.a.within); !strings.Contains(txt, "Expiring soon (expires in 2 days)") {
+	if txt := reportText(f.a.conns, f.clock.Now(), f.a.within); !strings.Contains(txt, "Expiring soon (expires in 2 days)") {
 		t.Errorf("text:\n%s", txt)
 	}
 }

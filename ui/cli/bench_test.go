@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -21,10 +20,7 @@ import (
 func BenchmarkConcurrentHeaderRefresh(b *testing.B) {
 	requireKeyring(b)
 	dir := b.TempDir()
-	port, counter := startSandbox(b, dir)
-	if r := run(b, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
-		b.Fatalf("add: %+v", r)
-	}
+	counter := sandboxDemo(b, dir)
 	if r := connectWith(b, dir, "approve"); r.code != 0 {
 		b.Fatalf("connect: %+v", r)
 	}

@@ -338,6 +338,17 @@ func writeBrowser(t testing.TB, decision string) string {
 	return path
 }
 
+// sandboxDemo starts the sandbox for dir and adds the connection "demo",
+// not yet signed in.
+func sandboxDemo(t testing.TB, dir string) *countRefreshes {
+	t.Helper()
+	port, counter := startSandbox(t, dir)
+	if r := run(t, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	return counter
+}
+
 // connect runs `authdeck connect` in process with $BROWSER set to the
 // stand-in, against the real keyring.
 func connectWith(t testing.TB, dir, decision string) result {
@@ -352,10 +363,7 @@ func connectWith(t testing.TB, dir, decision string) result {
 func TestConnectAndConcurrentProcessesRefreshOnce(t *testing.T) {
 	requireKeyring(t)
 	dir := t.TempDir()
-	port, counter := startSandbox(t, dir)
-	if r := run(t, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	counter := sandboxDemo(t, dir)
 	r := connectWith(t, dir, "approve")
 	if r.code != 0 || !strings.Contains(r.stderr, "Redirect URI (register it with the provider): http://127.0.0.1:") || !strings.Contains(r.stderr, "Connected demo") {
 		t.Fatalf("connect: %+v", r)
@@ -406,10 +414,7 @@ func TestConnectAndConcurrentProcessesRefreshOnce(t *testing.T) {
 func TestConnectDeniedExitsNonZero(t *testing.T) {
 	requireKeyring(t)
 	dir := t.TempDir()
-	port, _ := startSandbox(t, dir)
-	if r := run(t, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	sandboxDemo(t, dir)
 	r := connectWith(t, dir, "deny")
 	if r.code == 0 || !strings.Contains(r.stderr, "authdeck: ") || !strings.Contains(r.stderr, "denied") {
 		t.Fatalf("connect after deny: %+v", r)
