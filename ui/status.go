@@ -53,37 +53,37 @@ func statusWord(s auth.Status) string {
 	return "Unknown"
 }
 
-// statusColor is the colour of a status: green ok, amber expiring, red
-// expired or needing a new sign-in, grey while unknown or being checked.
-func statusColor(s auth.Status, busy bool) fyne.ThemeColorName {
-	if busy {
-		return theme.ColorNameDisabled
-	}
-	switch s {
-	case auth.StatusOK:
-		return theme.ColorNameSuccess
-	case auth.StatusExpiring:
-		return theme.ColorNameWarning
-	case auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError:
-		return theme.ColorNameError
-	}
-	return theme.ColorNameDisabled
+// look is how a status appears: green ok, amber expiring, red expired or
+// needing a new sign-in; grey (the zero look) while unknown or being checked.
+type look struct {
+	color      fyne.ThemeColorName
+	importance widget.Importance
+	dot        string // for the tray menu, which shows text only
 }
+
+var looks = map[auth.Status]look{
+	auth.StatusOK:           {theme.ColorNameSuccess, widget.SuccessImportance, "🟢"},
+	auth.StatusExpiring:     {theme.ColorNameWarning, widget.WarningImportance, "🟡"},
+	auth.StatusExpired:      {theme.ColorNameError, widget.DangerImportance, "🔴"},
+	auth.StatusNeedsConnect: {theme.ColorNameError, widget.DangerImportance, "🔴"},
+	auth.StatusError:        {theme.ColorNameError, widget.DangerImportance, "🔴"},
+}
+
+var busyLook = look{theme.ColorNameDisabled, widget.LowImportance, "⚪"}
+
+func lookOf(s auth.Status, busy bool) look {
+	if l, ok := looks[s]; ok && !busy {
+		return l
+	}
+	return busyLook
+}
+
+// statusColor is the colour of a status.
+func statusColor(s auth.Status, busy bool) fyne.ThemeColorName { return lookOf(s, busy).color }
 
 // statusImportance gives a label the colour of a status.
 func statusImportance(s auth.Status, busy bool) widget.Importance {
-	if busy {
-		return widget.LowImportance
-	}
-	switch s {
-	case auth.StatusOK:
-		return widget.SuccessImportance
-	case auth.StatusExpiring:
-		return widget.WarningImportance
-	case auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError:
-		return widget.DangerImportance
-	}
-	return widget.LowImportance
+	return lookOf(s, busy).importance
 }
 
 // countdown is the row's countdown text at now; it follows statusAt so the

@@ -64,15 +64,7 @@ func (t *tray) update() {
 	t.desk.SetSystemTrayMenu(fyne.NewMenu("Authdeck", items...))
 }
 
-func trayDot(s auth.Status) string {
-	switch s {
-	case auth.StatusOK:
-		return "🟢"
-	case auth.StatusExpiring:
-		return "🟡"
-	}
-	return "🔴"
-}
+func trayDot(s auth.Status) string { return lookOf(s, false).dot }
 
 func (t *tray) copyHeader(name string) {
 	background(t.a, func() (string, error) {
