@@ -20,19 +20,6 @@ type ConnectOptions struct {
 	NoBrowser bool
 }
 
-// RedirectURI is the address the provider must send the browser back to for
-// a connection: the one the user registered, else Authdeck's default.
-func (m *Manager) RedirectURI(c store.Connection) (string, error) {
-	p, meth, err := m.method(c)
-	if err != nil {
-		return "", err
-	}
-	if c.RedirectURI != "" {
-		return c.RedirectURI, nil
-	}
-	return oauth.DefaultRedirectURI(p, meth), nil
-}
-
 // DefaultRedirectURI is the address to register with a provider for a
 // method, before any connection exists (the wizard shows it).
 func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (string, error) {

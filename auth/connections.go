@@ -249,13 +249,13 @@ func (m *Manager) List() ([]Connection, error) {
 	for i, c := range conns {
 		out[i] = m.view(c)
 	}
-	SortByExpiry(out)
+	sortByExpiry(out)
 	return out, nil
 }
 
-// SortByExpiry orders connections by urgency: problems first, then the
+// sortByExpiry orders connections by urgency: problems first, then the
 // soonest expiry; credentials that never expire or renew themselves last.
-func SortByExpiry(conns []Connection) {
+func sortByExpiry(conns []Connection) {
 	type key struct {
 		rank int
 		at   time.Time

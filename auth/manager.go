@@ -53,7 +53,7 @@ type Manager struct {
 	oauth   *oauth.Client
 	now     func() time.Time
 	open    func(string) error
-	within  atomic.Int64 // time.Duration; the window changes it while work runs
+	within  time.Duration
 	margin  time.Duration
 
 	sandboxMu   sync.Mutex
@@ -94,10 +94,9 @@ func Open(opts Options) (*Manager, error) {
 	m := &Manager{
 		dir: dir, store: st,
 		secrets: opts.Secrets, http: opts.HTTP, now: opts.Now, open: opts.OpenBrowser,
-		margin: opts.RefreshMargin,
+		within: opts.ExpiringWithin, margin: opts.RefreshMargin,
 	}
 	m.catalog.Store(cat)
-	m.within.Store(int64(opts.ExpiringWithin))
 	if m.secrets == nil {
 		m.secrets = secret.NewKeyring(dir)
 	}
@@ -110,8 +109,8 @@ func Open(opts Options) (*Manager, error) {
 	if m.open == nil {
 		m.open = OpenBrowser
 	}
-	if m.within.Load() <= 0 {
-		m.within.Store(int64(7 * 24 * time.Hour))
+	if m.within <= 0 {
+		m.within = 7 * 24 * time.Hour
 	}
 	if m.margin == 0 {
 		m.margin = 5 * time.Minute
@@ -130,21 +129,11 @@ func (m *Manager) Close() {
 	m.sandboxStop = nil
 }
 
-// ConfigDir is where metadata and providers.d live.
-func (m *Manager) ConfigDir() string { return m.dir }
-
 // Now is the Manager's clock.
 func (m *Manager) Now() time.Time { return m.now() }
 
 // ExpiringWithin is the threshold at which a credential turns "expiring".
-func (m *Manager) ExpiringWithin() time.Duration { return time.Duration(m.within.Load()) }
-
-// SetExpiringWithin changes that threshold (the window's setting).
-func (m *Manager) SetExpiringWithin(d time.Duration) {
-	if d > 0 {
-		m.within.Store(int64(d))
-	}
-}
+func (m *Manager) ExpiringWithin() time.Duration { return m.within }
 
 // Providers lists every provider, built-ins first.
 func (m *Manager) Providers() []catalog.Provider { return m.catalog.Load().All() }

@@ -243,7 +243,7 @@ func (d *detailPane) tick(now time.Time) {
 	if c.Name == "" {
 		return
 	}
-	cd := countdown(c, now)
+	cd := auth.Countdown(c, now)
 	st := statusAt(c, now, d.a.within)
 	text := statusWord(st) + " — " + cd
 	if text == d.lastCountdown {

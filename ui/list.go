@@ -117,7 +117,7 @@ func (l *connectionList) view() fyne.CanvasObject {
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {
-	return rowState{status: statusAt(c, now, l.a.within), countdown: countdown(c, now), busy: l.a.busy[c.Name]}
+	return rowState{status: statusAt(c, now, l.a.within), countdown: auth.Countdown(c, now), busy: l.a.busy[c.Name]}
 }
 
 // refilter rebuilds the visible rows from the loaded connections.

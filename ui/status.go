@@ -86,12 +86,6 @@ func statusImportance(s auth.Status, busy bool) widget.Importance {
 	return lookOf(s, busy).importance
 }
 
-// countdown is the row's countdown text at now; it follows statusAt so the
-// words and the colour never disagree between reloads.
-func countdown(c auth.Connection, now time.Time) string {
-	return auth.Countdown(c, now)
-}
-
 // advice says, for a status other than ok, what is wrong and what to do in
 // this window (auth's Problem names command-line steps).
 func advice(c auth.Connection, s auth.Status) string {

@@ -86,7 +86,7 @@ func reportText(conns []auth.Connection, now time.Time, within time.Duration) st
 			exp = c.ExpiresAt.Local().Format("2006-01-02 15:04")
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s (%s)\t%s\t%s\n", c.Name, c.ProviderName,
-			statusWord(statusAt(c, now, within)), countdown(c, now), exp, orDash(c.Account, "-"))
+			statusWord(statusAt(c, now, within)), auth.Countdown(c, now), exp, orDash(c.Account, "-"))
 	}
 	w.Flush()
 	return b.String()

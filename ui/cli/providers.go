@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ func providersCmd(d *Deps) *cobra.Command {
 					for _, meth := range p.Methods {
 						kinds = append(kinds, string(meth.Kind))
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.Name, join(kinds))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.Name, strings.Join(kinds, ", "))
 				}
 				return tw.Flush()
 			})
@@ -117,15 +118,4 @@ func providersAddCmd(d *Deps) *cobra.Command {
 // jq to read it), and fast for long lists.
 func writeJSON(d *Deps, v any) error {
 	return json.NewEncoder(d.Stdout).Encode(v)
-}
-
-func join(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
