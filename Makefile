@@ -4,6 +4,8 @@
 GO       ?= go
 TAGS     := migrated_fynedo
 BIN      := bin/authdeck
+# The window is a program of its own, so that commands never load Fyne.
+WINDOW_BIN := bin/authdeck-window
 # Fyne's cgo build: OpenGL and X11 headers, and Wayland ones for GLFW 3.4.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 # Tests: a real Secret Service keyring on a private D-Bus, a headless X server,
@@ -19,6 +21,7 @@ run: build
 
 build: deps-build
 	$(GO) build -tags $(TAGS) -o $(BIN) .
+	$(GO) build -tags $(TAGS) -o $(WINDOW_BIN) ./cmd/authdeck-window
 
 # Install the Debian packages that are missing (and only those).
 deps-build:

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"authdeck/ui/cli"
+	"authdeck/cli"
 )
 
 // TestPackage unpacks the bundle that `make package` built, installs it the

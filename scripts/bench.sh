@@ -120,7 +120,7 @@ keyring_ms=$(awk -v k="$kw_ns" 'BEGIN {printf "%.2f", k/1e6}')
 own_ms=$(awk -v a="$cb_ns" -v b="$st_ns" -v k="$kw_ns" 'BEGIN {printf "%.2f", (a+b-k)/1e6}')
 
 echo "20 concurrent header calls on an expired rotating token…" >&2
-conc=$(go test -run XXX -bench '^BenchmarkConcurrentHeaderRefresh$' -benchtime 5x ./ui/cli/ | grep '^BenchmarkConcurrentHeaderRefresh')
+conc=$(go test -run XXX -bench '^BenchmarkConcurrentHeaderRefresh$' -benchtime 5x ./cli/ | grep '^BenchmarkConcurrentHeaderRefresh')
 metric() { awk -v name="$1" '{for (i=1;i<=NF;i++) if ($i==name) print $(i-1)}' <<<"$conc"; }
 conc_ratio=$(metric ratio) conc_refresh=$(metric refreshes/20-calls)
 conc_one=$(metric one-call-ms) conc_twenty=$(metric twenty-calls-ms) conc_floor=$(metric cpu-floor-ms)

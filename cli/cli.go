@@ -26,6 +26,9 @@ type Deps struct {
 	// store, clock, browser).
 	Options auth.Options
 	Version string
+	// OpenWindow starts the window (`authdeck` alone, `authdeck window`);
+	// nil in tests and builds that have none.
+	OpenWindow func() error
 }
 
 // exitError carries an exit code without printing anything more.
@@ -42,6 +45,9 @@ func Run(args []string, d Deps) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	root := newRoot(&d)
+	if len(args) == 0 {
+		args = []string{"window"} // the window is what a person starting Authdeck wants
+	}
 	root.SetArgs(args)
 	root.SetIn(d.Stdin)
 	root.SetOut(d.Stdout)
@@ -72,7 +78,7 @@ vcita/inTandem, and any provider described in providers.d): it signs in through
 your browser, keeps secrets in the OS keyring, refreshes tokens before they
 expire and prints ready-made headers and curl commands.
 
-Run it without arguments to open the window.`,
+Run it without arguments (or as authdeck window) to open the window.`,
 		Version:       d.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -84,6 +90,7 @@ Run it without arguments to open the window.`,
 		addCmd(d), connectCmd(d), listCmd(d), statusCmd(d),
 		headerCmd(d), curlCmd(d), tokenCmd(d), snippetCmd(d),
 		refreshCmd(d), checkCmd(d), expiresCmd(d), removeCmd(d),
+		windowCmd(d),
 	)
 	addCompletions(root, d)
 	return root
