@@ -11,7 +11,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"authdeck/auth/private"
 )
+
+// MaxFileSize is the largest providers.d file Authdeck reads: a definition is
+// a few KiB, and a huge file must not cost every command seconds and memory.
+const MaxFileSize = 256 << 10
 
 // Catalog is the set of providers a person can connect to: the built-ins,
 // replaced or extended by the files in providers.d.
@@ -34,6 +40,7 @@ func Parse(data []byte, source string) (Provider, error) {
 		return Provider{}, &FieldError{Source: source, Reason: "unexpected data after the definition: a file holds one provider"}
 	}
 	p.Source = source
+	p.neutralise()
 	return p, p.Validate()
 }
 
@@ -54,6 +61,11 @@ func jsonReason(err error) string {
 // Load builds the catalog from the embedded built-ins (a JSON array of
 // definitions) and the files NAME.json in dir. A file replaces the built-in
 // with the same id; a new id adds a provider. A missing dir is not an error.
+//
+// dir and each file must be private to the person running Authdeck (another
+// user could otherwise redirect their credentials), regular files (a FIFO
+// would hang every command) and at most MaxFileSize; anything else is refused
+// and listed in Problems, and the built-ins stay.
 func Load(builtin []byte, dir string) (*Catalog, error) {
 	var raw []json.RawMessage
 	if err := json.Unmarshal(builtin, &raw); err != nil {
@@ -70,29 +82,7 @@ func Load(builtin []byte, dir string) (*Catalog, error) {
 		byID[p.ID] = len(c.providers)
 		c.providers = append(c.providers, p)
 	}
-
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		c.Problems = append(c.Problems, fmt.Errorf("%s: cannot read the folder: %w", dir, err))
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(path) // #nosec G304 -- reading providers.d/*.json is the point; every file is validated before use
-		if err != nil {
-			c.Problems = append(c.Problems, fmt.Errorf("%s: %w", path, err))
-			continue
-		}
-		p, err := Parse(data, path)
-		if err == nil && p.ID+".json" != e.Name() {
-			err = &FieldError{Source: path, Field: "id", Reason: fmt.Sprintf("%q does not match the file name: name the file %s.json", p.ID, p.ID)}
-		}
-		if err != nil {
-			c.Problems = append(c.Problems, err)
-			continue
-		}
+	for _, p := range c.readDir(dir) {
 		if i, ok := byID[p.ID]; ok {
 			c.providers[i] = p
 		} else {
@@ -105,6 +95,45 @@ func Load(builtin []byte, dir string) (*Catalog, error) {
 	added := c.providers[builtins:]
 	sort.Slice(added, func(i, j int) bool { return added[i].ID < added[j].ID })
 	return c, nil
+}
+
+// readDir parses the definitions in dir, recording each refusal in Problems.
+func (c *Catalog) readDir(dir string) []Provider {
+	if err := private.CheckDir(dir); err != nil {
+		// Not one file of a folder someone else controls is used.
+		c.Problems = append(c.Problems, err)
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		c.Problems = append(c.Problems, fmt.Errorf("%s: cannot read the folder: %w", dir, err))
+	}
+	var out []Provider
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		p, err := readFile(filepath.Join(dir, e.Name()), e.Name())
+		if err != nil {
+			c.Problems = append(c.Problems, err)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// readFile reads and parses one providers.d file called name.
+func readFile(path, name string) (Provider, error) {
+	data, err := private.ReadFile(path, MaxFileSize)
+	if err != nil {
+		return Provider{}, err
+	}
+	p, err := Parse(data, path)
+	if err == nil && p.ID+".json" != name {
+		err = &FieldError{Source: path, Field: "id", Reason: fmt.Sprintf("%q does not match the file name: name the file %s.json", p.ID, p.ID)}
+	}
+	return p, err
 }
 
 // All returns every provider, built-ins first.

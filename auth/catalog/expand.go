@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"authdeck/auth/sanitize"
 )
 
 var placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
@@ -70,6 +72,11 @@ func (p Provider) Expand(template string, params map[string]string) (string, err
 // CheckURL accepts https URLs, and http only for loopback hosts, so that no
 // credential is ever sent in clear text over a network.
 func CheckURL(raw string) error {
+	if sanitize.Line(raw) != raw {
+		// url.Parse refuses ASCII controls but lets C1 controls and bidi
+		// overrides through into the host and path that messages show.
+		return fmt.Errorf("%q holds control or invisible characters: write the address as plain text", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("%q is not a URL: %v", raw, err)

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
+
+	"authdeck/auth/sanitize"
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
@@ -16,10 +19,106 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
+	// Reasons quote values with %q; Line is the guard for anything else.
 	if e.Field == "" {
-		return e.Source + ": " + e.Reason
+		return sanitize.Line(e.Source + ": " + e.Reason)
 	}
-	return e.Source + ": " + e.Field + ": " + e.Reason
+	return sanitize.Line(e.Source + ": " + e.Field + ": " + e.Reason)
+}
+
+// neutralise makes the words a definition shows (names, labels, help)
+// harmless where they enter: a providers.d file is outside text, and an
+// escape sequence in a name would reach every terminal that lists it. The
+// control characters become visible escapes such as \x1b; the definition
+// still loads. Values a machine reads (URLs, scopes, header names) are not
+// rewritten but refused by Validate.
+func (p *Provider) neutralise() {
+	p.Name = sanitize.Line(p.Name)
+	for i := range p.Params {
+		q := &p.Params[i]
+		q.Label, q.Help = sanitize.Line(q.Label), sanitize.Text(q.Help)
+	}
+	for i := range p.Methods {
+		m := &p.Methods[i]
+		m.Label, m.Help = sanitize.Line(m.Label), sanitize.Text(m.Help)
+		m.UserLabel, m.SecretLabel = sanitize.Line(m.UserLabel), sanitize.Line(m.SecretLabel)
+	}
+}
+
+// Limits on what a definition may hold: far above any real one, low enough
+// that a hostile file cannot make a list or the wizard unusable.
+const (
+	maxName  = 80   // characters in the provider's name
+	maxLabel = 200  // characters in a label
+	maxHelp  = 2000 // characters in a help text
+	maxList  = 32   // entries in params, scopes, callback_params, unconfirmed
+)
+
+// plainValue is a method value that a machine reads and that is also shown
+// (scopes, the default client id).
+type plainValue struct {
+	field  string
+	values []string
+}
+
+// plainValues lists a method's plain values: each must be one line of
+// printable text, or the definition is refused.
+func (m Method) plainValues() []plainValue {
+	return []plainValue{
+		{"client_id", []string{m.ClientID}}, {"scope_separator", []string{m.ScopeSeparator}},
+		{"default_scopes", m.DefaultScopes}, {"callback_params", m.CallbackParams},
+		{"unconfirmed", m.Unconfirmed}, {"apply.scheme", []string{m.Apply.Scheme}}, {"apply.query", []string{m.Apply.Query}},
+	}
+}
+
+// tooLong refuses s when it has more than limit characters.
+func tooLong(field, s string, limit int) *FieldError {
+	if n := utf8.RuneCountInString(s); n > limit {
+		return &FieldError{Field: field, Reason: fmt.Sprintf("%d characters long: at most %d", n, limit)}
+	}
+	return nil
+}
+
+// tooMany refuses a list of more than maxList entries.
+func tooMany(field string, n int) *FieldError {
+	if n > maxList {
+		return &FieldError{Field: field, Reason: fmt.Sprintf("%d entries: at most %d", n, maxList)}
+	}
+	return nil
+}
+
+// checkSizes refuses over-long words and lists, and plain values with
+// control or invisible characters.
+func (p Provider) checkSizes() *FieldError {
+	err := firstOf(tooLong("name", p.Name, maxName), tooMany("params", len(p.Params)))
+	for i, q := range p.Params {
+		at := fmt.Sprintf("params[%d].", i)
+		err = firstOf(err, tooLong(at+"label", q.Label, maxLabel), tooLong(at+"help", q.Help, maxHelp))
+	}
+	for i, m := range p.Methods {
+		at := fmt.Sprintf("methods[%d].", i)
+		err = firstOf(err, tooLong(at+"label", m.Label, maxLabel), tooLong(at+"help", m.Help, maxHelp),
+			tooLong(at+"user_label", m.UserLabel, maxLabel), tooLong(at+"secret_label", m.SecretLabel, maxLabel))
+		for _, pv := range m.plainValues() {
+			err = firstOf(err, tooMany(at+pv.field, len(pv.values)))
+			for _, v := range pv.values {
+				if sanitize.Line(v) != v || utf8.RuneCountInString(v) > maxLabel {
+					err = firstOf(err, &FieldError{Field: at + pv.field, Reason: fmt.Sprintf("%q holds control or invisible characters or is too long: use plain text", v)})
+				}
+			}
+		}
+	}
+	return err
+}
+
+// firstOf returns the first non-nil error: a definition names one problem.
+func firstOf(errs ...*FieldError) *FieldError {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // Validate checks a definition completely and returns the first problem as a
@@ -33,6 +132,10 @@ func (p Provider) Validate() error {
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		return fail("name", "missing: give the provider a name people recognise")
+	}
+	if err := p.checkSizes(); err != nil {
+		err.Source = p.Source
+		return err
 	}
 	if p.DocsURL != "" {
 		if err := CheckURL(p.DocsURL); err != nil {
