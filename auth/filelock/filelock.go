@@ -5,6 +5,7 @@ package filelock
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -13,13 +14,24 @@ import (
 // Lock is a held lock; Unlock releases it.
 type Lock struct{ f *os.File }
 
+// ErrNotPlain is wrapped by Acquire's error when the lock file is a symbolic
+// link, a FIFO or anything but a plain file.
+var ErrNotPlain = errors.New("the lock file is not a plain file")
+
 // Acquire takes the exclusive lock on path (creating the file, mode 0600),
 // waiting until it is free or ctx ends. A waiter wakes the moment the holder
 // releases the lock: the wait is the kernel's, not a polling loop.
+//
+// A symbolic link at path is never followed (it could make Authdeck create
+// or lock a file elsewhere), and only a plain file is locked.
 func Acquire(ctx context.Context, path string) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // #nosec G304 -- lock files live in the config directory; callers build the path
+	f, err := open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, notPlain(path)
 	}
 	if ok, err := tryLock(f); err != nil || ok {
 		if err != nil {
@@ -77,4 +89,9 @@ func (l *Lock) Unlock() error {
 		return err
 	}
 	return l.f.Close()
+}
+
+// notPlain says what to do about a lock file that is not a plain file.
+func notPlain(path string) error {
+	return fmt.Errorf("%s: %w (a symbolic link or special file): Authdeck does not follow it — remove it and try again", path, ErrNotPlain)
 }

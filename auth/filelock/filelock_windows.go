@@ -4,10 +4,25 @@ package filelock
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"golang.org/x/sys/windows"
 )
+
+// open refuses a symbolic link (a reparse point) before opening the lock
+// file: Windows has no O_NOFOLLOW. Creating links there needs privileges
+// or developer mode, so the gap between the check and the open matters less.
+func open(path string) (*os.File, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return nil, notPlain(path)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // #nosec G304 -- lock files live in the config directory; callers build the path
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	return f, nil
+}
 
 func tryLock(f *os.File) (bool, error) {
 	ol := new(windows.Overlapped)
