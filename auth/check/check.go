@@ -5,6 +5,7 @@ package check
 import (
 	"context"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,7 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
+
+	"authdeck/auth/sanitize"
 )
 
 // Result is the outcome of one check.
@@ -40,14 +42,25 @@ const maxBody = 1 << 20
 // back. hc may be nil: a client with DefaultTimeout is used. Redirects to
 // another host or from https to http are not followed, so the credential is
 // never handed to a site it was not made for; the redirect is reported.
+//
+// Everything in the Result that came from outside (the account name, a
+// redirect's host, a decoded path, a network error) arrives with every form
+// of the request's credential redacted and its control characters shown as
+// visible escapes, ready to store and print.
 func Run(ctx context.Context, hc *http.Client, req *http.Request, now time.Time) Result {
+	secrets := secretsOf(req)
 	r := run(ctx, hc, req)
 	r.At = now
-	r.Message = redact(r.Message, secretsOf(req))
-	r.Account = redact(r.Account, secretsOf(req))
+	r.Account = clean(sanitize.Redact(r.Account, secrets...))
+	if r.OK && r.Account != "" {
+		r.Message = "OK — signed in as " + r.Account
+	}
+	r.Message = sanitize.Line(sanitize.Redact(r.Message, secrets...))
 	return r
 }
 
+// run makes the request. Its Result's Account is the raw value the response
+// named (Run cleans it) and its Message does not name the account yet.
 func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 	host := req.URL.Hostname()
 	client := guarded(hc)
@@ -71,34 +84,38 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)) // lets the connection be reused
 
-	res := Result{Status: resp.StatusCode}
-	code := strconv.Itoa(resp.StatusCode)
-	switch s := resp.StatusCode; {
-	case s >= 200 && s < 300:
+	res := Result{Status: resp.StatusCode, Message: words(resp, req)}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if isHTML(resp.Header.Get("Content-Type"), body) {
 			// An API that answers with a web page has usually sent its sign-in page.
-			res.Message = code + ": " + host + " answered with a web page instead of data — the sign-in may have expired: reconnect"
+			res.Message = strconv.Itoa(resp.StatusCode) + ": " + host + " answered with a web page instead of data — the sign-in may have expired: reconnect"
 			return res
 		}
 		res.OK = true
 		res.Account = account(body)
-		if res.Account != "" {
-			res.Message = "OK — signed in as " + res.Account
-		} else {
-			res.Message = "OK — " + host + " accepted the credential"
-		}
+	}
+	return res
+}
+
+// words says what the response's status means and what to do next.
+func words(resp *http.Response, req *http.Request) string {
+	host := req.URL.Hostname()
+	code := strconv.Itoa(resp.StatusCode)
+	switch s := resp.StatusCode; {
+	case s >= 200 && s < 300:
+		return "OK — " + host + " accepted the credential"
 	case s >= 300 && s < 400:
 		to := "another address"
 		if loc, err := resp.Location(); err == nil {
 			to = loc.Scheme + "://" + loc.Host
 		}
-		res.Message = code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host + ": check the check URL in the provider's definition"
+		return code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host + ": check the check URL in the provider's definition"
 	case s == http.StatusUnauthorized:
-		res.Message = "401: the token was rejected — reconnect"
+		return "401: the token was rejected — reconnect"
 	case s == http.StatusForbidden:
-		res.Message = "403: signed in, but this account may not read " + req.URL.Path + " — check the account's role or the scopes granted"
+		return "403: signed in, but this account may not read " + req.URL.Path + " — check the account's role or the scopes granted"
 	case s == http.StatusNotFound:
-		res.Message = "404: " + host + req.URL.Path + " was not found — check the address (for example the store name)"
+		return "404: " + host + req.URL.Path + " was not found — check the address (for example the store name)"
 	case s == http.StatusTooManyRequests:
 		wait := "a while"
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
@@ -106,15 +123,13 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 				wait = strconv.Itoa(secs) + " s"
 			}
 		}
-		res.Message = "429: " + host + " is receiving too many requests from this account — wait " + wait + " and try again"
+		return "429: " + host + " is receiving too many requests from this account — wait " + wait + " and try again"
 	case s == http.StatusBadGateway, s == http.StatusServiceUnavailable, s == http.StatusGatewayTimeout:
-		res.Message = code + ": " + host + " is unavailable right now — try again later"
+		return code + ": " + host + " is unavailable right now — try again later"
 	case s >= 500:
-		res.Message = code + ": " + host + " had an internal error — try again later"
-	default:
-		res.Message = code + ": " + host + " refused the request (" + http.StatusText(s) + ") — check the connection's settings and reconnect"
+		return code + ": " + host + " had an internal error — try again later"
 	}
-	return res
+	return code + ": " + host + " refused the request (" + http.StatusText(resp.StatusCode) + ") — check the connection's settings and reconnect"
 }
 
 // guarded returns a copy of hc that refuses redirects which would carry the
@@ -244,7 +259,7 @@ func accountIn(obj map[string]json.RawMessage) string {
 	for k, raw := range obj {
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
-			if s = clean(s); s != "" {
+			if s = strings.TrimSpace(s); s != "" {
 				byKey[norm(k)] = s
 			}
 		}
@@ -261,60 +276,78 @@ func norm(k string) string {
 	return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
 }
 
-// clean keeps an account name printable and short: it is shown in a
-// terminal and a window, and comes from the network.
+// clean keeps an account name short and printable: it is shown in a
+// terminal and a window, and comes from the network. It is cut before the
+// control characters are escaped, so an escape is never cut in half.
 func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			return -1
-		}
-		return r
-	}, s)
 	s = strings.TrimSpace(s)
 	if r := []rune(s); len(r) > 100 {
 		s = string(r[:100]) + "…"
 	}
-	return s
+	return sanitize.Line(s)
 }
 
+// notSecret are the request headers that carry no credential: redacting
+// "application/json" would only garble the words.
+var notSecret = map[string]bool{"Accept": true, "Accept-Encoding": true, "Content-Type": true, "User-Agent": true}
+
+// minGuess is the shortest header or query value treated as a possible
+// secret: shorter ones ("json", "1") are settings, and replacing them would
+// garble the words.
+const minGuess = 6
+
 // secretsOf lists what in req could be a secret: each header value, its
-// part after a scheme ("Bearer x" → "x"), cookie values, query values and
-// URL user info.
+// part after a scheme ("Bearer x" → "x"), the id:secret pair of a Basic
+// header and the secret alone, cookie values, query values and URL user
+// info. sanitize.Redact then removes each in every form it can take.
 func secretsOf(req *http.Request) []string {
 	var out []string
-	for _, values := range req.Header {
-		for _, v := range values {
+	guess := func(v string) {
+		if len(v) >= minGuess {
 			out = append(out, v)
-			if _, rest, ok := strings.Cut(v, " "); ok {
-				out = append(out, rest)
+		}
+	}
+	for name, values := range req.Header {
+		if notSecret[name] {
+			continue
+		}
+		for _, v := range values {
+			guess(v)
+			scheme, rest, ok := strings.Cut(v, " ")
+			if ok {
+				guess(strings.TrimSpace(rest))
+			}
+			if ok && strings.EqualFold(scheme, "Basic") {
+				out = append(out, basicSecrets(rest)...)
 			}
 			for _, part := range strings.Split(v, ";") {
 				if _, val, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
-					out = append(out, val)
+					guess(val)
 				}
 			}
 		}
 	}
 	if req.URL != nil {
 		for _, values := range req.URL.Query() {
-			out = append(out, values...)
+			for _, v := range values {
+				guess(v)
+			}
 		}
 		if req.URL.User != nil {
 			p, _ := req.URL.User.Password()
-			out = append(out, req.URL.User.Username(), p)
+			out = append(out, req.URL.User.Username()+":"+p, p)
 		}
 	}
 	return out
 }
 
-// redact is the last guard that no secret reaches a message: any of them
-// found in s is replaced. Values shorter than 6 bytes ("json", "1") are
-// left alone: they are settings, not secrets, and would garble the words.
-func redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 6 && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "[hidden]")
-		}
+// basicSecrets decodes a Basic credential into the id:secret pair and the
+// secret alone, however short: both are known to be secret.
+func basicSecrets(encoded string) []string {
+	pair, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
+	if err != nil {
+		return nil
 	}
-	return s
+	_, secret, _ := strings.Cut(string(pair), ":")
+	return []string{string(pair), secret}
 }

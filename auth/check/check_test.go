@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"authdeck/auth/sanitize"
 )
 
 const token = "s3cr3t-T0KEN-value"
@@ -61,7 +63,7 @@ func TestRunResponses(t *testing.T) {
 		{"no account in the answer", reply(200, js, `{"devices":[{"id":"d1"}],"meta":{"pagination":{"total":1}}}`), true, 200, "", "OK — 127.0.0.1 accepted the credential"},
 		{"a JSON array", reply(200, js, `[{"email":"x@example.com"}]`), true, 200, "", "accepted"},
 		{"invalid JSON", reply(200, js, `{"email":`), true, 200, "", "accepted"},
-		{"control bytes in the account", reply(200, js, `{"email":"ann\u001b[31m@example.com\n"}`), true, 200, "ann[31m@example.com", ""},
+		{"control bytes in the account", reply(200, js, `{"email":"ann\u001b[31m@example.com\n"}`), true, 200, `ann\x1b[31m@example.com`, ""},
 		{"sign-in page instead of data", reply(200, "text/html; charset=utf-8", `<!doctype html><title>Log in</title>`), false, 200, "", "web page instead of data — the sign-in may have expired: reconnect"},
 		{"401", reply(401, js, `{"error":"invalid_token"}`), false, 401, "", "401: the token was rejected — reconnect"},
 		{"403", reply(403, js, `{}`), false, 403, "", "403: signed in, but this account may not read /LoginContexts/Current.json"},
@@ -196,8 +198,8 @@ func TestRedactIsTheLastGuard(t *testing.T) {
 	req := newRequest(t, "https://a.example/me?api-key=key-0123456789")
 	req.Header.Set("Authorization", "Bearer bearer-0123456789")
 	req.Header.Set("Cookie", "sid=cookie-0123456789; theme=dark")
-	msg := redact("x key-0123456789 bearer-0123456789 cookie-0123456789 dark", secretsOf(req))
-	if msg != "x [hidden] [hidden] [hidden] dark" {
+	msg := sanitize.Redact("x key-0123456789 bearer-0123456789 cookie-0123456789 dark", secretsOf(req)...)
+	if msg != "x [redacted] [redacted] [redacted] dark" {
 		t.Fatalf("redact: %q", msg)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
 
 // ErrRejected is wrapped by Login's error when the provider refused the email
@@ -38,8 +39,39 @@ const DefaultTimeout = 15 * time.Second
 //
 // A redirect is not followed: the cookies are read from the first answer,
 // and the password is never sent on to another address. hc may be nil. No
-// error holds the password.
+// error holds the password in any form (raw, escaped, the Basic header's
+// base64), and what in an error came from outside (a certificate's names, a
+// network error) shows its control characters as visible escapes.
 func Login(ctx context.Context, hc *http.Client, loginURL, user, password string) (cookie string, err error) {
+	cookie, err = login(ctx, hc, loginURL, user, password)
+	if err != nil {
+		return "", cleanError(err, user+":"+password, password)
+	}
+	return cookie, nil
+}
+
+// loginError is an error's cleaned words; it still matches the sentinel
+// errors (ErrRejected, ErrNoCookie) the original wrapped, and nothing else,
+// so the raw text cannot be reached by unwrapping.
+type loginError struct {
+	msg  string
+	kind error
+}
+
+func (e *loginError) Error() string { return e.msg }
+func (e *loginError) Unwrap() error { return e.kind }
+
+func cleanError(err error, secrets ...string) error {
+	e := &loginError{msg: sanitize.Line(sanitize.Redact(err.Error(), secrets...))}
+	for _, kind := range []error{ErrRejected, ErrNoCookie} {
+		if errors.Is(err, kind) {
+			e.kind = kind
+		}
+	}
+	return e
+}
+
+func login(ctx context.Context, hc *http.Client, loginURL, user, password string) (cookie string, err error) {
 	if err := catalog.CheckURL(loginURL); err != nil {
 		return "", fmt.Errorf("login address: %w", err)
 	}
@@ -128,6 +160,8 @@ func header(cookies []*http.Cookie, now time.Time) string {
 func networkWords(ctx context.Context, err error, host string) string {
 	var dns *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
@@ -138,7 +172,8 @@ func networkWords(ctx context.Context, err error, host string) string {
 		return "could not reach " + host + ": the name could not be looked up — check the address and your network"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "could not reach " + host + ": connection refused — check your network"
-	case errors.As(err, &unknownCA):
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
+		// Own words: the x509 errors quote the certificate's names.
 		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
 	}
 	var uerr *url.Error

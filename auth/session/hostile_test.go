@@ -1,0 +1,82 @@
+package session
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileCert makes a certificate whose names carry ESC and BEL (an
+// IA5String allows any ASCII) and a client that trusts it.
+func hostileCert(t *testing.T) (tls.Certificate, *http.Client) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "hostile"},
+		DNSNames:     []string{"\x1b]0;pwned\x07.example", "\x1b[2J.example"},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, hc
+}
+
+// A server's certificate names are outside text: the x509 error quotes
+// them, and before they reached the terminal raw through the sign-in error.
+func TestLoginErrorShowsNoControlCharacters(t *testing.T) {
+	cert, hc := hostileCert(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	defer srv.Close()
+	_, err := Login(context.Background(), hc, srv.URL+"/login", email, password)
+	if err == nil {
+		t.Fatal("signed in to a server whose certificate names another host")
+	}
+	if strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("the error carries control characters: %q", err)
+	}
+	if !strings.Contains(err.Error(), "certificate is not trusted") {
+		t.Fatalf("error %q", err)
+	}
+}
+
+// The error a caller gets matches the sentinel kinds, and unwrapping it
+// reaches nothing but them.
+func TestLoginErrorUnwrapsOnlyToItsKind(t *testing.T) {
+	_, srv := newProvider(t)
+	_, err := Login(context.Background(), srv.Client(), srv.URL+"/LoginContexts?accept-types=json", email, "wrong-password")
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("err = %v", err)
+	}
+	if inner := errors.Unwrap(err); inner != ErrRejected {
+		t.Fatalf("unwraps to %v", inner)
+	}
+}
