@@ -31,8 +31,11 @@ func BenchmarkStoreAuthorized(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer m.Remove(ctx, "demo")
-	c, _ := m.load("demo")
-	_, meth, _ := m.method(c)
+	cn, err := m.resolve("demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := cn.Connection
 	res := oauth.Result{Token: oauth.Token{
 		AccessToken: "at-0123456789abcdef0123456789abcdef", RefreshToken: "rt-0123456789abcdef0123456789abcdef",
 		ExpiresAt: time.Now().Add(10 * time.Minute), Scopes: []string{"profile"},
@@ -42,7 +45,7 @@ func BenchmarkStoreAuthorized(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
-		if err := m.storeAuthorized(ctx, c, meth, secrets{}, res); err != nil {
+		if _, err := m.storeAuthorized(ctx, cn, secrets{}, res); err != nil {
 			b.Fatal(err)
 		}
 		samples = append(samples, time.Since(start))

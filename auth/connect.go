@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -16,6 +17,9 @@ type ConnectOptions struct {
 	// Listening is called once the loopback callback is listening, with the
 	// redirect URI to register and the URL that opens the consent page.
 	Listening func(redirectURI, authorizeURL string)
+	// Notice is called when the browser brought back something that does
+	// not finish the sign-in, which goes on waiting.
+	Notice func(oauth.Notice)
 	// NoBrowser leaves opening the URL to the person (the CLI prints it).
 	NoBrowser bool
 }
@@ -27,9 +31,9 @@ func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (stri
 	if err != nil {
 		return "", err
 	}
-	meth, ok := p.Method(kind)
-	if !ok {
-		return "", fmt.Errorf("%s has no method %q", p.Name, kind)
+	meth, err := methodFor(p, kind)
+	if err != nil {
+		return "", err
 	}
 	return oauth.DefaultRedirectURI(p, meth), nil
 }
@@ -38,75 +42,112 @@ func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (stri
 // stores the credential it yields. On any failure what was stored before is
 // left as it was.
 func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions) (Connection, error) {
-	c, err := m.load(name)
+	cn, err := m.resolve(name)
 	if err != nil {
 		return Connection{}, err
 	}
-	p, meth, err := m.method(c)
+	if !cn.meth.Kind.Browser() {
+		return Connection{}, &Error{Connection: name, Remedy: RemedyReplaceSecret,
+			Msg: fmt.Sprintf("%q is a pasted %s, not a browser sign-in: there is nothing to sign in to; replace the %s instead", name, secretLabel(cn.meth), secretLabel(cn.meth))}
+	}
+	s, err := m.readSecrets(cn.Connection)
 	if err != nil {
 		return Connection{}, err
 	}
-	if !meth.Kind.Browser() {
-		return Connection{}, fmt.Errorf("%q is a pasted %s, not a browser sign-in: nothing to connect (to replace it, remove and add it again)", name, secretLabel(meth))
-	}
-	s, err := m.readSecrets(c)
-	if err != nil {
-		return Connection{}, err
-	}
-	if err := m.ensureSandbox(ctx, p, c.Params); err != nil {
+	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
 		return Connection{}, err
 	}
 	open := m.open
 	if opts.NoBrowser {
 		open = nil
 	}
-	res, err := m.oauth.Authorize(ctx, m.oauthConfig(c, p, meth, s), oauth.AuthorizeOptions{
-		Open:      open,
-		Listening: opts.Listening,
+	res, err := m.oauth.Authorize(ctx, m.oauthConfig(cn, s), oauth.AuthorizeOptions{
+		Open: open, Listening: opts.Listening, Notice: opts.Notice,
 	})
 	if err != nil {
-		return Connection{}, fmt.Errorf("connect %s: %w", name, err)
-	}
-	if err := m.storeAuthorized(ctx, c, meth, s, res); err != nil {
 		return Connection{}, err
 	}
-	return m.Get(name)
+	if cn, err = m.storeAuthorized(ctx, cn, s, res); err != nil {
+		return Connection{}, err
+	}
+	m.markReplaced(ctx, cn)
+	return m.view(cn), nil
 }
 
 // storeAuthorized keeps what a completed consent yielded: the tokens in the
 // keyring first, then the metadata that says the connection is usable.
-func (m *Manager) storeAuthorized(ctx context.Context, c store.Connection, meth catalog.Method, s secrets, res oauth.Result) error {
+func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res oauth.Result) (conn, error) {
 	s.AccessToken, s.RefreshToken, s.Cookie = res.Token.AccessToken, res.Token.RefreshToken, ""
-	lock, err := m.lockConnection(ctx, c.Name)
+	cn, lock, err := m.lock(ctx, cn)
 	if err != nil {
-		return err
+		return cn, err
 	}
 	defer lock.Unlock()
-	if err := m.writeSecrets(c, s); err != nil {
-		return err
+	if err := m.writeSecrets(cn.Connection, s); err != nil {
+		return cn, err
 	}
 	now := m.now()
-	return m.update(ctx, c.Name, func(c *store.Connection) error {
+	asked := cn.Scopes
+	err = m.update(ctx, cn.Name, func(c *store.Connection) error {
 		c.Params = mergeParams(c.Params, res.Params)
 		c.ConnectedAt = &now
-		c.ExpiresAt = expiry(res.Token, meth, now)
+		c.ExpiresAt = expiry(res.Token, cn.meth, now)
 		c.ExpiresSet = false
 		c.HasRefreshToken = res.Token.RefreshToken != ""
 		if len(res.Token.Scopes) > 0 {
 			c.Scopes = res.Token.Scopes
 		}
-		c.Extra = mergeParams(c.Extra, res.Token.Extra)
-		c.LastRefresh, c.LastCheck, c.Account = nil, nil, ""
+		c.ScopesMissing = missing(asked, res.Token.Scopes)
+		c.Extra = mergeParams(harmlessExtras(c.Extra), harmlessExtras(res.Token.Extra))
+		c.LastRefresh, c.LastCheck, c.Account, c.ReplacedBy = nil, nil, "", ""
+		cn.Connection = *c
 		return nil
+	})
+	return cn, err
+}
+
+// missing lists what was asked for and not granted (nil when the provider
+// said nothing about what it granted).
+func missing(asked, granted []string) []string {
+	if len(granted) == 0 {
+		return nil
+	}
+	var out []string
+	for _, s := range asked {
+		if !slices.Contains(granted, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// markReplaced records, for a provider whose new sign-in invalidates every
+// earlier token of the organisation (Vinsight), that the other connections
+// of the same organisation — the same account once checked, or the same
+// client ID — were replaced by cn, so they ask to be reconnected instead of
+// failing later with 401. A failure here leaves them as they were.
+func (m *Manager) markReplaced(ctx context.Context, cn conn) {
+	if !cn.meth.SignInReplacesEarlier {
+		return
+	}
+	_ = m.store.Update(context.WithoutCancel(ctx), func(conns []store.Connection) ([]store.Connection, error) {
+		for i := range conns {
+			c := &conns[i]
+			sameOrg := (c.ClientID != "" && c.ClientID == cn.ClientID) || (c.Account != "" && c.Account == cn.Account)
+			if c.Name != cn.Name && c.Provider == cn.Provider && c.Method == cn.Method && c.ConnectedAt != nil && sameOrg {
+				c.ReplacedBy = cn.Name
+			}
+		}
+		return conns, nil
 	})
 }
 
-func (m *Manager) oauthConfig(c store.Connection, p catalog.Provider, meth catalog.Method, s secrets) oauth.Config {
+func (m *Manager) oauthConfig(cn conn, s secrets) oauth.Config {
 	return oauth.Config{
-		Provider: p, Method: meth,
-		ClientID: c.ClientID, ClientSecret: s.ClientSecret,
-		Scopes: c.Scopes, RedirectURI: c.RedirectURI,
-		Params: maps.Clone(c.Params),
+		Provider: cn.p, Method: cn.meth,
+		ClientID: cn.ClientID, ClientSecret: s.ClientSecret,
+		Scopes: cn.Scopes, RedirectURI: cn.RedirectURI,
+		Params: maps.Clone(cn.Params),
 	}
 }
 

@@ -15,148 +15,171 @@ import (
 	"authdeck/auth/store"
 )
 
+// Credential is a connection's credential ready to apply, with the
+// connection as it was when the credential was handed out, so that a front
+// end can say, for example, that it has expired.
+type Credential struct {
+	render.Credential
+	Connection Connection
+}
+
 // Credential returns a connection's credential ready to apply, refreshing it
 // first when it is expired or about to expire and can be refreshed, and
 // logging a session in when it has no cookie yet.
-func (m *Manager) Credential(ctx context.Context, name string) (render.Credential, error) {
-	c, err := m.load(name)
+func (m *Manager) Credential(ctx context.Context, name string) (Credential, error) {
+	cn, err := m.resolve(name)
 	if err != nil {
-		return render.Credential{}, err
+		return Credential{}, err
 	}
-	_, meth, err := m.method(c)
+	cred, cn, err := m.credential(ctx, cn)
 	if err != nil {
-		return render.Credential{}, err
+		return Credential{}, err
 	}
-	if c.ConnectedAt == nil {
-		return render.Credential{}, fmt.Errorf("%q is not signed in yet: run authdeck connect %s", name, quoteName(name))
-	}
-	var s secrets
-	if m.needsRefresh(c, meth) {
-		c, s, err = m.refresh(ctx, name, false)
-	} else {
-		s, err = m.readSecrets(c)
-	}
-	if err != nil {
-		return render.Credential{}, err
-	}
-	if meth.Kind == catalog.KindSession && s.Cookie == "" {
-		if s, err = m.login(ctx, c, meth, s); err != nil {
-			return render.Credential{}, err
-		}
-	}
-	return credentialFor(c, meth, s), nil
+	return Credential{Credential: cred, Connection: m.view(cn)}, nil
 }
 
-func credentialFor(c store.Connection, meth catalog.Method, s secrets) render.Credential {
+// credential is Credential for a resolved connection; it returns the
+// connection as it is after a refresh or a login.
+func (m *Manager) credential(ctx context.Context, cn conn) (render.Credential, conn, error) {
+	if cn.ConnectedAt == nil {
+		return render.Credential{}, cn, &Error{Connection: cn.Name, Remedy: RemedySignIn,
+			Msg: fmt.Sprintf("%q is not signed in yet: sign in through the browser first", cn.Name)}
+	}
+	var s secrets
+	var err error
+	if m.needsRefresh(cn) {
+		cn, s, err = m.refreshIfDue(ctx, cn)
+	} else {
+		s, err = m.readSecrets(cn.Connection)
+	}
+	if err != nil {
+		return render.Credential{}, cn, err
+	}
+	if cn.meth.Kind == catalog.KindSession && s.Cookie == "" {
+		if s, err = m.login(ctx, cn, s); err != nil {
+			return render.Credential{}, cn, err
+		}
+	}
+	return credentialFor(cn, s), cn, nil
+}
+
+func credentialFor(cn conn, s secrets) render.Credential {
 	var value string
-	switch meth.Kind {
+	switch cn.meth.Kind {
 	case catalog.KindOAuth, catalog.KindImplicit:
 		value = s.AccessToken
 	case catalog.KindBasic:
-		value = render.BasicCredentials(c.User, s.Secret)
+		value = render.BasicCredentials(cn.User, s.Secret)
 	case catalog.KindSession:
 		value = s.Cookie
 	default:
 		value = s.Secret
 	}
-	return render.FromMethod(meth.Apply, value, render.EnvName(c.Name))
+	return render.FromMethod(cn.meth.Apply, value, render.EnvName(cn.Name))
 }
 
 // login signs a session in and keeps its cookies in the keyring.
-func (m *Manager) login(ctx context.Context, c store.Connection, meth catalog.Method, s secrets) (secrets, error) {
-	p, _, _ := m.method(c)
-	loginURL, err := p.Expand(meth.LoginURL, c.Params)
+func (m *Manager) login(ctx context.Context, cn conn, s secrets) (secrets, error) {
+	loginURL, err := cn.p.Expand(cn.meth.LoginURL, cn.Params)
 	if err != nil {
 		return s, err
 	}
-	cookie, err := session.Login(ctx, m.http, loginURL, c.User, s.Secret)
+	cookie, err := session.Login(ctx, m.http, loginURL, cn.User, s.Secret)
 	if err != nil {
-		return s, fmt.Errorf("sign in to %s as %s: %w", p.Name, c.User, err)
+		return s, &Error{Connection: cn.Name, Remedy: RemedyReplaceSecret, Err: err,
+			Msg: fmt.Sprintf("sign in to %s as %s", cn.p.Name, cn.User)}
 	}
 	s.Cookie = cookie
-	lock, err := m.lockConnection(ctx, c.Name)
+	cn, lock, err := m.lock(ctx, cn)
 	if err != nil {
 		return s, err
 	}
 	defer lock.Unlock()
-	return s, m.writeSecrets(c, s)
+	return s, m.writeSecrets(cn.Connection, s)
 }
 
 // Snippet renders a connection's credential in a format; target defaults to
 // the provider's who-am-I address.
-func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, target string) (string, error) {
-	cred, err := m.Credential(ctx, name)
+func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, target string) (string, Connection, error) {
+	cn, err := m.resolve(name)
 	if err != nil {
-		return "", err
+		return "", Connection{}, err
+	}
+	cred, cn, err := m.credential(ctx, cn)
+	if err != nil {
+		return "", Connection{}, err
 	}
 	if target == "" && (f == render.FormatCurl || f == render.FormatHTTPie || f == render.FormatPowerShell || f == render.FormatURL) {
-		if target, err = m.CheckURL(name); err != nil {
-			return "", err
+		if target, err = checkURL(cn); err != nil {
+			return "", Connection{}, err
 		}
 	}
-	return render.Render(f, cred, target)
+	out, err := render.Render(f, cred, target)
+	return out, m.view(cn), err
 }
 
 // CheckURL is the provider's who-am-I address for a connection.
 func (m *Manager) CheckURL(name string) (string, error) {
-	c, err := m.load(name)
+	cn, err := m.resolve(name)
 	if err != nil {
 		return "", err
 	}
-	p, meth, err := m.method(c)
+	return checkURL(cn)
+}
+
+func checkURL(cn conn) (string, error) {
+	if cn.meth.CheckURL == "" {
+		return "", &Error{Connection: cn.Name, Input: InputURL, Remedy: RemedyFixInput,
+			Msg: fmt.Sprintf("%s has no who-am-I address in its definition: give the URL to call", cn.p.Name)}
+	}
+	return cn.p.Expand(cn.meth.CheckURL, cn.Params)
+}
+
+// APIHosts are the hosts a connection's credential is meant for: those of
+// its provider's addresses. A front end warns before sending the credential
+// anywhere else.
+func (m *Manager) APIHosts(name string) ([]string, error) {
+	cn, err := m.resolve(name)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if meth.CheckURL == "" {
-		return "", fmt.Errorf("%s has no who-am-I address in its definition: give the URL to call", p.Name)
+	var hosts []string
+	for _, raw := range []string{cn.meth.CheckURL, cn.meth.TokenURL, cn.meth.AuthorizeURL, cn.meth.LoginURL} {
+		if raw == "" {
+			continue
+		}
+		expanded, err := cn.p.Expand(raw, cn.Params)
+		if err != nil {
+			continue
+		}
+		if u, err := url.Parse(expanded); err == nil && u.Hostname() != "" {
+			hosts = append(hosts, strings.ToLower(u.Hostname()))
+		}
 	}
-	return p.Expand(meth.CheckURL, c.Params)
+	return hosts, nil
 }
 
 // Check makes the provider's who-am-I request with the stored credential and
 // records the outcome in the connection's status.
 func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) {
-	c, err := m.load(name)
+	cn, err := m.resolve(name)
 	if err != nil {
 		return check.Result{}, err
 	}
-	p, meth, err := m.method(c)
+	target, err := checkURL(cn)
 	if err != nil {
 		return check.Result{}, err
 	}
-	target, err := m.CheckURL(name)
+	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
+		return check.Result{}, err
+	}
+	res, cn, err := m.checkOnce(ctx, cn, target)
 	if err != nil {
 		return check.Result{}, err
 	}
-	if err := m.ensureSandbox(ctx, p, c.Params); err != nil {
-		return check.Result{}, err
-	}
-	res, err := m.checkOnce(ctx, name, target)
+	res, err = m.checkAgain(ctx, cn, target, res)
 	if err != nil {
 		return check.Result{}, err
-	}
-	if meth.Kind == catalog.KindSession && (res.Status == http.StatusUnauthorized || res.Status == http.StatusOK && !res.OK) {
-		// Session cookies stop working (a 401, or a login page instead of
-		// JSON); log in again once and retry.
-		if c, err = m.load(name); err == nil {
-			var s secrets
-			if s, err = m.readSecrets(c); err == nil {
-				_, err = m.login(ctx, c, meth, s)
-			}
-		}
-		if err != nil {
-			res.Message += " (signing in again failed: " + err.Error() + ")"
-		} else if res, err = m.checkOnce(ctx, name, target); err != nil {
-			return check.Result{}, err
-		}
-	} else if res.Status == http.StatusUnauthorized && meth.Refresh && c.HasRefreshToken {
-		// The token may have run out while the request was in flight (or
-		// the provider's clock runs ahead): renew it once and ask again.
-		if _, _, err = m.refresh(ctx, name, true); err != nil {
-			res.Message += " (renewing the token failed: " + err.Error() + ")"
-		} else if res, err = m.checkOnce(ctx, name, target); err != nil {
-			return check.Result{}, err
-		}
 	}
 	err = m.update(context.WithoutCancel(ctx), name, func(c *store.Connection) error {
 		c.LastCheck = &store.Outcome{At: res.At, OK: res.OK, Message: res.Message, Rejected: res.Status == http.StatusUnauthorized}
@@ -168,16 +191,44 @@ func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) 
 	return res, err
 }
 
-func (m *Manager) checkOnce(ctx context.Context, name, target string) (check.Result, error) {
-	cred, err := m.Credential(ctx, name)
+// checkAgain retries a check once where the credential itself may be stale:
+// a session cookie that stopped working (a 401, or a login page instead of
+// JSON) is renewed by logging in again; a token that ran out while the
+// request was in flight (or the provider's clock runs ahead) is refreshed.
+func (m *Manager) checkAgain(ctx context.Context, cn conn, target string, res check.Result) (check.Result, error) {
+	var err error
+	switch {
+	case cn.meth.Kind == catalog.KindSession && (res.Status == http.StatusUnauthorized || res.Status == http.StatusOK && !res.OK):
+		var s secrets
+		if s, err = m.readSecrets(cn.Connection); err == nil {
+			_, err = m.login(ctx, cn, s)
+		}
+		if err != nil {
+			res.Message += " (signing in again failed: " + err.Error() + ")"
+			return res, nil
+		}
+	case res.Status == http.StatusUnauthorized && cn.meth.Refresh && cn.HasRefreshToken:
+		if cn, _, err = m.refreshNow(ctx, cn); err != nil {
+			res.Message += " (renewing the token failed: " + err.Error() + ")"
+			return res, nil
+		}
+	default:
+		return res, nil
+	}
+	res, _, err = m.checkOnce(ctx, cn, target)
+	return res, err
+}
+
+func (m *Manager) checkOnce(ctx context.Context, cn conn, target string) (check.Result, conn, error) {
+	cred, cn, err := m.credential(ctx, cn)
 	if err != nil {
-		return check.Result{}, err
+		return check.Result{}, cn, err
 	}
 	req, err := authorizedRequest(ctx, cred, target)
 	if err != nil {
-		return check.Result{}, err
+		return check.Result{}, cn, err
 	}
-	return check.Run(ctx, m.http, req, m.now()), nil
+	return check.Run(ctx, m.http, req, m.now()), cn, nil
 }
 
 // authorizedRequest builds a GET for target with the credential applied.

@@ -440,7 +440,7 @@ func TestTokenExpiresInFlight(t *testing.T) {
 		t.Fatalf("%d refreshes, want 1", n)
 	}
 	if c, _ := f.m.Get("web"); c.Status != StatusOK {
-		t.Fatalf("status %s (%s) after a token expired in flight", c.Status, c.Problem)
+		t.Fatalf("status %s (%s %s) after a token expired in flight", c.Status, c.Fault, c.FaultDetail)
 	}
 }
 
@@ -526,8 +526,8 @@ func assertConsistent(t *testing.T, m *Manager, mem *secret.Memory) {
 	}
 	listed := map[string]bool{}
 	for _, c := range conns {
-		listed[c.SecretKey()] = true
-		raw, err := mem.Get(c.SecretKey())
+		listed[store.Connection{Name: c.Name}.SecretKey()] = true
+		raw, err := mem.Get(store.Connection{Name: c.Name}.SecretKey())
 		if err != nil {
 			t.Errorf("%s is listed without its secret", c.Name)
 			continue
@@ -590,8 +590,8 @@ func TestInterruptedRemoveIsNotUsable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the connection vanished although its removal never finished: %v", err)
 	}
-	if c.Status == StatusOK || c.Status == StatusExpiring || !strings.Contains(c.Problem, "remove") {
-		t.Fatalf("status %s (%q): listed as usable without its secret", c.Status, c.Problem)
+	if c.Status != StatusError || c.Fault != FaultRemoving || RemedyFor(c, c.Status) != RemedyRemove {
+		t.Fatalf("status %s (%q): listed as usable without its secret", c.Status, c.Fault)
 	}
 	ks.crash.Store(false)
 	if err := f.m.Remove(ctx, "old"); err != nil {

@@ -5,7 +5,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"authdeck/assets"
 	"authdeck/auth/catalog"
 	"authdeck/auth/oauth"
+	"authdeck/auth/sanitize"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
 )
@@ -33,9 +33,6 @@ type Options struct {
 	// OpenBrowser opens a URL for the consent flow; nil → $BROWSER or the
 	// system browser.
 	OpenBrowser func(url string) error
-	// ExpiringWithin is when a credential that cannot refresh turns
-	// "expiring" (default 7 days).
-	ExpiringWithin time.Duration
 	// RefreshMargin is how long before expiry a refreshable token is renewed
 	// (default 5 minutes, less for short-lived tokens).
 	RefreshMargin time.Duration
@@ -53,7 +50,6 @@ type Manager struct {
 	oauth   *oauth.Client
 	now     func() time.Time
 	open    func(string) error
-	within  time.Duration
 	margin  time.Duration
 
 	sandboxMu   sync.Mutex
@@ -68,7 +64,7 @@ func DefaultConfigDir() (string, error) {
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find your config folder: %w (set AUTHDECK_CONFIG_DIR)", err)
+		return "", &Error{Remedy: RemedyFixConfigFolder, Err: err, Msg: "cannot find your config folder: set AUTHDECK_CONFIG_DIR to a folder of your own"}
 	}
 	return filepath.Join(base, "authdeck"), nil
 }
@@ -94,7 +90,7 @@ func Open(opts Options) (*Manager, error) {
 	m := &Manager{
 		dir: dir, store: st,
 		secrets: opts.Secrets, http: opts.HTTP, now: opts.Now, open: opts.OpenBrowser,
-		within: opts.ExpiringWithin, margin: opts.RefreshMargin,
+		margin: opts.RefreshMargin,
 	}
 	m.catalog.Store(cat)
 	if m.secrets == nil {
@@ -108,9 +104,6 @@ func Open(opts Options) (*Manager, error) {
 	}
 	if m.open == nil {
 		m.open = OpenBrowser
-	}
-	if m.within <= 0 {
-		m.within = 7 * 24 * time.Hour
 	}
 	if m.margin == 0 {
 		m.margin = 5 * time.Minute
@@ -132,9 +125,6 @@ func (m *Manager) Close() {
 // Now is the Manager's clock.
 func (m *Manager) Now() time.Time { return m.now() }
 
-// ExpiringWithin is the threshold at which a credential turns "expiring".
-func (m *Manager) ExpiringWithin() time.Duration { return m.within }
-
 // Providers lists every provider, built-ins first.
 func (m *Manager) Providers() []catalog.Provider { return m.catalog.Load().All() }
 
@@ -148,7 +138,7 @@ func (m *Manager) Provider(id string) (catalog.Provider, error) {
 	if !ok {
 		ids := m.catalog.Load().IDs()
 		sort.Strings(ids)
-		return catalog.Provider{}, fmt.Errorf("there is no provider %q: choose one of %s (see `authdeck providers`)", id, strings.Join(ids, ", "))
+		return catalog.Provider{}, inputError(InputProvider, "there is no provider %q: choose one of %s", sanitize.Line(id), strings.Join(ids, ", "))
 	}
 	return p, nil
 }
@@ -225,11 +215,4 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 // RFC 8414 metadata.
 func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (catalog.Provider, error) {
 	return oauth.Discover(ctx, m.http, id, issuer)
-}
-
-// ErrNotFound is returned for a connection name that does not exist.
-var ErrNotFound = errors.New("no such connection")
-
-func (m *Manager) notFound(name string) error {
-	return fmt.Errorf("there is no connection called %q: see `authdeck list`: %w", name, ErrNotFound)
 }

@@ -88,11 +88,11 @@ func TestTokenLivesOnlyInKeyring(t *testing.T) {
 	if keys := f.secrets.Keys(); len(keys) != 1 {
 		t.Fatalf("keyring items %v, want one", keys)
 	}
-	header, err := f.m.Snippet(ctx, "shop", render.FormatHeader, "")
+	header, _, err := f.m.Snippet(ctx, "shop", render.FormatHeader, "")
 	if err != nil || header != "Authorization: Bearer "+token {
 		t.Fatalf("header = %q, %v", header, err)
 	}
-	curl, err := f.m.Snippet(ctx, "shop", render.FormatCurl, "")
+	curl, _, err := f.m.Snippet(ctx, "shop", render.FormatCurl, "")
 	if err != nil || !strings.Contains(curl, "https://myshop.vendhq.com/api/products") {
 		t.Fatalf("curl = %q, %v", curl, err)
 	}
@@ -122,26 +122,33 @@ func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 		name string
 		req  AddRequest
 		want string
+		in   Input // the input the error points at
 	}{
-		{"unknown provider", AddRequest{Name: "x", Provider: "nope", Secret: "t"}, `no provider "nope"`},
-		{"unknown method", AddRequest{Name: "x", Provider: "vcita", Method: catalog.KindToken, Secret: "t"}, `no method "token"`},
-		{"duplicate name", AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "already exists"},
-		{"empty secret", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken}, "--secret-stdin"},
-		{"bad name", AddRequest{Name: "../etc", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "not a usable name"},
-		{"hostile param", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "evil.example.net/x?"}}, "only letters, digits and hyphens"},
-		{"undeclared param", AddRequest{Name: "x", Provider: "vcita", Secret: "s", ClientID: "c", Params: map[string]string{"tenant": "a"}}, `no parameter "tenant"`},
-		{"oauth without client id", AddRequest{Name: "x", Provider: "vend", Secret: "s"}, "client ID"},
-		{"oauth without secret", AddRequest{Name: "x", Provider: "vend", ClientID: "c"}, "client secret"},
-		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "--user"},
-		{"public redirect", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", RedirectURI: "https://example.com/cb"}, "loopback"},
-		{"expiry on oauth", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", ExpiresAt: new(time.Time)}, "--expires"},
-		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "a\nb"}, "line break"},
+		{"unknown provider", AddRequest{Name: "x", Provider: "nope", Secret: "t"}, `no provider "nope"`, InputProvider},
+		{"unknown method", AddRequest{Name: "x", Provider: "vcita", Method: catalog.KindToken, Secret: "t"}, `no method "token"`, InputMethod},
+		{"duplicate name", AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "already exists", InputName},
+		{"empty secret", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken}, "no personal token", InputSecret},
+		{"bad name", AddRequest{Name: "../etc", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "not a usable name", InputName},
+		{"hostile param", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "evil.example.net/x?"}}, "only letters, digits and hyphens", InputParam},
+		{"undeclared param", AddRequest{Name: "x", Provider: "vcita", Secret: "s", ClientID: "c", Params: map[string]string{"tenant": "a"}}, `no parameter "tenant"`, InputParam},
+		{"oauth without client id", AddRequest{Name: "x", Provider: "vend", Secret: "s"}, "client ID", InputClientID},
+		{"oauth without secret", AddRequest{Name: "x", Provider: "vend", ClientID: "c"}, "client secret", InputClientSecret},
+		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "needs the app id", InputUser},
+		{"public redirect", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", RedirectURI: "https://example.com/cb"}, "loopback", InputRedirectURI},
+		{"expiry on oauth", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", ExpiresAt: new(time.Time)}, "only for pasted credentials", InputExpires},
+		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "a\nb"}, "line break", InputSecret},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.m.Add(ctx, tc.req)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+			if e, ok := AsError(err); !ok || e.Input != tc.in {
+				t.Fatalf("err = %#v, want a typed error about %q", err, tc.in)
+			}
+			if strings.Contains(err.Error(), "--") || strings.Contains(err.Error(), "authdeck ") {
+				t.Fatalf("err = %v: the core named a command-line flag or command", err)
 			}
 			if configFiles(t, f.dir) != before {
 				t.Fatal("the config directory changed")
@@ -200,14 +207,14 @@ func TestAPIKeyExpiryAndStatus(t *testing.T) {
 			t.Fatalf("after %s: status %s, want %s (%s)", s.advance, got.Status, s.status, Countdown(got, f.clock.Now()))
 		}
 	}
-	header, _ := f.m.Snippet(ctx, "reports", render.FormatHeader, "")
+	header, _, _ := f.m.Snippet(ctx, "reports", render.FormatHeader, "")
 	if header != "api-key=KEY-1" {
 		t.Fatalf("header = %q", header)
 	}
 	// An auto-extended key: the user sets a new date.
 	later := f.clock.Now().Add(90 * 24 * time.Hour)
 	c, err = f.m.SetExpiry(ctx, "reports", &later)
-	if err != nil || c.Status != StatusOK || !c.ExpiresSet {
+	if err != nil || c.Status != StatusOK || c.ExpiryEstimated {
 		t.Fatalf("after SetExpiry: %+v, %v", c, err)
 	}
 }
@@ -219,7 +226,7 @@ func TestBasicMatchesSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.m.Snippet(context.Background(), "fleet", render.FormatHeader, "")
+	got, _, err := f.m.Snippet(context.Background(), "fleet", render.FormatHeader, "")
 	if want := "Authorization: Basic Yzg3ZDViZTAtMmU2OS0xMWU0LThjMjEtMDgwMDIwMGM5YTY2OkhLTEZGb1NJTGI4VkhGSkQ="; got != want || err != nil {
 		t.Fatalf("header = %q, %v; want %q", got, err, want)
 	}
@@ -416,7 +423,7 @@ func TestSessionLoginAndRelogin(t *testing.T) {
 	if _, err := m.Add(ctx, AddRequest{Name: "books", Provider: "vinsight-test", User: "ann@example.com", Secret: "pa:ss'$(x)"}); err != nil {
 		t.Fatal(err)
 	}
-	header, err := m.Snippet(ctx, "books", render.FormatHeader, "")
+	header, _, err := m.Snippet(ctx, "books", render.FormatHeader, "")
 	if err != nil || header != "Cookie: ASP.NET_SessionId=s1" {
 		t.Fatalf("header = %q, %v", header, err)
 	}
@@ -432,7 +439,7 @@ func TestSessionLoginAndRelogin(t *testing.T) {
 	if err != nil || !res.OK || prov.logins != 2 {
 		t.Fatalf("check after the session expired = %+v, %v, logins %d (want a second login)", res, err, prov.logins)
 	}
-	if header, _ := m.Snippet(ctx, "books", render.FormatHeader, ""); header != "Cookie: ASP.NET_SessionId=s2" {
+	if header, _, _ := m.Snippet(ctx, "books", render.FormatHeader, ""); header != "Cookie: ASP.NET_SessionId=s2" {
 		t.Fatalf("the new cookie was not kept: %q", header)
 	}
 	// A wrong password is reported in words and never turns into a cookie.
@@ -476,15 +483,15 @@ func TestConfirmValue(t *testing.T) {
 	}
 }
 
-// Problem is in words for the window; the command that fixes it is apart,
-// for the command line.
-func TestProblemAndCommand(t *testing.T) {
+// The core says what is wrong and what fixes it as values; the words (and any
+// command line) are the front ends'.
+func TestStatusAndRemedyAreValues(t *testing.T) {
 	f := newFixture(t, Options{})
 	c, err := f.m.Add(context.Background(), AddRequest{Name: "my shop", Provider: "vend", ClientID: "c", Secret: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != StatusNeedsConnect || strings.Contains(c.Problem, "authdeck") || c.Command != "authdeck connect 'my shop'" {
-		t.Fatalf("problem %q, command %q", c.Problem, c.Command)
+	if c.Status != StatusNeedsConnect || RemedyFor(c, c.Status) != RemedySignIn {
+		t.Fatalf("status %q, remedy %q", c.Status, RemedyFor(c, c.Status))
 	}
 }

@@ -2,93 +2,87 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
-	"authdeck/auth/catalog"
-	"authdeck/auth/filelock"
+	"authdeck/auth/oauth"
+	"authdeck/auth/sanitize"
 	"authdeck/auth/store"
 )
 
 // needsRefresh reports whether a refreshable token is expired or inside its
 // refresh margin: the smaller of the Manager's margin and a fifth of the
 // token's lifetime, so short-lived tokens are not renewed on every use.
-func (m *Manager) needsRefresh(c store.Connection, meth catalog.Method) bool {
-	if !meth.Refresh || !c.HasRefreshToken || c.ExpiresAt == nil {
+func (m *Manager) needsRefresh(cn conn) bool {
+	if !cn.meth.Refresh || !cn.HasRefreshToken || cn.ExpiresAt == nil {
 		return false
 	}
 	margin := m.margin
-	issued := c.ConnectedAt
-	if c.LastRefresh != nil && c.LastRefresh.OK {
-		issued = &c.LastRefresh.At
+	issued := cn.ConnectedAt
+	if cn.LastRefresh != nil && cn.LastRefresh.OK {
+		issued = &cn.LastRefresh.At
 	}
 	if issued != nil {
-		if life := c.ExpiresAt.Sub(*issued); life > 0 && life/5 < margin {
+		if life := cn.ExpiresAt.Sub(*issued); life > 0 && life/5 < margin {
 			margin = life / 5
 		}
 	}
-	return !m.now().Before(c.ExpiresAt.Add(-margin))
+	return !m.now().Before(cn.ExpiresAt.Add(-margin))
 }
 
-// Refresh renews a connection's token now (`authdeck refresh`).
+// Refresh renews a connection's token now, whether or not it is due.
 func (m *Manager) Refresh(ctx context.Context, name string) (Connection, error) {
-	if _, _, err := m.refresh(ctx, name, true); err != nil {
+	cn, err := m.resolve(name)
+	if err != nil {
 		return Connection{}, err
 	}
-	return m.Get(name)
+	if cn, _, err = m.refreshNow(ctx, cn); err != nil {
+		return Connection{}, err
+	}
+	return m.view(cn), nil
 }
 
-// refresh renews the token under a per-connection lock shared by every
-// Authdeck process. A caller that waited for another's refresh finds the
-// token fresh and reuses it (unless force), so a rotated refresh token is
-// never spent twice.
-func (m *Manager) refresh(ctx context.Context, name string, force bool) (store.Connection, secrets, error) {
-	c, err := m.load(name)
+// refreshIfDue renews the token unless, by the time this process holds the
+// connection's lock, another one has already renewed it: a rotated refresh
+// token is never spent twice.
+func (m *Manager) refreshIfDue(ctx context.Context, cn conn) (conn, secrets, error) {
+	return m.renew(ctx, cn, m.needsRefresh)
+}
+
+// refreshNow renews the token even if it is still fresh (a refresh asked
+// for by the person, or a token the provider just refused).
+func (m *Manager) refreshNow(ctx context.Context, cn conn) (conn, secrets, error) {
+	return m.renew(ctx, cn, func(conn) bool { return true })
+}
+
+// renew refreshes the token under the connection's lock, shared by every
+// Authdeck process, if due (asked again under the lock) says so.
+func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn, secrets, error) {
+	if err := m.canRefresh(cn); err != nil {
+		return cn, secrets{}, err
+	}
+	cn, lock, err := m.lock(ctx, cn)
 	if err != nil {
-		return c, secrets{}, err
-	}
-	p, meth, err := m.method(c)
-	if err != nil {
-		return c, secrets{}, err
-	}
-	if !meth.Refresh {
-		return c, secrets{}, fmt.Errorf("%s cannot refresh %s: %s (%s)", p.Name, secretLabel(meth), renewHint(meth), renewCommand(c, meth))
-	}
-	if !c.HasRefreshToken {
-		return c, secrets{}, fmt.Errorf("%q has no refresh token: sign in again (authdeck connect %s)", name, quoteName(name))
-	}
-	lock, err := filelock.Acquire(ctx, m.lockPath(name))
-	if err != nil {
-		return c, secrets{}, err
+		return cn, secrets{}, err
 	}
 	defer lock.Unlock()
-
-	// Another process may have refreshed while this one waited.
-	if c, err = m.load(name); err != nil {
-		return c, secrets{}, err
+	s, err := m.readSecrets(cn.Connection)
+	if err != nil || !due(cn) {
+		return cn, s, err
 	}
-	s, err := m.readSecrets(c)
-	if err != nil {
-		return c, secrets{}, err
+	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
+		return cn, s, err
 	}
-	if !force && !m.needsRefresh(c, meth) {
-		return c, s, nil
-	}
-	if err := m.ensureSandbox(ctx, p, c.Params); err != nil {
-		return c, s, err
-	}
-	tok, err := m.oauth.Refresh(ctx, m.oauthConfig(c, p, meth, s), s.RefreshToken)
+	tok, err := m.oauth.Refresh(ctx, m.oauthConfig(cn, s), s.RefreshToken)
 	now := m.now()
 	if err != nil {
 		// Record the failure; the stored credential stays as it was.
-		_ = m.update(context.WithoutCancel(ctx), name, func(c *store.Connection) error {
-			c.LastRefresh = &store.Outcome{At: now, Message: err.Error()}
+		msg := sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, cn.ClientID+":"+s.ClientSecret)
+		_ = m.update(context.WithoutCancel(ctx), cn.Name, func(c *store.Connection) error {
+			c.LastRefresh = &store.Outcome{At: now, Message: msg}
 			return nil
 		})
-		return c, s, fmt.Errorf("refresh %s: %w", name, err)
+		return cn, s, &Error{Connection: cn.Name, Remedy: refreshRemedy(err), Err: err, Msg: fmt.Sprintf("renewing the token of %q failed", cn.Name)}
 	}
 	s.AccessToken = tok.AccessToken
 	if tok.RefreshToken != "" {
@@ -96,48 +90,48 @@ func (m *Manager) refresh(ctx context.Context, name string, force bool) (store.C
 	}
 	// The rotated refresh token goes to the keyring before anything else:
 	// the old one no longer works.
-	if err := m.writeSecrets(c, s); err != nil {
-		return c, s, err
+	if err := m.writeSecrets(cn.Connection, s); err != nil {
+		return cn, s, err
 	}
-	err = m.update(context.WithoutCancel(ctx), name, func(c *store.Connection) error {
-		c.ExpiresAt = expiry(tok, meth, now)
+	err = m.update(context.WithoutCancel(ctx), cn.Name, func(c *store.Connection) error {
+		c.ExpiresAt = expiry(tok, cn.meth, now)
 		c.HasRefreshToken = s.RefreshToken != ""
 		c.LastRefresh = &store.Outcome{At: now, OK: true, Message: "refreshed"}
 		if len(tok.Scopes) > 0 {
 			c.Scopes = tok.Scopes
 		}
-		c.Extra = mergeParams(c.Extra, tok.Extra)
+		c.Extra = mergeParams(c.Extra, harmlessExtras(tok.Extra))
+		cn.Connection = *c
 		return nil
 	})
-	if err != nil {
-		return c, s, err
-	}
-	c, err = m.load(name)
-	return c, s, err
+	return cn, s, err
 }
 
-// lockConnection takes the connection's lock for writing its secret and
-// checks, under it, that the connection still exists: a removal that ran
-// meanwhile must not get its secret written back.
-func (m *Manager) lockConnection(ctx context.Context, name string) (*filelock.Lock, error) {
-	lock, err := filelock.Acquire(ctx, m.lockPath(name))
-	if err != nil {
-		return nil, err
+// refreshRemedy: a provider that refused the refresh wants a new sign-in;
+// anything else (the network, a server error) may pass.
+func refreshRemedy(err error) Remedy {
+	var refused *oauth.ProviderError
+	if errors.As(err, &refused) {
+		return RemedySignIn
 	}
-	if _, err := m.load(name); err != nil {
-		lock.Unlock()
-		return nil, err
-	}
-	return lock, nil
+	return RemedyRetry
 }
 
-// lockPath is the per-connection refresh lock; the name is hashed because a
-// connection name may hold characters a file name should not.
-func (m *Manager) lockPath(name string) string {
-	sum := sha256.Sum256([]byte(name))
-	dir := filepath.Join(m.dir, "locks")
-	_ = os.MkdirAll(dir, 0o700)
-	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
+// canRefresh says why a connection cannot be refreshed, if it cannot.
+func (m *Manager) canRefresh(cn conn) error {
+	if !cn.meth.Refresh {
+		remedy := RemedyReplaceSecret
+		if cn.meth.Kind.Browser() {
+			remedy = RemedySignIn
+		}
+		return &Error{Connection: cn.Name, Remedy: remedy,
+			Msg: fmt.Sprintf("%s cannot refresh %s by itself", cn.p.Name, secretLabel(cn.meth))}
+	}
+	if !cn.HasRefreshToken {
+		return &Error{Connection: cn.Name, Remedy: RemedySignIn,
+			Msg: fmt.Sprintf("%q has no refresh token: sign in again through the browser", cn.Name)}
+	}
+	return nil
 }
 
 // RefreshDue renews, in the background loop of the window, every connection
@@ -149,11 +143,12 @@ func (m *Manager) RefreshDue(ctx context.Context, report func(name string, err e
 		return
 	}
 	for _, c := range conns {
-		_, meth, err := m.method(c)
-		if err != nil || !m.needsRefresh(c, meth) {
+		p, meth, err := m.method(c)
+		cn := conn{Connection: c, p: p, meth: meth}
+		if err != nil || !m.needsRefresh(cn) {
 			continue
 		}
-		_, _, err = m.refresh(ctx, c.Name, false)
+		_, _, err = m.refreshIfDue(ctx, cn)
 		report(c.Name, err)
 	}
 }

@@ -42,7 +42,8 @@ func (m *Manager) ensureSandbox(ctx context.Context, p catalog.Provider, params 
 	}
 	_, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(base[len("http://"):])
 	if err != nil {
-		return fmt.Errorf("start the demo provider on %s: %w (another program uses that port: add the connection with --param port=OTHER)", base, err)
+		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput, Err: err,
+			Msg: fmt.Sprintf("cannot start the demo provider on %s: another program uses that port; add the connection again with another port", base)}
 	}
 	m.sandboxStop = append(m.sandboxStop, stop)
 	return nil

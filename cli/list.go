@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
-	"authdeck/auth/store"
 )
 
 // listItem is one connection in `list --json` and `status --json`: a
@@ -27,8 +26,8 @@ type listItem struct {
 	Countdown   string         `json:"countdown"`
 	Problem     string         `json:"problem,omitempty"`
 	Command     string         `json:"command,omitempty"`
-	LastRefresh *store.Outcome `json:"last_refresh,omitempty"`
-	LastCheck   *store.Outcome `json:"last_check,omitempty"`
+	LastRefresh *auth.Outcome `json:"last_refresh,omitempty"`
+	LastCheck   *auth.Outcome `json:"last_check,omitempty"`
 	Attention   *bool          `json:"attention,omitempty"`
 }
 
@@ -36,7 +35,7 @@ func item(c auth.Connection, now time.Time) listItem {
 	it := listItem{
 		Name: c.Name, Provider: c.Provider, Method: string(c.Method), Status: c.Status,
 		Scopes: c.Scopes, Account: c.Account, Refreshable: c.Refreshable,
-		Countdown: auth.Countdown(c, now), Problem: c.Problem, Command: c.Command,
+		Countdown: auth.Countdown(c, now), Problem: problemWords(c), Command: remedyCommand(c),
 		LastRefresh: c.LastRefresh, LastCheck: c.LastCheck,
 	}
 	if it.Scopes == nil {
@@ -161,11 +160,11 @@ func statusDetail(c auth.Connection, now time.Time) string {
 	if c.ExpiresAt != nil && !c.Refreshable {
 		s += " (" + c.ExpiresAt.Local().Format("2006-01-02 15:04 MST") + ")"
 	}
-	if c.Problem != "" {
-		s += ": " + c.Problem
+	if p := problemWords(c); p != "" {
+		s += ": " + p
 	}
-	if c.Command != "" {
-		s += " — run " + c.Command
+	if cmd := remedyCommand(c); cmd != "" {
+		s += " — run " + cmd
 	}
 	return s
 }
@@ -189,4 +188,53 @@ func parseWithin(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	return days + rest, nil
+}
+
+// problemWords says what is wrong with a connection, for a terminal.
+func problemWords(c auth.Connection) string {
+	switch c.Status {
+	case auth.StatusNeedsConnect:
+		return "not signed in yet: sign in through the browser"
+	case auth.StatusExpiring, auth.StatusExpired:
+		if c.Method.Browser() {
+			return "this credential cannot renew itself: sign in again through the browser"
+		}
+		return "get a new one from the provider and replace it, or set the new date if its expiry was extended"
+	}
+	switch c.Fault {
+	case auth.FaultRemoving:
+		return "its removal was interrupted: remove it again"
+	case auth.FaultRefreshFailed:
+		return "the last refresh failed: " + c.FaultDetail
+	case auth.FaultRejected:
+		return "the provider rejected the credential at the last check: " + c.FaultDetail
+	case auth.FaultReplaced:
+		return "replaced by " + c.ReplacedBy + ": its sign-in made this token invalid; reconnect or remove"
+	case auth.FaultProviderMissing:
+		return c.FaultDetail
+	}
+	return ""
+}
+
+// remedyCommand is the command line that fixes a connection's problem.
+func remedyCommand(c auth.Connection) string {
+	name := quoteName(c.Name)
+	switch auth.RemedyFor(c, c.Status) {
+	case auth.RemedySignIn:
+		return "authdeck connect " + name
+	case auth.RemedyReplaceSecret:
+		return "authdeck expires " + name + " YYYY-MM-DD"
+	case auth.RemedyRemove:
+		return "authdeck remove " + name
+	case auth.RemedyRetry:
+		return "authdeck refresh " + name
+	}
+	return ""
+}
+
+func quoteName(name string) string {
+	if strings.ContainsAny(name, " ") {
+		return "'" + name + "'"
+	}
+	return name
 }

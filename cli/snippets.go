@@ -16,7 +16,7 @@ func snippetRunner(d *Deps, f func(args []string) (render.Format, string, error)
 			return err
 		}
 		return d.withManager(func(m *auth.Manager) error {
-			out, err := m.Snippet(cmd.Context(), args[0], format, target)
+			out, _, err := m.Snippet(cmd.Context(), args[0], format, target)
 			if err != nil {
 				return err
 			}

@@ -115,7 +115,7 @@ func TestWindowAndProcessesShareConnections(t *testing.T) {
 			continue
 		}
 		if c.Status != auth.StatusOK {
-			t.Errorf("%s: status %s (%s)", name, c.Status, c.Problem)
+			t.Errorf("%s: status %s (%s %s)", name, c.Status, c.Fault, c.FaultDetail)
 		}
 	}
 	for _, name := range gone {

@@ -20,12 +20,6 @@ import (
 	"authdeck/auth"
 )
 
-// prefExpiringDays is the Preferences key of the "expiring" threshold.
-const prefExpiringDays = "expiringWithinDays"
-
-// defaultExpiringDays is the threshold until the person changes it.
-const defaultExpiringDays = 7
-
 // App is the Authdeck window and everything it keeps running.
 type App struct {
 	fyne fyne.App
@@ -65,8 +59,7 @@ type App struct {
 func Run() {
 	a := app.NewWithID("net.authdeck.app")
 	a.SetIcon(icon())
-	within := time.Duration(a.Preferences().IntWithFallback(prefExpiringDays, defaultExpiringDays)) * 24 * time.Hour
-	m, err := auth.Open(auth.Options{ExpiringWithin: within})
+	m, err := auth.Open(auth.Options{})
 	if err != nil {
 		showStartupError(a, err)
 		return
@@ -100,7 +93,7 @@ func icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Ico
 func New(fa fyne.App, m *auth.Manager) *App {
 	a := &App{
 		fyne: fa, m: m,
-		within:     time.Duration(fa.Preferences().IntWithFallback(prefExpiringDays, defaultExpiringDays)) * 24 * time.Hour,
+		within:     m.ExpiringWithin(),
 		clearAfter: clipboardClearAfter,
 		after:      afterOnUI,
 		busy:       map[string]bool{},
@@ -315,8 +308,11 @@ func (a *App) shortcuts() []shortcut {
 
 // setExpiringWithin changes the threshold and keeps it for the next start.
 func (a *App) setExpiringWithin(days int) {
-	a.within = time.Duration(days) * 24 * time.Hour
-	a.fyne.Preferences().SetInt(prefExpiringDays, days)
+	if err := a.m.SetExpiringWithin(days); err != nil {
+		a.say(plain(err))
+		return
+	}
+	a.within = a.m.ExpiringWithin()
 	a.list.invalidate()
 	a.tick()
 }

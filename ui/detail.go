@@ -16,7 +16,6 @@ import (
 	"authdeck/auth"
 	"authdeck/auth/check"
 	"authdeck/auth/render"
-	"authdeck/auth/store"
 )
 
 // masked stands in for a credential until the person asks to see it.
@@ -283,7 +282,7 @@ func refreshTokenWords(c auth.Connection) string {
 	return "not used by this method"
 }
 
-func outcomeWords(o *store.Outcome) string {
+func outcomeWords(o *auth.Outcome) string {
 	if o == nil {
 		return "never"
 	}
@@ -375,7 +374,8 @@ func (d *detailPane) copyFormat(f render.Format) {
 		return
 	}
 	runAction(d, "Preparing the "+strings.ToLower(formatNames[f])+"…", func(ctx context.Context, name string) (string, error) {
-		return d.a.m.Snippet(ctx, name, f, "")
+		s, _, err := d.a.m.Snippet(ctx, name, f, "")
+		return s, err
 	}, func(s string) {
 		d.a.copySecret(s)
 		d.a.reload() // a refresh may have happened
@@ -388,7 +388,8 @@ func (d *detailPane) toggleReveal() {
 		return
 	}
 	runAction(d, "Reading the credential from the keyring…", func(ctx context.Context, name string) (render.Credential, error) {
-		return d.a.m.Credential(ctx, name)
+		cred, err := d.a.m.Credential(ctx, name)
+		return cred.Credential, err
 	}, func(cred render.Credential) {
 		d.revealed = true
 		d.secret.SetText(cred.Secret)

@@ -103,7 +103,7 @@ func advice(c auth.Connection, s auth.Status) string {
 		}
 		return fmt.Sprintf("This credential %s: get a new one from %s and add it again, or, if its expiry was extended, set the new date with Edit expiry.", when, c.ProviderName)
 	case auth.StatusError:
-		return sentence(c.Problem)
+		return sentence(c.FaultDetail)
 	}
 	return ""
 }

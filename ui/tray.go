@@ -68,7 +68,8 @@ func trayDot(s auth.Status) string { return lookOf(s, false).dot }
 
 func (t *tray) copyHeader(name string) {
 	background(t.a, func() (string, error) {
-		return t.a.m.Snippet(t.a.ctx(), name, render.FormatHeader, "")
+		s, _, err := t.a.m.Snippet(t.a.ctx(), name, render.FormatHeader, "")
+		return s, err
 	}, func(s string, err error) {
 		if err != nil {
 			t.a.fyne.SendNotification(&fyne.Notification{Title: "Could not copy the header of " + name, Content: plain(err)})

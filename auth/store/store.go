@@ -48,6 +48,15 @@ type Connection struct {
 	LastRefresh     *Outcome `json:"last_refresh,omitempty"`
 	LastCheck       *Outcome `json:"last_check,omitempty"`
 	Account         string   `json:"account,omitempty"`
+	// Owner and Note say who to ask about the connection and why it exists.
+	Owner string `json:"owner,omitempty"`
+	Note  string `json:"note,omitempty"`
+	// ScopesMissing lists scopes asked for at sign-in that the provider did
+	// not grant.
+	ScopesMissing []string `json:"scopes_missing,omitempty"`
+	// ReplacedBy names the connection whose sign-in invalidated this one's
+	// token (Vinsight keeps one token per organisation).
+	ReplacedBy string `json:"replaced_by,omitempty"`
 	// Removing marks a removal under way: set before the secret is deleted,
 	// so that a crash in between never leaves the connection listed as
 	// usable without its secret.

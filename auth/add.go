@@ -1,0 +1,226 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
+	"authdeck/auth/store"
+)
+
+// AddRequest describes a new connection. Secret is the one secret the method
+// needs: the client secret (oauth), the password or App Secret (basic,
+// session), the key (api-key) or the token (token).
+type AddRequest struct {
+	Name        string
+	Provider    string
+	Method      catalog.Kind // "" → the provider's first method
+	ClientID    string
+	Scopes      []string
+	RedirectURI string
+	User        string
+	Params      map[string]string
+	ExpiresAt   *time.Time
+	Secret      string
+	// Owner and Note say who to ask about the connection and why it exists.
+	Owner, Note string
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$`)
+
+// maxDetail bounds an owner or a note.
+const maxDetail = 500
+
+// Add validates and stores a new connection: the secret in the keyring first,
+// then the metadata, so that no connection is ever listed without its secret.
+func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
+	cn, s, err := m.prepare(req)
+	if err != nil {
+		return Connection{}, err
+	}
+	c := cn.Connection
+	wroteSecret := false
+	err = m.store.Update(ctx, func(conns []store.Connection) ([]store.Connection, error) {
+		if store.Find(conns, c.Name) >= 0 {
+			return nil, &Error{Connection: c.Name, Input: InputName, Remedy: RemedyChooseName,
+				Msg: fmt.Sprintf("a connection called %q already exists: choose another name, or remove that one first", c.Name)}
+		}
+		if err := m.writeSecrets(c, s); err != nil {
+			return nil, err
+		}
+		wroteSecret = true
+		return append(conns, c), nil
+	})
+	if err != nil {
+		if wroteSecret {
+			_ = m.secrets.Delete(c.SecretKey()) // the metadata write failed: leave no orphan
+		}
+		return Connection{}, err
+	}
+	return m.view(cn), nil
+}
+
+// prepare checks a request completely before anything is stored.
+func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
+	if !nameRE.MatchString(req.Name) {
+		return conn{}, secrets{}, inputError(InputName, "%q is not a usable name: use letters, digits, spaces, dots, dashes or underscores (at most 64), starting with a letter or digit", sanitize.Line(req.Name))
+	}
+	p, err := m.Provider(req.Provider)
+	if err != nil {
+		return conn{}, secrets{}, err
+	}
+	meth, err := methodFor(p, req.Method)
+	if err != nil {
+		return conn{}, secrets{}, err
+	}
+	params, err := checkParams(p, req.Params)
+	if err != nil {
+		return conn{}, secrets{}, err
+	}
+	s, err := checkSecret(p, meth, req)
+	if err != nil {
+		return conn{}, secrets{}, err
+	}
+	owner, note, err := checkDetails(req.Owner, req.Note)
+	if err != nil {
+		return conn{}, secrets{}, err
+	}
+	now := m.now()
+	c := store.Connection{
+		Name: req.Name, Provider: p.ID, Method: meth.Kind,
+		ClientID: req.ClientID, Scopes: req.Scopes, RedirectURI: req.RedirectURI,
+		User: req.User, Params: params, CreatedAt: now, Owner: owner, Note: note,
+	}
+	if !meth.Kind.Browser() {
+		c.ConnectedAt = &now
+		c.ExpiresAt, c.ExpiresSet = pastedExpiry(meth, req.ExpiresAt, now)
+	} else if req.ExpiresAt != nil {
+		return conn{}, secrets{}, inputError(InputExpires, "an expiry date is only for pasted credentials: a browser sign-in learns the expiry from the provider")
+	}
+	return conn{Connection: c, p: p, meth: meth}, s, nil
+}
+
+// pastedExpiry is the date a pasted credential expires: the one given, else
+// the provider's usual lifetime as an estimate.
+func pastedExpiry(meth catalog.Method, given *time.Time, now time.Time) (*time.Time, bool) {
+	switch {
+	case given != nil:
+		return given, true
+	case meth.LifetimeSeconds > 0:
+		at := now.Add(time.Duration(meth.LifetimeSeconds) * time.Second)
+		return &at, false
+	}
+	return nil, false
+}
+
+func methodFor(p catalog.Provider, kind catalog.Kind) (catalog.Method, error) {
+	if kind == "" {
+		return p.Methods[0], nil
+	}
+	if meth, ok := p.Method(kind); ok {
+		return meth, nil
+	}
+	var kinds []string
+	for _, mm := range p.Methods {
+		kinds = append(kinds, string(mm.Kind))
+	}
+	return catalog.Method{}, inputError(InputMethod, "%s has no method %q: use one of %s", p.Name, sanitize.Line(string(kind)), strings.Join(kinds, ", "))
+}
+
+func checkParams(p catalog.Provider, given map[string]string) (map[string]string, error) {
+	params := map[string]string{}
+	for k, v := range given {
+		if _, declared := p.Param(k); !declared {
+			e := inputError(InputParam, "%s takes no parameter %q%s", p.Name, sanitize.Line(k), paramHint(p))
+			e.Param = k
+			return nil, e
+		}
+		if err := catalog.CheckParamValue(k, v); err != nil {
+			return nil, &Error{Input: InputParam, Param: k, Remedy: RemedyFixInput, Err: err}
+		}
+		params[k] = v
+	}
+	if len(params) == 0 {
+		return nil, nil
+	}
+	return params, nil
+}
+
+// checkSecret checks that the method's secret and user were given.
+func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secrets, error) {
+	if strings.ContainsAny(req.Secret, "\r\n") {
+		in := InputSecret
+		if meth.Kind.Browser() {
+			in = InputClientSecret
+		}
+		return secrets{}, inputError(in, "the secret contains a line break: paste only the secret itself")
+	}
+	if !meth.Kind.Browser() {
+		if req.Secret == "" {
+			return secrets{}, inputError(InputSecret, "no %s was given: paste the %s from %s", secretLabel(meth), secretLabel(meth), docsOr(p))
+		}
+		if (meth.Kind == catalog.KindBasic || meth.Kind == catalog.KindSession) && req.User == "" {
+			return secrets{}, inputError(InputUser, "%s needs the %s", p.Name, strings.ToLower(orDefault(meth.UserLabel, "user name")))
+		}
+		return secrets{Secret: req.Secret}, nil
+	}
+	if req.ClientID == "" && meth.ClientID == "" {
+		return secrets{}, inputError(InputClientID, "%s needs a client ID: it is on your app's page at %s", p.Name, docsOr(p))
+	}
+	if req.Secret == "" && meth.Kind == catalog.KindOAuth && !meth.PublicClient {
+		return secrets{}, inputError(InputClientSecret, "%s needs the client secret: it is on your app's page at %s", p.Name, docsOr(p))
+	}
+	if req.RedirectURI != "" {
+		if err := checkRedirectURI(req.RedirectURI); err != nil {
+			return secrets{}, err
+		}
+	}
+	return secrets{ClientSecret: req.Secret}, nil
+}
+
+// checkDetails cleans an owner and a note: one line for the owner, a few for
+// the note, both short and free of control characters.
+func checkDetails(owner, note string) (string, string, error) {
+	owner, note = strings.TrimSpace(owner), strings.TrimSpace(note)
+	if len(owner) > maxDetail || len(note) > maxDetail {
+		return "", "", inputError(InputNone, "an owner or a note can be at most %d characters", maxDetail)
+	}
+	return sanitize.Line(owner), sanitize.Text(note), nil
+}
+
+func checkRedirectURI(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || !catalog.IsLoopback(u.Hostname()) || u.Port() == "" {
+		return inputError(InputRedirectURI, "redirect URI %q must be http://127.0.0.1:PORT/PATH (a loopback address with a port), as registered with the provider", sanitize.Line(raw))
+	}
+	return nil
+}
+
+func paramHint(p catalog.Provider) string {
+	if len(p.Params) == 0 {
+		return ""
+	}
+	var names []string
+	for _, q := range p.Params {
+		names = append(names, q.Name)
+	}
+	return ": it takes " + strings.Join(names, ", ")
+}
+
+func docsOr(p catalog.Provider) string { return orDefault(p.DocsURL, "the provider's developer site") }
+
+func secretLabel(m catalog.Method) string {
+	return strings.ToLower(orDefault(m.SecretLabel, "secret"))
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
