@@ -54,6 +54,9 @@ type Manager struct {
 
 	sandboxMu   sync.Mutex
 	sandboxStop []func()
+	// sandboxOwn maps a sandbox address held by something else to the port
+	// of the one this process serves instead.
+	sandboxOwn map[string]string
 }
 
 // DefaultConfigDir is $AUTHDECK_CONFIG_DIR, else the OS config folder's
@@ -93,6 +96,7 @@ func Open(opts Options) (*Manager, error) {
 		margin: opts.RefreshMargin,
 	}
 	m.catalog.Store(cat)
+	m.sandboxOwn = map[string]string{}
 	if m.secrets == nil {
 		m.secrets = secret.NewKeyring(dir)
 	}
@@ -190,16 +194,7 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 		if !meth.IsUnconfirmed(field) {
 			return p, fmt.Errorf("%s's %s is not an unconfirmed value", p.Name, field)
 		}
-		switch field {
-		case "authorize_url":
-			meth.AuthorizeURL = value
-		case "token_url":
-			meth.TokenURL = value
-		case "check_url":
-			meth.CheckURL = value
-		case "login_url":
-			meth.LoginURL = value
-		default:
+		if !meth.SetField(field, value) {
 			return p, fmt.Errorf("%s cannot be changed here: edit %s", field, m.ProviderFile(p.ID))
 		}
 		meth.Unconfirmed = slices.DeleteFunc(slices.Clone(meth.Unconfirmed), func(f string) bool { return f == field })
