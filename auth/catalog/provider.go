@@ -58,6 +58,13 @@ type Param struct {
 	Default string `json:"default,omitempty"`
 }
 
+// Scope is one permission a provider's document names (e.g. Vinsight's
+// read_contacts) and what it allows, in plain words.
+type Scope struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
 // Method is one way to obtain and apply a credential for a provider.
 type Method struct {
 	Kind  Kind   `json:"kind"`
@@ -72,6 +79,9 @@ type Method struct {
 	StateParam     string   `json:"state_param,omitempty"`     // default "state"
 	ScopeSeparator string   `json:"scope_separator,omitempty"` // default " "
 	DefaultScopes  []string `json:"default_scopes,omitempty"`
+	// KnownScopes are the permissions the provider's document names, each
+	// with a plain-language label: the window offers them as choices.
+	KnownScopes []Scope `json:"known_scopes,omitempty"`
 	PKCE           bool     `json:"pkce,omitempty"`
 	CallbackParams []string `json:"callback_params,omitempty"` // extra values the callback carries
 	Refresh        bool     `json:"refresh,omitempty"`         // supports the refresh_token grant
