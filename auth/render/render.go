@@ -47,7 +47,7 @@ type Format string
 
 // The snippet formats, in the order Formats lists them.
 const (
-	FormatHeader     Format = "header"     // Authorization: Bearer TOKEN, or api-key=KEY
+	FormatHeader     Format = "header"     // Authorization: Bearer TOKEN (a query credential has none: see NotAHeaderError)
 	FormatCurl       Format = "curl"       // a curl command for sh, bash and zsh
 	FormatHTTPie     Format = "httpie"     // an HTTPie command for sh, bash and zsh
 	FormatPowerShell Format = "powershell" // Invoke-RestMethod
@@ -210,7 +210,7 @@ func Render(f Format, c Credential, target string) (string, error) {
 		return name + "=" + shQuote(c.Secret), nil
 	case FormatHeader:
 		if c.Query != "" {
-			return queryEscape(c.Query) + "=" + queryEscape(c.Value), nil
+			return "", &NotAHeaderError{Query: c.Query}
 		}
 		return c.Header + ": " + c.Value, nil
 	case FormatCurl, FormatHTTPie, FormatPowerShell, FormatURL:
@@ -273,6 +273,19 @@ func renderRequest(f Format, c Credential, target string) (string, error) {
 		}
 		return s, nil
 	}
+}
+
+// NotAHeaderError refuses the header format for a credential that travels
+// in the URL (Vinsight's API keys): no header line carries it, and
+// "api-key=…" pasted as a header is refused by the provider. Front ends say
+// which of their commands or buttons gives a usable form (the URL with the
+// key, a curl command).
+type NotAHeaderError struct {
+	Query string // the query parameter the credential goes in
+}
+
+func (e *NotAHeaderError) Error() string {
+	return fmt.Sprintf("this credential is not sent in a header: it goes in the URL, as the query parameter %s", e.Query)
 }
 
 // validate refuses credentials no request can carry.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestRenderEveryMethodAndFormat(t *testing.T) {
 			FormatURL:        "error: Cookie header",
 		},
 		"api-key": {
-			FormatHeader:     "api-key=k3y%2F%2B%20%3D%26x",
+			FormatHeader:     "error: query parameter api-key",
 			FormatCurl:       "curl '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
 			FormatHTTPie:     "http GET '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
@@ -114,6 +115,21 @@ func TestRenderEveryMethodAndFormat(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A credential that travels in the URL has no header line: the header format
+// refuses it with a typed error naming the parameter, so that each front end
+// can say which of its commands or buttons gives a usable form.
+func TestHeaderOfAQueryCredentialIsATypedRefusal(t *testing.T) {
+	key := FromMethod(catalog.Apply{Query: "api-key"}, "k3y", "K")
+	got, err := Render(FormatHeader, key, "")
+	var notHeader *NotAHeaderError
+	if !errors.As(err, &notHeader) || notHeader.Query != "api-key" || got != "" {
+		t.Fatalf("got %q, %v; want a *NotAHeaderError for api-key", got, err)
+	}
+	if strings.Contains(err.Error(), "k3y") {
+		t.Fatalf("the refusal shows the key: %v", err)
 	}
 }
 
