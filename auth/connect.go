@@ -54,7 +54,7 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	if err != nil {
 		return Connection{}, err
 	}
-	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
+	if cn, err = m.ensureSandbox(ctx, cn); err != nil {
 		return Connection{}, err
 	}
 	open := m.open

@@ -166,11 +166,11 @@ func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) 
 	if err != nil {
 		return check.Result{}, err
 	}
-	target, err := checkURL(cn)
-	if err != nil {
+	if cn, err = m.ensureSandbox(ctx, cn); err != nil {
 		return check.Result{}, err
 	}
-	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
+	target, err := checkURL(cn)
+	if err != nil {
 		return check.Result{}, err
 	}
 	res, cn, err := m.checkOnce(ctx, cn, target)

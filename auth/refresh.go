@@ -70,10 +70,11 @@ func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn
 	if err != nil || !due(cn) {
 		return cn, s, err
 	}
-	if err := m.ensureSandbox(ctx, cn.p, cn.Params); err != nil {
+	served, err := m.ensureSandbox(ctx, cn)
+	if err != nil {
 		return cn, s, err
 	}
-	tok, err := m.oauth.Refresh(ctx, m.oauthConfig(cn, s), s.RefreshToken)
+	tok, err := m.oauth.Refresh(ctx, m.oauthConfig(served, s), s.RefreshToken)
 	now := m.now()
 	if err != nil {
 		// Record the failure; the stored credential stays as it was.

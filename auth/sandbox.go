@@ -4,9 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -19,49 +24,137 @@ const SandboxID = "sandbox"
 
 const sandboxKeyItem = "sandbox/signing-key"
 
-// ensureSandbox makes sure the demo provider answers on its port when a
-// connection uses it: another Authdeck process may already serve it (the
-// sandbox is stateless: its tokens are signed with a key kept in the
-// keyring), else this process starts it for as long as the Manager lives.
-func (m *Manager) ensureSandbox(ctx context.Context, p catalog.Provider, params map[string]string) error {
-	if p.ID != SandboxID {
-		return nil
+// ensureSandbox makes sure this config folder's demo provider answers for a
+// sandbox connection. Another Authdeck process of the same folder may serve
+// it already (the sandbox is stateless: its tokens are signed with a key kept
+// in the keyring). If the connection's port is held by something else — the
+// sandbox of another config folder, or another program — this process
+// serves its own on a free port and the connection uses that port for as
+// long as the Manager lives; what is stored does not change.
+func (m *Manager) ensureSandbox(ctx context.Context, cn conn) (conn, error) {
+	if cn.p.ID != SandboxID {
+		return cn, nil
 	}
-	base, err := p.Expand("http://127.0.0.1:{port}", params)
+	addr, err := sandboxAddr(cn.p, cn.Params)
 	if err != nil {
-		return err
+		return cn, err
 	}
 	m.sandboxMu.Lock()
 	defer m.sandboxMu.Unlock()
-	if sandboxAnswers(ctx, base) {
-		return nil
+	key, err := m.sandboxKey()
+	if err != nil {
+		return cn, err
+	}
+	if held, ok := m.sandboxOwn[addr]; ok {
+		return withPort(cn, held), nil
+	}
+	switch sandboxAt(ctx, addr) {
+	case sandbox.KeyID(key):
+		return cn, nil // ours, served by another process of this folder
+	case "":
+		if _, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(addr); err == nil {
+			m.sandboxStop = append(m.sandboxStop, stop)
+			return cn, nil
+		}
+	}
+	base, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen("127.0.0.1:0")
+	if err != nil {
+		return cn, &Error{Remedy: RemedyRetry, Err: err, Msg: "cannot start the demo provider"}
+	}
+	m.sandboxStop = append(m.sandboxStop, stop)
+	_, port, _ := net.SplitHostPort(base[len("http://"):])
+	m.sandboxOwn[addr] = port
+	return withPort(cn, port), nil
+}
+
+// sandboxAddr is the loopback address the sandbox's definition names.
+func sandboxAddr(p catalog.Provider, params map[string]string) (string, error) {
+	base, err := p.Expand("http://127.0.0.1:{port}", params)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(base, "http://"), nil
+}
+
+func withPort(cn conn, port string) conn {
+	cn.Params = maps.Clone(cn.Params)
+	if cn.Params == nil {
+		cn.Params = map[string]string{}
+	}
+	cn.Params["port"] = port
+	return cn
+}
+
+// sandboxAt is the key id of the Authdeck sandbox answering at addr: "" when
+// nothing answers, "other" when something that is not a sandbox does.
+func sandboxAt(ctx context.Context, addr string) string {
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/.well-known/authdeck-sandbox", nil)
+	if err != nil {
+		return ""
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		var refused *net.OpError
+		if errors.As(err, &refused) && refused.Op == "dial" {
+			return ""
+		}
+		return "other"
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		Sandbox bool   `json:"authdeck_sandbox"`
+		KeyID   string `json:"key_id"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 4<<10)).Decode(&answer) != nil || !answer.Sandbox || answer.KeyID == "" {
+		return "other"
+	}
+	return answer.KeyID
+}
+
+// ServeSandbox runs this config folder's demo provider in the foreground on
+// port ("" → the catalog's default) until ctx ends, so that the commands a
+// person copies (curl, HTTPie) reach it from any shell. ready is called with
+// its address once it listens.
+func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) error {
+	p, err := m.Provider(SandboxID)
+	if err != nil {
+		return err
+	}
+	params := map[string]string{}
+	if port != "" {
+		if err := catalog.CheckParamValue("port", port); err != nil {
+			return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput, Err: err}
+		}
+		params["port"] = port
+	}
+	addr, err := sandboxAddr(p, params)
+	if err != nil {
+		return err
 	}
 	key, err := m.sandboxKey()
 	if err != nil {
 		return err
 	}
-	_, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(base[len("http://"):])
-	if err != nil {
-		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput, Err: err,
-			Msg: fmt.Sprintf("cannot start the demo provider on %s: another program uses that port; add the connection again with another port", base)}
+	switch sandboxAt(ctx, addr) {
+	case sandbox.KeyID(key):
+		return &Error{Remedy: RemedyNone, Msg: fmt.Sprintf("this folder's demo provider is already running on %s (in an open Authdeck window or another terminal): it serves every command as it is", addr)}
+	case "":
+	default:
+		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput,
+			Msg: fmt.Sprintf("%s is taken by another program or another config folder's demo provider: choose another port", addr)}
 	}
-	m.sandboxStop = append(m.sandboxStop, stop)
+	base, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(addr)
+	if err != nil {
+		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput, Err: err, Msg: "cannot start the demo provider"}
+	}
+	defer stop()
+	if ready != nil {
+		ready(base)
+	}
+	<-ctx.Done()
 	return nil
-}
-
-func sandboxAnswers(ctx context.Context, base string) bool {
-	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/.well-known/authdeck-sandbox", nil)
-	if err != nil {
-		return false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }
 
 // sandboxKey is the demo provider's signing key, made once per config
@@ -73,11 +166,11 @@ func (m *Manager) sandboxKey() ([]byte, error) {
 			return key, nil
 		}
 	} else if !errors.Is(err, secret.ErrNotFound) {
-		return nil, err
+		return nil, keyringError(err)
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	return key, m.secrets.Set(sandboxKeyItem, hex.EncodeToString(key))
+	return key, keyringError(m.secrets.Set(sandboxKeyItem, hex.EncodeToString(key)))
 }

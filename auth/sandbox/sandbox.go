@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,13 @@ type Server struct {
 	used map[string]time.Time // ids of consumed codes and rotated refresh tokens → when they expire anyway
 }
 
+// KeyID names a signing key without revealing it: the first 8 bytes of a
+// domain-separated SHA-256, in hex.
+func KeyID(key []byte) string {
+	sum := sha256.Sum256(append([]byte("authdeck-sandbox-key-id:"), key...))
+	return hex.EncodeToString(sum[:8])
+}
+
 // New returns a sandbox that signs with key (at least 16 bytes is wise).
 func New(key []byte, opts Options) *Server {
 	if opts.AccessLifetime <= 0 {
@@ -65,8 +73,10 @@ func New(key []byte, opts Options) *Server {
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("GET /userinfo", s.userinfo)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
+	// Says which signing key this sandbox holds (by a one-way id), so that
+	// a process of another config folder never uses it for its tokens.
 	mux.HandleFunc("GET /.well-known/authdeck-sandbox", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]bool{"authdeck_sandbox": true})
+		writeJSON(w, http.StatusOK, map[string]any{"authdeck_sandbox": true, "key_id": KeyID(s.key)})
 	})
 	s.mux = mux
 	return s

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -83,7 +84,8 @@ type file struct {
 
 // Store is the metadata file of one config directory.
 type Store struct {
-	dir string
+	dir   string
+	loads atomic.Int64
 }
 
 // Open prepares dir (mode 0700) for the metadata file.
@@ -100,8 +102,14 @@ func (s *Store) Dir() string { return s.dir }
 // Path is the metadata file's path.
 func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
+// Loads says how often this Store has read the metadata file: one command
+// should read it once (and again only under a lock), and benchmarks and
+// tests hold it to that.
+func (s *Store) Loads() int64 { return s.loads.Load() }
+
 // Load reads every connection. A missing file is an empty store.
 func (s *Store) Load() ([]Connection, error) {
+	s.loads.Add(1)
 	data, err := os.ReadFile(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
