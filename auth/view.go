@@ -24,9 +24,9 @@ type Connection struct {
 	// provider's usual lifetime, not a date anyone gave.
 	ExpiryEstimated bool `json:"expiry_estimated,omitempty"`
 	// Refreshable says Authdeck renews the credential by itself.
-	Refreshable     bool `json:"refreshable"`
-	HasRefreshToken bool `json:"has_refresh_token,omitempty"`
-	Scopes      []string `json:"scopes"`
+	Refreshable     bool     `json:"refreshable"`
+	HasRefreshToken bool     `json:"has_refresh_token,omitempty"`
+	Scopes          []string `json:"scopes"`
 	// ScopesMissing lists what was asked for at sign-in and not granted.
 	ScopesMissing []string          `json:"scopes_missing,omitempty"`
 	Account       string            `json:"account,omitempty"`
