@@ -5,6 +5,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -83,6 +84,10 @@ func Open(opts Options) (*Manager, error) {
 		}
 	}
 	st, err := store.Open(dir)
+	var foreign *store.NotPrivateError
+	if errors.As(err, &foreign) {
+		return nil, &Error{Remedy: RemedyFixConfigFolder, Err: err}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -88,12 +88,21 @@ type Store struct {
 	loads atomic.Int64
 }
 
-// Open prepares dir (mode 0700) for the metadata file.
+// Open prepares dir (mode 0700) for the metadata file. A folder, or a
+// metadata file, that another user owns or may change is refused
+// (CheckPrivate): whoever can change them decides where credentials go.
 func Open(dir string) (*Store, error) {
+	if err := CheckPrivate(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the config folder %s: %w", dir, err)
 	}
-	return &Store{dir: dir}, nil
+	s := &Store{dir: dir}
+	if err := CheckPrivateFile(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Dir is the config directory.

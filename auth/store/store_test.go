@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -122,5 +123,26 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 func TestSecretKeyIsPerName(t *testing.T) {
 	if (Connection{Name: "a"}).SecretKey() == (Connection{Name: "b"}).SecretKey() {
 		t.Fatal("two connections share a keyring item")
+	}
+}
+
+// A metadata file others may change is refused like the folder it is in.
+func TestOpenRefusesAMetadataFileOthersCanChange(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(`{"version":1,"connections":[]}`), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, FileName), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	var refused *NotPrivateError
+	if _, err := Open(dir); !errors.As(err, &refused) {
+		t.Fatalf("Open = %v, want a refusal of the world-writable file", err)
+	}
+	if err := os.Chmod(filepath.Join(dir, FileName), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err != nil {
+		t.Fatalf("Open of a private folder: %v", err)
 	}
 }
