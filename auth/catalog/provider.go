@@ -88,6 +88,25 @@ type Method struct {
 	AnyPort        bool     `json:"any_port,omitempty"`        // accepts any loopback port (RFC 8252 §7.3)
 	PublicClient   bool     `json:"public_client,omitempty"`   // no client secret is needed
 	ClientID       string   `json:"client_id,omitempty"`       // a default client id (the sandbox's)
+	// NoScopes: the provider takes no scopes (Vend), so none are sent,
+	// whatever the connection asks for.
+	NoScopes bool `json:"no_scopes,omitempty"`
+	// OpenID: an OpenID Connect provider. With offline_access among the
+	// scopes, the authorize request says prompt=consent (OpenID Connect
+	// Core §11), or a strict provider drops offline_access.
+	OpenID bool `json:"openid,omitempty"`
+	// DeniesWithoutState: the provider's documented denial carries no state
+	// (Vend: "{redirect_uri}?error=access_denied"). Only then may an answer
+	// without state end the sign-in, and only as a refusal.
+	DeniesWithoutState bool `json:"denies_without_state,omitempty"`
+	// CodeLifetimeSeconds is how long the provider's document says an
+	// authorization code stays valid after it is issued (vcita 30, Vend
+	// 600): used to word the hint when a code expired.
+	CodeLifetimeSeconds int64 `json:"code_lifetime_seconds,omitempty"`
+	// SignInReplacesEarlier: a new sign-in invalidates every earlier token
+	// of the same organisation (Vinsight), so other connections of it are
+	// marked replaced instead of failing later with 401.
+	SignInReplacesEarlier bool `json:"sign_in_replaces_earlier,omitempty"`
 
 	// Session login.
 	LoginURL string `json:"login_url,omitempty"`
@@ -150,6 +169,24 @@ func (m Method) Separator() string {
 		return " "
 	}
 	return m.ScopeSeparator
+}
+
+// SendsScopes reports whether requested scopes go out with the authorize
+// request: not for a provider that takes none.
+func (m Method) SendsScopes() bool { return !m.NoScopes }
+
+// UnconfirmedWords say, in plain words, what each field that can be marked
+// unconfirmed holds: the window and the CLI name what a provider's document
+// leaves out (fields missing here are shown by their JSON name).
+var UnconfirmedWords = map[string]string{
+	"authorize_url": "the sign-in page address",
+	"token_url":     "the token address",
+	"check_url":     "the address used to check the credential",
+	"login_url":     "the login address",
+	"apply":         "how the credential is sent with each request",
+	"client_auth":   "how the app's ID and secret are sent to the token address",
+	"token_request": "how the token request is encoded",
+	"state_param":   "the name under which the anti-forgery value travels and comes back",
 }
 
 // IsUnconfirmed reports whether field (a JSON name such as "authorize_url")

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,33 +88,78 @@ func randomValue() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Authorize runs the whole consent: it listens on the loopback redirect URI,
-// then calls opts.Listening and opts.Open, waits for the browser's answer,
-// checks it, exchanges the code (or, for the implicit grant, takes the token
-// the relay page posts back) and closes the listener. ctx bounds the wait:
-// its deadline ends the flow with ErrTimeout.
+// Authorize runs the consent in three steps, in the order
+// int128/oauth2cli's GetToken reads: check everything and listen on the
+// loopback redirect URI; receive the one answer that belongs to this
+// sign-in (answers with a wrong or missing state are refused and ignored);
+// then exchange its code (or, for the implicit grant, read the token the
+// relay page posted back) and tell the browser how it went. ctx bounds the
+// wait: its deadline ends the flow with ErrTimeout.
 func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOptions) (Result, error) {
+	fl, err := c.newFlow(cfg, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	authorizeURL, stop, err := fl.listen()
+	if err != nil {
+		return Result{}, err
+	}
+	defer stop()
+	ans, err := fl.receive(ctx, opts, authorizeURL)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := c.finish(ctx, fl, ans)
+	ans.reply <- fl.pageFor(err)
+	return res, err
+}
+
+// flow is one authorization in progress; it is also the loopback handler.
+type flow struct {
+	cfg         flowConfig
+	lb          loopback
+	implicit    bool
+	expect      expectation
+	verifier    string
+	tokenCheck  string // the token URL with sample callback values, checked before listening
+	authorizeAt string // the authorize URL without Authdeck's parameters
+	redirectURI string // with the real port, once listening
+	hosts       []string
+	notice      func(Notice)
+
+	mu       sync.Mutex
+	claimed  bool
+	noticed  map[NoticeKind]bool
+	answers  chan answer   // the one answer that ends the wait
+	quit     chan struct{} // closed when Authorize returns
+	quitOnce sync.Once
+}
+
+// answer is what the handler hands to Authorize: a callback that belongs
+// to this sign-in (or the refusal it carried), and where to send the page.
+type answer struct {
+	cb    callback
+	err   error
+	reply chan page // buffered: Authorize never waits on the browser
+}
+
+// newFlow checks every input before anything listens or opens, so that a
+// missing --param is reported now rather than after the consent.
+func (c *Client) newFlow(cfg Config, opts AuthorizeOptions) (*flow, error) {
 	f, err := resolve(cfg)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	m := cfg.Method
-	implicit := m.Kind == catalog.KindImplicit
-	rawRedirect := cfg.RedirectURI
-	if rawRedirect == "" {
-		rawRedirect = DefaultRedirectURI(cfg.Provider, m)
+	fl := &flow{cfg: f, implicit: m.Kind == catalog.KindImplicit, notice: opts.Notice,
+		noticed: map[NoticeKind]bool{}, answers: make(chan answer, 1), quit: make(chan struct{})}
+	if fl.lb, err = parseLoopback(firstNonEmpty(cfg.RedirectURI, DefaultRedirectURI(cfg.Provider, m))); err != nil {
+		return nil, err
 	}
-	lb, err := parseLoopback(rawRedirect)
-	if err != nil {
-		return Result{}, err
+	if fl.authorizeAt, err = cfg.Provider.Expand(m.AuthorizeURL, cfg.Params); err != nil {
+		return nil, fmt.Errorf("%s sign-in address: %w", f.name, err)
 	}
-	// Every URL is checked before anything listens or opens, so that a
-	// missing --param is reported now rather than after the consent.
-	authorizeBase, err := cfg.Provider.Expand(m.AuthorizeURL, cfg.Params)
-	if err != nil {
-		return Result{}, fmt.Errorf("%s sign-in address: %w", f.name, err)
-	}
-	if !implicit {
+	if !fl.implicit {
 		sample := maps.Clone(cfg.Params)
 		if sample == nil {
 			sample = map[string]string{}
@@ -122,37 +168,35 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 			sample[name] = "sample" // the real value arrives with the callback
 		}
 		if _, err := cfg.Provider.Expand(m.TokenURL, sample); err != nil {
-			return Result{}, fmt.Errorf("%s token address: %w", f.name, err)
+			return nil, fmt.Errorf("%s token address: %w", f.name, err)
+		}
+		if m.PKCE {
+			fl.verifier = oauth2.GenerateVerifier()
 		}
 	}
+	fl.expect = expectation{provider: f.name, stateName: m.State(), state: randomValue(), implicit: fl.implicit,
+		params: m.CallbackParams, deniesWithoutState: m.DeniesWithoutState}
+	return fl, nil
+}
 
-	ln, err := net.Listen("tcp", net.JoinHostPort(lb.bindHost, lb.port))
+// listen starts the loopback server and returns the authorize URL (which
+// names the real port) and the function that stops it all.
+func (fl *flow) listen() (string, func(), error) {
+	addr := net.JoinHostPort(fl.lb.bindHost, fl.lb.port)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return Result{}, fmt.Errorf("cannot listen on %s for the browser's answer (%v): another program, or another connect, may be using the port; close it, or register another redirect address with %s and pass it with --redirect-uri",
-			net.JoinHostPort(lb.bindHost, lb.port), errors.Unwrap(err), f.name)
+		return "", nil, fmt.Errorf("cannot listen on %s for the browser's answer (%v): another program, or another connect, may be using the port; close it, or register another redirect address with %s and use that",
+			addr, errors.Unwrap(err), fl.cfg.name)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	fl := &flow{
-		client:      c,
-		ctx:         ctx,
-		cfg:         f,
-		implicit:    implicit,
-		state:       randomValue(),
-		redirectURI: lb.actual(port),
-		path:        lb.path(),
-		done:        make(chan outcome, 1),
-	}
+	fl.redirectURI = fl.lb.actual(port)
 	portStr := strconv.Itoa(port)
-	fl.hosts = []string{net.JoinHostPort(lb.u.Hostname(), portStr), net.JoinHostPort(lb.bindHost, portStr)}
-	if m.PKCE && !implicit {
-		fl.verifier = oauth2.GenerateVerifier()
-	}
-	authorizeURL, err := fl.authorizeURL(authorizeBase)
+	fl.hosts = []string{net.JoinHostPort(fl.lb.u.Hostname(), portStr), net.JoinHostPort(fl.lb.bindHost, portStr)}
+	authorizeURL, err := fl.authorizeURL()
 	if err != nil {
 		ln.Close()
-		return Result{}, err
+		return "", nil, err
 	}
-
 	srv := &http.Server{
 		Handler:           fl,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -160,7 +204,8 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 		ErrorLog:          log.New(io.Discard, "", 0), // nothing from the listener reaches our output
 	}
 	go func() { _ = srv.Serve(ln) }()
-	defer func() {
+	stop := func() {
+		fl.quitOnce.Do(func() { close(fl.quit) })
 		// Stop accepting now; let the last page reach the browser in the
 		// background (bounded), so the token is not held up by it.
 		_ = ln.Close()
@@ -171,8 +216,13 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 				_ = srv.Close()
 			}
 		}()
-	}()
+	}
+	return authorizeURL, stop, nil
+}
 
+// receive announces the sign-in, opens the browser and waits for the one
+// answer that belongs to it.
+func (fl *flow) receive(ctx context.Context, opts AuthorizeOptions, authorizeURL string) (answer, error) {
 	if opts.Listening != nil {
 		opts.Listening(fl.redirectURI, authorizeURL)
 	}
@@ -182,190 +232,92 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 	}
 	for {
 		select {
-		case o := <-fl.done:
-			return o.result, o.err
+		case a := <-fl.answers:
+			return a, nil
 		case err := <-opened:
 			opened = nil
 			if err != nil {
-				return Result{}, fmt.Errorf("could not open the browser (%v): run connect again with --no-browser and open the address it prints yourself", err)
+				return answer{}, fmt.Errorf("could not open the browser (%v): open the sign-in address yourself", err)
 			}
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return Result{}, ErrTimeout
+				return answer{}, ErrTimeout
 			}
-			return Result{}, ErrCanceled
+			return answer{}, ErrCanceled
 		}
 	}
 }
 
-// flow is one authorization in progress: the loopback handler.
-type flow struct {
-	client      *Client
-	ctx         context.Context
-	cfg         flowConfig
-	implicit    bool
-	state       string
-	verifier    string
-	redirectURI string
-	path        string
-	hosts       []string // Host header values this listener answers to
-
-	mu      sync.Mutex
-	claimed bool
-	done    chan outcome
-}
-
-type outcome struct {
-	result Result
-	err    error
-}
-
-func (fl *flow) authorizeURL(base string) (string, error) {
-	u, err := url.Parse(base)
+// finish turns the answer into a token: the exchange of the code, or the
+// token the implicit grant's fragment carried.
+func (c *Client) finish(ctx context.Context, fl *flow, a answer) (Result, error) {
+	if a.err != nil {
+		return Result{}, a.err
+	}
+	f := fl.cfg
+	params := maps.Clone(f.Params)
+	if params == nil {
+		params = map[string]string{}
+	}
+	maps.Copy(params, a.cb.params) // the callback names the tenant the code belongs to
+	var tok Token
+	var err error
+	if fl.implicit {
+		tok, err = fromValues(a.cb.fields).token(c.now(), f.scopes)
+		var pe *ProviderError
+		if errors.As(err, &pe) {
+			pe.provider, pe.action = f.name, "the sign-in"
+		}
+	} else {
+		tok, err = c.exchange(ctx, f, params, grant{kind: "authorization_code", code: a.cb.code, verifier: fl.verifier, redirectURI: fl.redirectURI})
+	}
 	if err != nil {
-		return "", fmt.Errorf("%s sign-in address %q is not a URL: %v", fl.cfg.name, base, err)
+		return Result{}, err
+	}
+	if len(a.cb.params) > 0 {
+		if tok.Extra == nil {
+			tok.Extra = map[string]string{}
+		}
+		maps.Copy(tok.Extra, a.cb.params)
+	}
+	return Result{Token: tok, Params: a.cb.params, RedirectURI: fl.redirectURI}, nil
+}
+
+// exchange sends the code to the token address, which may name a value the
+// callback carried (Vend's domain_prefix).
+func (c *Client) exchange(ctx context.Context, f flowConfig, params map[string]string, g grant) (Token, error) {
+	tokenURL, err := f.Provider.Expand(f.Method.TokenURL, params)
+	if err != nil {
+		return Token{}, fmt.Errorf("%s token address: %w", f.name, err)
+	}
+	return c.requestToken(ctx, f, tokenURL, g)
+}
+
+// authorizeURL adds Authdeck's parameters to the provider's sign-in address.
+func (fl *flow) authorizeURL() (string, error) {
+	u, err := url.Parse(fl.authorizeAt)
+	if err != nil {
+		return "", fmt.Errorf("%s sign-in address %q is not a URL: %v", fl.cfg.name, fl.authorizeAt, err)
 	}
 	q := u.Query()
-	if fl.implicit {
-		q.Set("response_type", "token")
-	} else {
-		q.Set("response_type", "code")
-	}
+	q.Set("response_type", map[bool]string{true: "token", false: "code"}[fl.implicit])
 	q.Set("client_id", fl.cfg.clientID)
 	q.Set("redirect_uri", fl.redirectURI)
 	if len(fl.cfg.scopes) > 0 {
 		q.Set("scope", strings.Join(fl.cfg.scopes, fl.cfg.Method.Separator()))
+		if fl.cfg.Method.OpenID && slices.Contains(fl.cfg.scopes, "offline_access") {
+			q.Set("prompt", "consent") // OpenID Connect Core §11: else offline_access is dropped
+		}
 	}
-	q.Set(fl.cfg.Method.State(), fl.state)
+	// The anti-forgery value goes as "state" always and, for a provider
+	// that calls it something else (Vinsight's nonce), under that name too:
+	// whichever the provider reads, it has one to send back.
+	q.Set("state", fl.expect.state)
+	q.Set(fl.expect.stateName, fl.expect.state)
 	if fl.verifier != "" {
 		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(fl.verifier))
 		q.Set("code_challenge_method", "S256")
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
-}
-
-func (fl *flow) hostAllowed(host string) bool {
-	for _, h := range fl.hosts {
-		if strings.EqualFold(host, h) {
-			return true
-		}
-	}
-	return false
-}
-
-// ServeHTTP answers only the callback path; everything else is a 404. A
-// request naming another host is refused: a web page that rebinds a DNS
-// name to 127.0.0.1 must not reach the callback.
-func (fl *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !fl.hostAllowed(r.Host) {
-		writePlain(w, http.StatusMisdirectedRequest, "wrong host")
-		return
-	}
-	if r.URL.Path != fl.path {
-		writePlain(w, http.StatusNotFound, "not found")
-		return
-	}
-	switch {
-	case r.Method == http.MethodGet && fl.implicit && r.URL.RawQuery == "":
-		// The token is in the fragment, which only a page can read.
-		writeRelay(w)
-	case r.Method == http.MethodGet:
-		fl.answer(w, r.URL.Query())
-	case r.Method == http.MethodPost && fl.implicit:
-		if o := r.Header.Get("Origin"); o != "" && o != "null" && !fl.hostAllowed(strings.TrimPrefix(o, "http://")) {
-			writePlain(w, http.StatusForbidden, "cross-origin request refused")
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil {
-			writePlain(w, http.StatusBadRequest, "unreadable form")
-			return
-		}
-		q, err := url.ParseQuery(r.PostForm.Get("fragment"))
-		if err != nil {
-			q = url.Values{}
-		}
-		fl.answer(w, q)
-	default:
-		w.Header().Set("Allow", "GET")
-		writePlain(w, http.StatusMethodNotAllowed, "method not allowed")
-	}
-}
-
-// answer takes the one answer this flow accepts, completes the sign-in and
-// tells the browser how it went.
-func (fl *flow) answer(w http.ResponseWriter, q url.Values) {
-	fl.mu.Lock()
-	if fl.claimed {
-		fl.mu.Unlock()
-		writePage(w, http.StatusConflict, page{Title: "This sign-in is already finished", Class: "fail",
-			Message: "Authdeck takes one answer per sign-in. To connect again, start again from Authdeck."})
-		return
-	}
-	fl.claimed = true
-	fl.mu.Unlock()
-
-	res, err := fl.complete(q)
-	name := fl.cfg.name
-	switch {
-	case err == nil:
-		writePage(w, http.StatusOK, page{Title: "Connected to " + name, Class: "ok",
-			Message: "Authdeck received the sign-in and stored it."})
-	case errors.Is(err, ErrAccessDenied):
-		writePage(w, http.StatusForbidden, page{Title: "Access was denied", Class: "fail",
-			Message: "Nothing was connected to " + name + ". To try again, start again from Authdeck and approve the request."})
-	default:
-		writePage(w, http.StatusBadRequest, page{Title: "Could not connect to " + name, Class: "fail", Message: err.Error()})
-	}
-	fl.done <- outcome{result: res, err: err}
-}
-
-func (fl *flow) complete(q url.Values) (Result, error) {
-	f := fl.cfg
-	cb, err := parseCallback(q, expectation{
-		provider:  f.name,
-		stateName: f.Method.State(),
-		state:     fl.state,
-		implicit:  fl.implicit,
-		params:    f.Method.CallbackParams,
-	})
-	if err != nil {
-		return Result{}, err
-	}
-	params := maps.Clone(f.Params)
-	if params == nil {
-		params = map[string]string{}
-	}
-	maps.Copy(params, cb.params) // the callback names the tenant the code belongs to
-
-	var tok Token
-	if fl.implicit {
-		tok, err = fromValues(cb.fields).token(fl.client.now(), f.scopes)
-		if err != nil {
-			var pe *ProviderError
-			if errors.As(err, &pe) {
-				pe.provider, pe.action = f.name, "the sign-in"
-			}
-			return Result{}, err
-		}
-	} else {
-		tokenURL, err := f.Provider.Expand(f.Method.TokenURL, params)
-		if err != nil {
-			return Result{}, fmt.Errorf("%s token address: %w", f.name, err)
-		}
-		tok, err = fl.client.requestToken(fl.ctx, f, tokenURL, grant{
-			kind: "authorization_code", code: cb.code, verifier: fl.verifier, redirectURI: fl.redirectURI,
-		})
-		if err != nil {
-			return Result{}, err
-		}
-	}
-	if len(cb.params) > 0 {
-		if tok.Extra == nil {
-			tok.Extra = map[string]string{}
-		}
-		maps.Copy(tok.Extra, cb.params)
-	}
-	return Result{Token: tok, Params: cb.params, RedirectURI: fl.redirectURI}, nil
 }

@@ -2,10 +2,12 @@ package oauth
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/url"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
 
 // Bounds on callback values: real ones are far shorter, and a bound keeps a
@@ -16,13 +18,17 @@ const (
 	maxTokenLen = 16 << 10
 )
 
+// errEmptyAnswer marks a callback with no code, no token and no error.
+var errEmptyAnswer = errors.New("the browser came back without an answer")
+
 // expectation is what a callback must carry to belong to this sign-in.
 type expectation struct {
-	provider  string   // name for messages
-	stateName string   // Method.State(): "state", or Vinsight's "nonce"
-	state     string   // the value sent
-	implicit  bool     // the token itself is expected (fragment), not a code
-	params    []string // callback_params, e.g. domain_prefix
+	provider           string   // name for messages
+	stateName          string   // Method.State(): "state", or Vinsight's "nonce"
+	state              string   // the value sent
+	implicit           bool     // the token itself is expected (fragment), not a code
+	params             []string // callback_params, e.g. domain_prefix
+	deniesWithoutState bool     // Method.DeniesWithoutState (Vend)
 }
 
 // callback is a validated answer from the browser.
@@ -32,56 +38,47 @@ type callback struct {
 	params map[string]string // callback_params values, validated
 }
 
-// parseCallback checks the browser's answer before anything is done with it:
-// the state first (in constant time), then the provider's error, then the
-// code or token and the values the callback carries. Nothing here touches
-// the network, so a refused answer never leads to a token request.
-func parseCallback(q url.Values, e expectation) (callback, error) {
-	got := q.Get(e.stateName)
-	if got == "" && e.stateName != "state" {
-		got = q.Get("state") // providers that call it a nonce may still answer "state"
+// stateOK reports whether q carries the value sent, under the method's name
+// or as "state" (the value goes out under both), compared in constant time.
+// present says whether any state came back at all.
+func (e expectation) stateOK(q url.Values) (ok, present bool) {
+	for _, name := range []string{e.stateName, "state"} {
+		got := q.Get(name)
+		if got == "" {
+			continue
+		}
+		present = true
+		if len(got) <= maxStateLen && e.state != "" && subtle.ConstantTimeCompare([]byte(got), []byte(e.state)) == 1 {
+			return true, true
+		}
 	}
-	stateOK := got != "" && len(got) <= maxStateLen && e.state != "" &&
-		subtle.ConstantTimeCompare([]byte(got), []byte(e.state)) == 1
+	return false, present
+}
 
-	if code := q.Get("error"); code != "" {
-		// Vend's denial carries no state at all; a wrong one is still refused.
-		if got != "" && !stateOK {
-			return callback{}, ErrStateMismatch
-		}
-		if code == "access_denied" {
-			return callback{}, ErrAccessDenied
-		}
-		return callback{}, &ProviderError{
-			Code:        bounded(code, 64),
-			Description: bounded(q.Get("error_description"), maxExcerpt),
-			provider:    e.provider,
-			action:      "the sign-in",
-			hint:        firstNonEmpty(hintFor(code, false, 0), "connect again; if it keeps failing, check the app's settings with the provider"),
-		}
+// parseCallback checks the browser's answer before anything is done with it.
+// errEmptyAnswer and ErrStateMismatch mean the answer is to be ignored; any
+// other error ends the sign-in. Nothing here touches the network, so a
+// refused answer never leads to a token request.
+func parseCallback(q url.Values, e expectation) (callback, error) {
+	if q.Get("code") == "" && q.Get("access_token") == "" && q.Get("error") == "" {
+		return callback{}, errEmptyAnswer
 	}
-	if !stateOK {
+	ok, present := e.stateOK(q)
+	if !ok {
+		// Vend's documented denial carries no state: for such a provider an
+		// error without any state may end the sign-in, in Authdeck's words
+		// and the error code only (the page that sent it is unknown).
+		if e.deniesWithoutState && !present && q.Get("error") != "" {
+			return callback{}, e.refusal(q.Get("error"), "")
+		}
 		return callback{}, ErrStateMismatch
 	}
-
-	var cb callback
-	if e.implicit {
-		tok := q.Get("access_token")
-		if tok == "" {
-			return callback{}, fmt.Errorf("%s sent the browser back without a token: connect again", e.provider)
-		}
-		if len(tok) > maxTokenLen {
-			return callback{}, fmt.Errorf("%s sent a token longer than %d bytes, which Authdeck does not accept", e.provider, maxTokenLen)
-		}
-		cb.fields = q
-	} else {
-		cb.code = q.Get("code")
-		if cb.code == "" {
-			return callback{}, fmt.Errorf("%s sent the browser back without a code: connect again", e.provider)
-		}
-		if len(cb.code) > maxCodeLen {
-			return callback{}, fmt.Errorf("%s sent a code longer than %d bytes, which Authdeck does not accept", e.provider, maxCodeLen)
-		}
+	if code := q.Get("error"); code != "" {
+		return callback{}, e.refusal(code, q.Get("error_description"))
+	}
+	cb, err := e.grant(q)
+	if err != nil {
+		return callback{}, err
 	}
 	for _, name := range e.params {
 		v := q.Get(name)
@@ -97,6 +94,44 @@ func parseCallback(q url.Values, e expectation) (callback, error) {
 			cb.params = map[string]string{}
 		}
 		cb.params[name] = v
+	}
+	return cb, nil
+}
+
+// refusal is the error for a provider's error answer.
+func (e expectation) refusal(code, description string) error {
+	if code == "access_denied" {
+		return ErrAccessDenied
+	}
+	return &ProviderError{
+		Code:        bounded(sanitize.Line(code), 64),
+		Description: bounded(sanitize.Line(description), maxExcerpt),
+		provider:    e.provider,
+		action:      "the sign-in",
+		hint:        firstNonEmpty(hintFor(code, false, 0), "connect again; if it keeps failing, check the app's settings with the provider"),
+	}
+}
+
+// grant reads the code (or, for the implicit grant, the token fields).
+func (e expectation) grant(q url.Values) (callback, error) {
+	var cb callback
+	if e.implicit {
+		tok := q.Get("access_token")
+		if tok == "" {
+			return callback{}, fmt.Errorf("%s sent the browser back without a token: connect again", e.provider)
+		}
+		if len(tok) > maxTokenLen {
+			return callback{}, fmt.Errorf("%s sent a token longer than %d bytes, which Authdeck does not accept", e.provider, maxTokenLen)
+		}
+		cb.fields = q
+		return cb, nil
+	}
+	cb.code = q.Get("code")
+	if cb.code == "" {
+		return callback{}, fmt.Errorf("%s sent the browser back without a code: connect again", e.provider)
+	}
+	if len(cb.code) > maxCodeLen {
+		return callback{}, fmt.Errorf("%s sent a code longer than %d bytes, which Authdeck does not accept", e.provider, maxCodeLen)
 	}
 	return cb, nil
 }

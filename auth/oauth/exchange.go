@@ -12,17 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
-
-// codeLifetimes are the authorization-code lifetimes the providers' own
-// documents state, used to say how quickly to approve when a code expired.
-var codeLifetimes = map[string]time.Duration{
-	"vcita": 30 * time.Second,
-	"vend":  10 * time.Minute,
-}
 
 // flowConfig is a Config with its fallbacks applied.
 type flowConfig struct {
@@ -40,23 +32,24 @@ func resolve(cfg Config) (flowConfig, error) {
 	}
 	f.clientID = firstNonEmpty(cfg.ClientID, cfg.Method.ClientID)
 	if f.clientID == "" {
-		return f, fmt.Errorf("%s needs a client ID: add it to the connection (--client-id) from the app you registered with %s", f.name, f.name)
+		return f, fmt.Errorf("%s needs a client ID: add the one from the app you registered with %s to the connection", f.name, f.name)
 	}
 	f.scopes = cfg.Scopes
 	if len(f.scopes) == 0 {
 		f.scopes = cfg.Method.DefaultScopes
 	}
+	if !cfg.Method.SendsScopes() {
+		f.scopes = nil // Vend: "the Vend API does not support scopes"
+	}
 	f.dialect = firstNonEmpty(cfg.Method.TokenRequest, catalog.RequestForm)
 	return f, nil
 }
 
-// authStyle picks how the client authenticates. Never AutoDetect: on failure
-// it retries the other way, resending a single-use code.
-func (f flowConfig) authStyle() oauth2.AuthStyle {
-	if f.ClientSecret == "" || f.Method.ClientAuth != catalog.ClientAuthBasic {
-		return oauth2.AuthStyleInParams
-	}
-	return oauth2.AuthStyleInHeader
+// basicAuth reports whether the client authenticates with HTTP Basic.
+// Never both ways, never a retry the other way: that would resend a
+// single-use code.
+func (f flowConfig) basicAuth() bool {
+	return f.ClientSecret != "" && f.Method.ClientAuth == catalog.ClientAuthBasic
 }
 
 // httpClient is the caller's client (or one with a timeout) that never
@@ -78,28 +71,6 @@ type tokenReply struct {
 	location    string
 	body        []byte
 	tooLarge    bool
-}
-
-// captureTransport keeps the token endpoint's raw answer, so that the same
-// normaliser reads every dialect: x/oauth2 rejects "expires_in": 3600.0,
-// ignores Vend's absolute expires and reads its own clock.
-type captureTransport struct {
-	base  http.RoundTripper
-	reply *tokenReply
-}
-
-func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	reply, err := readReply(resp)
-	if err != nil {
-		return nil, err
-	}
-	t.reply = reply
-	resp.Body = io.NopCloser(bytes.NewReader(reply.body))
-	return resp, nil
 }
 
 func readReply(resp *http.Response) (*tokenReply, error) {
@@ -138,103 +109,84 @@ func (g grant) values() url.Values {
 	return v
 }
 
+// secrets lists every secret the request carries, in every shape it goes
+// out in (the Basic pair as one), for sanitize.Redact.
+func (f flowConfig) secrets(g grant) []string {
+	s := []string{f.ClientSecret, g.code, g.verifier, g.refreshToken}
+	if f.ClientSecret != "" {
+		s = append(s, f.clientID+":"+f.ClientSecret)
+	}
+	return s
+}
+
 // requestToken sends one token request in the method's dialect and
 // normalises the answer.
 func (c *Client) requestToken(ctx context.Context, f flowConfig, tokenURL string, g grant) (Token, error) {
-	hc := c.httpClient()
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
+	req, err := f.tokenRequest(ctx, tokenURL, g)
+	if err != nil {
+		return Token{}, err
 	}
-	capture := &captureTransport{base: base}
-	hc.Transport = capture
-
-	var err error
-	switch f.dialect {
-	case catalog.RequestForm:
-		err = c.formRequest(ctx, hc, f, tokenURL, g)
-	case catalog.RequestJSON, catalog.RequestQuery:
-		err = c.ownRequest(ctx, hc, f, tokenURL, g)
-	default:
-		return Token{}, fmt.Errorf("%s: token_request %q is not known: use form, json or query", f.name, f.dialect)
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return Token{}, c.networkError(ctx, f, g, tokenURL, err)
 	}
-	if capture.reply == nil {
-		return Token{}, c.networkError(ctx, f, tokenURL, err)
+	reply, err := readReply(resp)
+	if err != nil {
+		return Token{}, c.networkError(ctx, f, g, tokenURL, err)
 	}
-	return c.interpret(f, g, capture.reply)
+	return c.interpret(f, g, reply)
 }
 
-// formRequest is RFC 6749's form-encoded exchange, done by x/oauth2. Its
-// verdict is not used: the captured reply is read by interpret.
-func (c *Client) formRequest(ctx context.Context, hc *http.Client, f flowConfig, tokenURL string, g grant) error {
-	conf := &oauth2.Config{
-		ClientID:     f.clientID,
-		ClientSecret: f.ClientSecret,
-		Endpoint:     oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: f.authStyle()},
-		RedirectURL:  g.redirectURI,
-	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
-	var err error
-	if g.kind == "refresh_token" {
-		_, err = conf.TokenSource(ctx, &oauth2.Token{RefreshToken: g.refreshToken}).Token()
-	} else {
-		var opts []oauth2.AuthCodeOption
-		if g.verifier != "" {
-			opts = append(opts, oauth2.VerifierOption(g.verifier))
-		}
-		_, err = conf.Exchange(ctx, g.code, opts...)
-	}
-	return err
-}
-
-// ownRequest sends the dialects x/oauth2 lacks: a JSON body (vcita) or the
-// parameters in the query string of a POST (Vinsight).
-func (c *Client) ownRequest(ctx context.Context, hc *http.Client, f flowConfig, tokenURL string, g grant) error {
+// tokenRequest builds the request for every dialect: RFC 6749's form body,
+// a JSON body (vcita) or the parameters in the query string of a POST
+// (Vinsight). The client authenticates in the parameters or with Basic.
+func (f flowConfig) tokenRequest(ctx context.Context, tokenURL string, g grant) (*http.Request, error) {
 	v := g.values()
-	basic := f.authStyle() == oauth2.AuthStyleInHeader
-	if !basic {
+	if !f.basicAuth() {
 		v.Set("client_id", f.clientID)
 		if f.ClientSecret != "" {
 			v.Set("client_secret", f.ClientSecret)
 		}
 	}
-	var req *http.Request
-	var err error
-	if f.dialect == catalog.RequestJSON {
+	var body io.Reader = http.NoBody
+	contentType := ""
+	switch f.dialect {
+	case catalog.RequestForm:
+		body, contentType = strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"
+	case catalog.RequestJSON:
 		obj := make(map[string]string, len(v))
 		for k := range v {
 			obj[k] = v.Get(k)
 		}
-		body, _ := json.Marshal(obj)
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-	} else {
-		u, perr := url.Parse(tokenURL)
-		if perr != nil {
-			return perr
+		b, _ := json.Marshal(obj)
+		body, contentType = bytes.NewReader(b), "application/json"
+	case catalog.RequestQuery:
+		u, err := url.Parse(tokenURL)
+		if err != nil {
+			return nil, fmt.Errorf("%s token address is not a URL: %v", f.name, err)
 		}
 		q := u.Query()
 		for k := range v {
 			q.Set(k, v.Get(k))
 		}
 		u.RawQuery = q.Encode()
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), http.NoBody)
+		tokenURL = u.String()
+	default:
+		return nil, fmt.Errorf("%s: token_request %q is not known: use form, json or query", f.name, f.dialect)
 	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, body)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("%s token address: %v", f.name, sanitize.Redact(err.Error(), f.secrets(g)...))
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
-	if basic {
+	if f.basicAuth() {
+		// RFC 6749 §2.3.1: id and secret are form-encoded before Basic.
 		req.SetBasicAuth(url.QueryEscape(f.clientID), url.QueryEscape(f.ClientSecret))
 	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close() // already read by captureTransport
-	return nil
+	return req, nil
 }
 
 // interpret reads the token endpoint's reply.
@@ -244,14 +196,14 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 	if refreshing {
 		action = "the refresh"
 	}
-	secrets := []string{f.ClientSecret, g.code, g.verifier, g.refreshToken}
+	secrets := f.secrets(g)
 	fail := func(e *ProviderError) error {
 		e.provider, e.action = f.name, action
 		if e.hint == "" {
-			e.hint = hintFor(e.Code, refreshing, codeLifetimes[f.Provider.ID])
+			e.hint = hintFor(e.Code, refreshing, time.Duration(f.Method.CodeLifetimeSeconds)*time.Second)
 		}
-		e.Code = redact(e.Code, secrets)
-		e.Description = redact(e.Description, secrets)
+		e.Code = bounded(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
+		e.Description = bounded(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
 		return e
 	}
 	if r.status >= 300 && r.status < 400 {
@@ -288,28 +240,21 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 	return t, nil
 }
 
-// networkError says the token endpoint could not be reached, without the
-// URL's query (Vinsight's carries the client secret and the code).
-func (c *Client) networkError(ctx context.Context, f flowConfig, tokenURL string, err error) error {
+// networkError says the token endpoint could not be reached, naming the
+// host and never the URL (Vinsight's query carries the secret and the code).
+func (c *Client) networkError(ctx context.Context, f flowConfig, g grant, tokenURL string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
 			return ErrTimeout
 		}
 		return ErrCanceled
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
 	host := "its token address"
-	if u, perr := url.Parse(tokenURL); perr == nil {
+	if u, perr := url.Parse(tokenURL); perr == nil && u.Host != "" {
 		host = u.Host
 	}
-	msg := "unknown error"
-	if err != nil {
-		msg = redact(err.Error(), []string{f.ClientSecret})
-	}
-	return fmt.Errorf("could not reach %s at %s (%s): check your network connection and the token_url, then try again", f.name, host, msg)
+	words := sanitize.Redact(NetworkWords(ctx, err, host), f.secrets(g)...)
+	return fmt.Errorf("%s token request: %s (if it keeps failing, check the token_url in the provider definition)", f.name, words)
 }
 
 // Refresh uses the refresh_token grant in the method's dialect. When the
@@ -327,9 +272,5 @@ func (c *Client) Refresh(ctx context.Context, cfg Config, refreshToken string) (
 	if strings.TrimSpace(refreshToken) == "" {
 		return Token{}, fmt.Errorf("%s: no refresh token is stored for this connection: connect again", f.name)
 	}
-	tokenURL, err := cfg.Provider.Expand(cfg.Method.TokenURL, cfg.Params)
-	if err != nil {
-		return Token{}, fmt.Errorf("%s token address: %w", f.name, err)
-	}
-	return c.requestToken(ctx, f, tokenURL, grant{kind: "refresh_token", refreshToken: refreshToken})
+	return c.exchange(ctx, f, cfg.Params, grant{kind: "refresh_token", refreshToken: refreshToken})
 }

@@ -27,9 +27,13 @@ type Token struct {
 	AccessToken  string
 	RefreshToken string
 	TokenType    string
-	ExpiresAt    time.Time         // zero: the provider stated no expiry
-	Scopes       []string          // granted scopes (requested ones when the response states none)
-	Extra        map[string]string // non-secret extras kept from the response/callback: token_id, domain_prefix, created_at...
+	ExpiresAt    time.Time // zero: the provider stated no expiry
+	Scopes       []string  // granted scopes (requested ones when the response states none)
+	// NotGranted are the scopes asked for that the response's scope leaves
+	// out (empty when the response states no scope): the caller records
+	// them and NotGrantedWords says what that means.
+	NotGranted []string
+	Extra      map[string]string // harmless extras only (see KeepExtra): token_id, domain_prefix, created_at...
 }
 
 // Config is one connection's flow.
@@ -58,6 +62,43 @@ type AuthorizeOptions struct {
 	// Listening is called once the listener is up, before Open: the CLI
 	// prints the redirect URI to register and the URL to open.
 	Listening func(redirectURI, authorizeURL string)
+	// Notice is called when the browser brought back something that does
+	// not finish the sign-in, which goes on waiting: the front end tells
+	// the person what to look for and keeps Cancel available. It runs on
+	// the listener's goroutine, at most once per kind of notice.
+	Notice func(Notice)
+}
+
+// NoticeKind says what came back that did not finish the sign-in.
+type NoticeKind int
+
+const (
+	// NoticeEmptyAnswer: the browser came back with no code, no token and
+	// no error. Some providers (Vinli) show their error on their own page.
+	NoticeEmptyAnswer NoticeKind = iota + 1
+	// NoticeForeignAnswer: an answer whose state is missing or wrong: it
+	// belongs to another sign-in (or to a web page trying to end this one)
+	// and was ignored.
+	NoticeForeignAnswer
+)
+
+// Notice is something the browser did while the sign-in goes on waiting.
+type Notice struct {
+	Kind     NoticeKind
+	Provider string // the provider's name
+}
+
+// String says it in Authdeck's words.
+func (n Notice) String() string {
+	switch n.Kind {
+	case NoticeEmptyAnswer:
+		return "The browser came back from " + n.Provider + " without an answer. If " + n.Provider +
+			"'s page shows an error, that is why: fix it and approve again, or cancel. Authdeck is still waiting."
+	case NoticeForeignAnswer:
+		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
+			"Finish the sign-in on the page Authdeck opened, or cancel. Authdeck is still waiting."
+	}
+	return "Authdeck is still waiting for the browser."
 }
 
 // Result is what a completed consent yields.
@@ -69,7 +110,10 @@ type Result struct {
 
 // Errors a caller may want to tell apart. Their messages are meant for people.
 var (
-	ErrAccessDenied  = errors.New("access was denied in the browser: connect again and choose Allow/Approve if you meant to connect")
+	ErrAccessDenied = errors.New("access was denied in the browser: connect again and choose Allow/Approve if you meant to connect")
+	// ErrStateMismatch is no longer returned by Authorize, which ignores an
+	// answer with a wrong or missing state and goes on waiting (it reports
+	// it through AuthorizeOptions.Notice). Kept for callers that test it.
 	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused: connect again and use only the page Authdeck opens")
 	ErrTimeout       = errors.New("no answer came back from the browser in time: run connect again (raise --timeout if you need longer)")
 	ErrAlreadyUsed   = errors.New("this sign-in answer was already used: connect again to start a new one")

@@ -49,6 +49,7 @@ type page struct {
 	Title   string
 	Message string
 	Class   string
+	status  int
 }
 
 func writePage(w http.ResponseWriter, status int, p page) {

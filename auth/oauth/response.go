@@ -10,11 +10,13 @@ import (
 	"mime"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"authdeck/auth/sanitize"
 )
 
 // maxBody bounds every response body Authdeck reads.
@@ -23,8 +25,6 @@ const maxBody = 1 << 20
 // Bounds on what is kept from a response, so that a hostile provider cannot
 // make Authdeck store (or show) an arbitrary amount of text.
 const (
-	maxExtras     = 32
-	maxExtraKey   = 64
 	maxExtraValue = 1024
 	maxExcerpt    = 300
 	// maxLifetime caps a stated lifetime: beyond a century it means "forever"
@@ -32,21 +32,55 @@ const (
 	maxLifetime = 100 * 365 * 24 * time.Hour
 )
 
-// secretFields are response fields that are credentials: never kept in Extra.
-var secretFields = map[string]bool{
-	"access_token": true, "refresh_token": true, "id_token": true,
-	"client_secret": true, "code": true, "code_verifier": true, "password": true,
+// harmlessExtras are the only token-response and callback fields kept in
+// Extra, which the caller stores in plain text (connections.json): an
+// allow-list, because a provider may name a credential anything
+// ("accessToken", "mac_key", "token"). scope, token_type and expires_in are
+// read into Token's own fields.
+var harmlessExtras = map[string]bool{
+	"token_id":                 true, // Vinsight's installation id
+	"domain_prefix":            true, // Vend's store, from the callback
+	"created_at":               true, // vcita: expires_in counts from it
+	"expires":                  true, // Vend's absolute expiry
+	"expires_at":               true,
+	"refresh_expires_in":       true,
+	"refresh_token_expires_in": true,
+	"account_id":               true,
+	"user_id":                  true,
 }
 
-// handledFields are normalised into Token's own fields.
-var handledFields = map[string]bool{
-	"token_type": true, "expires_in": true, "scope": true, "state": true,
-	"error": true, "error_description": true, "error_uri": true,
+// KeepExtra reports whether a field from a token response or a callback may
+// be kept in plain text. The name must match exactly: any other field, in
+// any casing, is dropped. The core applies it to values stored before.
+func KeepExtra(name string) bool { return harmlessExtras[name] }
+
+// HarmlessExtras returns the entries of m that KeepExtra allows, with their
+// values made safe to show and bounded; nil when none is left.
+func HarmlessExtras(m map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range m {
+		if !KeepExtra(k) {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = bounded(sanitize.Line(v), maxExtraValue)
+	}
+	return out
 }
 
-func isSecretField(k string) bool {
-	k = strings.ToLower(k)
-	return secretFields[k] || strings.HasSuffix(k, "_token") || strings.Contains(k, "secret") || strings.Contains(k, "password")
+// NotGrantedWords says plainly what it means that a provider granted fewer
+// scopes than asked (Token.NotGranted); "" when nothing is missing.
+func NotGrantedWords(provider string, missing []string) string {
+	if len(missing) == 0 {
+		return ""
+	}
+	s := provider + " granted fewer scopes than asked: not granted " + strings.Join(missing, ", ") + "."
+	if slices.Contains(missing, "offline_access") {
+		s += " Without offline access there is no refresh token, so Authdeck cannot renew this connection by itself: sign in again when it expires."
+	}
+	return s
 }
 
 // tokenResponse is a token response (JSON body, form body or URL fragment)
@@ -198,7 +232,7 @@ func (r tokenResponse) seconds(k string) (float64, bool) {
 // token turns the fields into a Token.
 func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	if code := r.str("error"); code != "" {
-		return Token{}, &ProviderError{Code: bounded(code, 64), Description: bounded(r.str("error_description"), maxExcerpt)}
+		return Token{}, &ProviderError{Code: bounded(sanitize.Line(code), 64), Description: bounded(sanitize.Line(r.str("error_description")), maxExcerpt)}
 	}
 	t := Token{
 		AccessToken:  r.str("access_token"),
@@ -210,7 +244,12 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	}
 	t.ExpiresAt = r.expiry(now)
 	if s := r.str("scope"); s != "" {
-		t.Scopes = splitScopes(s)
+		t.Scopes = splitScopes(sanitize.Line(s))
+		for _, want := range requested {
+			if !slices.Contains(t.Scopes, want) {
+				t.NotGranted = append(t.NotGranted, want)
+			}
+		}
 	} else if len(requested) > 0 {
 		t.Scopes = append([]string(nil), requested...)
 	}
@@ -259,25 +298,17 @@ func splitScopes(s string) []string {
 	return f
 }
 
-// extras keeps the non-secret, unhandled fields, bounded.
+// extras keeps only the harmless fields (KeepExtra), bounded.
 func (r tokenResponse) extras() map[string]string {
-	keys := make([]string, 0, len(r))
+	var out map[string]string
 	for k := range r {
-		if handledFields[k] || isSecretField(k) || k == "" || len(k) > maxExtraKey || !utf8.ValidString(k) {
+		if !KeepExtra(k) {
 			continue
 		}
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	sort.Strings(keys)
-	if len(keys) > maxExtras {
-		keys = keys[:maxExtras]
-	}
-	out := make(map[string]string, len(keys))
-	for _, k := range keys {
-		out[k] = bounded(r.str(k), maxExtraValue)
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = bounded(sanitize.Line(r.str(k)), maxExtraValue)
 	}
 	return out
 }
@@ -318,8 +349,8 @@ func errorFromBody(status int, contentType string, body []byte, secrets []string
 	if e.Code == "" && e.Description == "" {
 		e.Description = excerpt(body, contentType)
 	}
-	e.Code = bounded(redact(e.Code, secrets), 64)
-	e.Description = bounded(redact(e.Description, secrets), maxExcerpt)
+	e.Code = bounded(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
+	e.Description = bounded(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
 	return e
 }
 
@@ -357,21 +388,6 @@ func excerpt(body []byte, contentType string) string {
 	return bounded(s, maxExcerpt)
 }
 
-// redact replaces every secret Authdeck sent (and its URL-encoded form) by a
-// marker, for providers that echo the request in their error page.
-func redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) < 4 {
-			continue // too short to be a real secret; replacing it would garble words
-		}
-		s = strings.ReplaceAll(s, sec, "[redacted]")
-		if q := url.QueryEscape(sec); q != sec {
-			s = strings.ReplaceAll(s, q, "[redacted]")
-		}
-	}
-	return s
-}
-
 // hintFor says what to do next for the common OAuth error codes.
 func hintFor(code string, refreshing bool, codeLifetime time.Duration) string {
 	switch code {
@@ -380,7 +396,9 @@ func hintFor(code string, refreshing bool, codeLifetime time.Duration) string {
 			return "the refresh token is no longer valid (revoked, expired or already used): connect again"
 		}
 		if codeLifetime > 0 {
-			return fmt.Sprintf("the sign-in code expired or was already used — codes last %s, connect again and approve quickly", humanDuration(codeLifetime))
+			// The code is issued when the person approves and exchanged at
+			// once: how long the consent page was open does not matter.
+			return fmt.Sprintf("the sign-in code expired or was already used — the provider's codes are valid for %s after you approve and Authdeck exchanges them at once: connect again; if it keeps happening, the network to the provider may be slow", humanDuration(codeLifetime))
 		}
 		return "the sign-in code expired, was already used, or the redirect address differs: connect again"
 	case "invalid_client", "unauthorized_client":

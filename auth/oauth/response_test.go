@@ -38,7 +38,11 @@ func TestParseTokenResponse(t *testing.T) {
 		{name: "array scopes", body: `{"access_token":"a","scope":["read","write"]}`, scopes: []string{"read", "write"}},
 		{name: "requested scopes stand in", body: `{"access_token":"a"}`, requested: []string{"profile"}, scopes: []string{"profile"}},
 		{name: "form body", body: `access_token=a&token_type=bearer&expires_in=60&scope=x+y`, ctype: "application/x-www-form-urlencoded", exp: now.Add(time.Minute), typ: "bearer", scopes: []string{"x", "y"}},
-		{name: "secrets never in Extra", body: `{"access_token":"a","id_token":"jwt","refresh_token":"r","session_token":"s","client_secret":"c","password":"p","note":"kept","nested":{"x":1}}`, refresh: "r", extra: map[string]string{"note": "kept"}},
+		{name: "secrets never in Extra", body: `{"access_token":"a","id_token":"jwt","refresh_token":"r","session_token":"s","client_secret":"c","password":"p","note":"dropped too","nested":{"x":1}}`, refresh: "r"},
+		// Issue 13.1: only allow-listed fields stay; a credential under any other name, in any casing, is dropped.
+		{name: "only allow-listed extras", body: `{"access_token":"a","accessToken":"AT2","refreshToken":"RT2","token":"T","mac_key":"MK","Access_Token":"AT3","TOKEN_ID":"x","Token_id":"y","token_id":"tid","user_id":"u1","account_id":"acc","domain_prefix":"shop"}`,
+			extra: map[string]string{"token_id": "tid", "user_id": "u1", "account_id": "acc", "domain_prefix": "shop"}},
+		{name: "extras lose control characters", body: `{"access_token":"a","token_id":"t\u001b]0;pwned\u0007id"}`, extra: map[string]string{"token_id": `t\x1b]0;pwned\x07id`}},
 		{name: "no access_token", body: `{"token_type":"Bearer","expires_in":3600}`, err: "no access_token"},
 		{name: "empty object", body: `{}`, err: "no access_token"},
 		{name: "error in a 200", body: `{"error":"invalid_grant","error_description":"nope"}`, err: "invalid_grant"},
@@ -115,6 +119,7 @@ func TestParseCallback(t *testing.T) {
 	const state = "expected-state-value-0123456789"
 	base := expectation{provider: "Vend", stateName: "state", state: state, params: []string{"domain_prefix"}}
 	nonce := expectation{provider: "Vinsight", stateName: "nonce", state: state}
+	vend := expectation{provider: "Vend", stateName: "state", state: state, params: []string{"domain_prefix"}, deniesWithoutState: true}
 	for _, tc := range []struct {
 		name string
 		e    expectation
@@ -127,16 +132,29 @@ func TestParseCallback(t *testing.T) {
 		{"nonce provider answering state", nonce, "code=c&state=" + state, nil, ""},
 		{"wrong nonce", nonce, "code=c&nonce=x" + state, ErrStateMismatch, ""},
 		{"state prefix only", base, "code=c&state=" + state[:10], ErrStateMismatch, ""},
-		{"empty", base, "", ErrStateMismatch, ""},
-		{"denied", base, "error=access_denied", ErrAccessDenied, ""},
+		{"empty", base, "", errEmptyAnswer, ""},
+		{"state but nothing else", base, "state=" + state, errEmptyAnswer, ""},
+		{"code without state", base, "code=c&domain_prefix=shop", ErrStateMismatch, ""},
+		{"wrong nonce, right state", nonce, "code=c&nonce=x&state=" + state, nil, ""},
+		// Issue 13.4: an error without state ends the sign-in only for a
+		// method whose provider documents such a denial (Vend).
+		{"denied without state", base, "error=access_denied", ErrStateMismatch, ""},
+		{"denied without state, Vend", vend, "error=access_denied", ErrAccessDenied, ""},
+		{"other error without state, Vend", vend, "error=server_error&error_description=call+0800+now", nil, "(server_error)"},
+		{"denied with a wrong state, Vend", vend, "error=access_denied&state=forged", ErrStateMismatch, ""},
+		{"denied with state", base, "error=access_denied&state=" + state, ErrAccessDenied, ""},
 		{"hostile prefix", base, "code=c&state=" + state + "&domain_prefix=evil.example.net%2Fx%3F", nil, "domain_prefix"},
 		{"missing prefix", base, "code=c&state=" + state, nil, "without domain_prefix"},
 		{"huge code", nonce, "code=" + strings.Repeat("c", maxCodeLen+1) + "&nonce=" + state, nil, "longer"},
-		{"implicit without token", expectation{provider: "Vinli", stateName: "state", state: state, implicit: true}, "state=" + state, nil, "without a token"},
+		{"implicit without token", expectation{provider: "Vinli", stateName: "state", state: state, implicit: true}, "state=" + state, errEmptyAnswer, ""},
+		{"implicit with a code only", expectation{provider: "Vinli", stateName: "state", state: state, implicit: true}, "code=c&state=" + state, nil, "without a token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q, _ := url.ParseQuery(tc.q)
 			_, err := parseCallback(q, tc.e)
+			if strings.Contains(tc.name, "Vend") && err != nil && strings.Contains(err.Error(), "0800") {
+				t.Errorf("err = %v: the text of an answer without state is not shown", err)
+			}
 			switch {
 			case tc.want != nil:
 				if !errors.Is(err, tc.want) {
@@ -163,5 +181,43 @@ func TestDefaultRedirectURI(t *testing.T) {
 	m, _ = s.Method("oauth")
 	if got := DefaultRedirectURI(s, m); got != "http://127.0.0.1:0/callback/sandbox" {
 		t.Errorf("sandbox: %s", got)
+	}
+}
+
+// Issue 13.8: the scopes asked for that the response's scope leaves out are
+// reported, and the words say what a missing offline_access means.
+func TestNotGranted(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	tok, err := parseTokenResponse([]byte(`{"access_token":"a","scope":"openid profile"}`), "application/json", now, []string{"openid", "offline_access", "profile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tok.NotGranted, []string{"offline_access"}) {
+		t.Errorf("NotGranted = %q, want [offline_access]", tok.NotGranted)
+	}
+	words := NotGrantedWords("Acme", tok.NotGranted)
+	if !strings.Contains(words, "Acme granted fewer scopes than asked: not granted offline_access") || !strings.Contains(words, "no refresh token") {
+		t.Errorf("words = %q", words)
+	}
+	// No scope in the response: the requested ones stand in, nothing is reported.
+	tok, _ = parseTokenResponse([]byte(`{"access_token":"a"}`), "application/json", now, []string{"read"})
+	if len(tok.NotGranted) != 0 || NotGrantedWords("Acme", nil) != "" {
+		t.Errorf("NotGranted = %q with no scope stated", tok.NotGranted)
+	}
+}
+
+// Issue 13.1: the core filters values stored before the allow-list.
+func TestHarmlessExtras(t *testing.T) {
+	got := HarmlessExtras(map[string]string{"token_id": "t", "accessToken": "AT", "mac_key": "k", "domain_prefix": "shop\x1b", "Token_ID": "x"})
+	if len(got) != 2 || got["token_id"] != "t" || got["domain_prefix"] != "shop\\x1b" {
+		t.Errorf("HarmlessExtras = %q", got)
+	}
+	if HarmlessExtras(map[string]string{"refresh": "r"}) != nil {
+		t.Error("nothing harmless: want nil")
+	}
+	for _, name := range []string{"access_token", "refresh_token", "id_token", "token", "mac_key", "ACCESS_TOKEN", "scope"} {
+		if KeepExtra(name) {
+			t.Errorf("KeepExtra(%q) = true", name)
+		}
 	}
 }

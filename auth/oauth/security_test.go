@@ -23,6 +23,28 @@ type genericFake struct {
 	answer func(q url.Values) url.Values // the callback's values from the authorize request's
 	gate   chan struct{}                 // when set, the token endpoint waits on it
 	p      catalog.Provider
+
+	mu    sync.Mutex
+	later func(q url.Values) url.Values // when set, replaces answer after its first use
+}
+
+// answerOnce makes the next authorize request get first's answer and every
+// later one the real answer (a code with the right state).
+func (g *genericFake) answerOnce(first func(q url.Values) url.Values) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.answer = first
+	g.later = func(q url.Values) url.Values { return url.Values{"code": {"the-code"}, "state": {q.Get("state")}} }
+}
+
+func (g *genericFake) next(q url.Values) url.Values {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	a := g.answer(q)
+	if g.later != nil {
+		g.answer, g.later = g.later, nil
+	}
+	return a
 }
 
 func newGeneric(t testing.TB) *genericFake {
@@ -31,7 +53,7 @@ func newGeneric(t testing.TB) *genericFake {
 	}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", func(w http.ResponseWriter, r *http.Request) {
-		redirectBack(w, r, g.answer(r.URL.Query()))
+		redirectBack(w, r, g.next(r.URL.Query()))
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		g.hits.add("token")
@@ -57,54 +79,117 @@ func (g *genericFake) config() Config {
 	return Config{Provider: g.p, Method: g.p.Methods[0], ClientID: "cid", ClientSecret: "client-secret-value", RedirectURI: anyPort + "acme"}
 }
 
-// Answers that do not belong to this sign-in, or that refuse it, end the
-// flow with an error and never cause a token request.
+// Answers that refuse the sign-in end it with an error and never cause a
+// token request.
 func TestCallbackRefusalsNeverRequestAToken(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		answer func(q url.Values) url.Values
-		want   error  // errors.Is target, or nil to check words
-		words  string // in the error
-		status int    // of the browser page
+		name    string
+		answer  func(q url.Values) url.Values
+		noState bool   // the method's provider documents a denial without state (Vend)
+		want    error  // errors.Is target, or nil to check words
+		words   string // in the error
+		status  int    // of the browser page
 	}{
-		{"tampered state", func(q url.Values) url.Values {
-			return url.Values{"code": {"the-code"}, "state": {q.Get("state") + "x"}}
-		}, ErrStateMismatch, "", 400},
-		{"state of another sign-in", func(url.Values) url.Values {
-			return url.Values{"code": {"the-code"}, "state": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}
-		}, ErrStateMismatch, "", 400},
-		{"missing state", func(url.Values) url.Values { return url.Values{"code": {"the-code"}} }, ErrStateMismatch, "", 400},
-		{"denied without state (Vend)", func(url.Values) url.Values { return url.Values{"error": {"access_denied"}} }, ErrAccessDenied, "", 403},
+		{"denied without state, documented (Vend)", func(url.Values) url.Values {
+			return url.Values{"error": {"access_denied"}, "error_description": {"Call 0800-SCAM to restore access"}}
+		}, true, ErrAccessDenied, "", 403},
 		{"denied with state", func(q url.Values) url.Values {
 			return url.Values{"error": {"access_denied"}, "state": {q.Get("state")}}
-		}, ErrAccessDenied, "", 403},
-		{"forged denial with a wrong state", func(url.Values) url.Values {
-			return url.Values{"error": {"access_denied"}, "state": {"forged"}}
-		}, ErrStateMismatch, "", 400},
+		}, false, ErrAccessDenied, "", 403},
 		{"provider error", func(q url.Values) url.Values {
 			return url.Values{"error": {"invalid_scope"}, "error_description": {"scope admin is not allowed"}, "state": {q.Get("state")}}
-		}, nil, "Acme refused the sign-in (invalid_scope): scope admin is not allowed", 400},
-		{"no code", func(q url.Values) url.Values { return url.Values{"state": {q.Get("state")}} }, nil, "without a code", 400},
+		}, false, nil, "Acme refused the sign-in (invalid_scope): scope admin is not allowed", 400},
+		{"provider error with terminal escapes", func(q url.Values) url.Values {
+			return url.Values{"error": {"invalid_scope\x1b[2J"}, "error_description": {"bad\x1b]0;owned\x07\u202escope"}, "state": {q.Get("state")}}
+		}, false, nil, `(invalid_scope\x1b[2J): bad\x1b]0;owned\x07\u202escope`, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newGeneric(t)
 			g.answer = tc.answer
+			cfg := g.config()
+			if tc.noState {
+				p, m := repoint(t, g.p, catalog.KindOAuth, func(m *catalog.Method) { m.DeniesWithoutState = true })
+				cfg.Provider, cfg.Method = p, m
+			}
 			b := newBrowser(t, nil)
-			_, err := (&Client{}).Authorize(withTimeout(t, 10*time.Second), g.config(), AuthorizeOptions{Open: b.Open})
+			_, err := (&Client{}).Authorize(withTimeout(t, 10*time.Second), cfg, AuthorizeOptions{Open: b.Open})
 			if tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.words) {
-				t.Errorf("err = %v, want words %q", err, tc.words)
+			if err == nil || !strings.Contains(err.Error(), tc.words) || strings.Contains(err.Error(), "0800") {
+				t.Errorf("err = %v, want words %q and never the text of an answer without state", err, tc.words)
 			}
 			if n := g.hits.get("token"); n != 0 {
 				t.Errorf("%d token requests, want none", n)
 			}
-			v := b.lastVisit()
-			if v.status != tc.status {
-				t.Errorf("page status %d, want %d", v.status, tc.status)
+			assertPage(t, b.lastVisit(), tc.status, "close this tab", "the-code", "0800")
+		})
+	}
+}
+
+// Issue 13.4 and 13.12: an answer with a wrong or missing state (any web
+// page can send one to the loopback port), or one that carries nothing, is
+// answered with a page and ignored: the sign-in goes on waiting, the caller
+// is told once, and the real answer that follows completes it.
+func TestIgnoredAnswersKeepTheSignInWaiting(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer func(q url.Values) url.Values
+		notice NoticeKind
+		words  string // on the page
+	}{
+		{"tampered state", func(q url.Values) url.Values {
+			return url.Values{"code": {"the-code"}, "state": {q.Get("state") + "x"}}
+		}, NoticeForeignAnswer, "does not belong"},
+		{"state of another sign-in", func(url.Values) url.Values {
+			return url.Values{"code": {"the-code"}, "state": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}
+		}, NoticeForeignAnswer, "does not belong"},
+		{"missing state", func(url.Values) url.Values { return url.Values{"code": {"the-code"}} }, NoticeForeignAnswer, "does not belong"},
+		{"denied without state, not documented", func(url.Values) url.Values { return url.Values{"error": {"access_denied"}} }, NoticeForeignAnswer, "does not belong"},
+		{"forged denial with a wrong state", func(url.Values) url.Values {
+			return url.Values{"error": {"access_denied"}, "state": {"forged"}}
+		}, NoticeForeignAnswer, "does not belong"},
+		{"no code, no token, no error", func(q url.Values) url.Values { return url.Values{"state": {q.Get("state")}} }, NoticeEmptyAnswer, "without a code, a token or an error"},
+		{"nothing at all", func(url.Values) url.Values { return url.Values{} }, NoticeEmptyAnswer, "still waiting"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGeneric(t)
+			g.answerOnce(tc.answer)
+			b := newBrowser(t, nil)
+			var ignored visit
+			var notices []Notice
+			var mu sync.Mutex
+			open := func(u string) error {
+				if err := b.Open(u); err != nil {
+					return err
+				}
+				ignored = b.lastVisit()
+				if n := g.hits.get("token"); n != 0 {
+					t.Errorf("%d token requests after an ignored answer", n)
+				}
+				if err := b.Open(u); err != nil { // the answer that belongs to the sign-in
+					return err
+				}
+				_, _ = b.get(ignored.url.String()) // the ignored answer again: a second notice is not sent
+				return nil
 			}
-			assertPage(t, v, tc.status, "close this tab", "the-code")
+			res, err := (&Client{}).Authorize(withTimeout(t, 10*time.Second), g.config(), AuthorizeOptions{Open: open,
+				Notice: func(n Notice) { mu.Lock(); notices = append(notices, n); mu.Unlock() }})
+			if err != nil || res.Token.AccessToken != "the-token" {
+				t.Fatalf("the real answer after the ignored one: %v", err)
+			}
+			assertPage(t, ignored, 400, tc.words, "the-code")
+			if n := g.hits.get("token"); n != 1 {
+				t.Errorf("token requests = %d, want 1", n)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(notices) < 1 || notices[0].Kind != tc.notice || notices[0].Provider != "Acme" || !strings.Contains(notices[0].String(), "still waiting") {
+				t.Errorf("notices = %+v, want one of kind %d", notices, tc.notice)
+			}
+			if len(notices) > 1 {
+				t.Errorf("notices = %+v: one per kind", notices)
+			}
 		})
 	}
 }

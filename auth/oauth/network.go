@@ -1,0 +1,55 @@
+package oauth
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net"
+	"net/url"
+	"syscall"
+
+	"authdeck/auth/sanitize"
+)
+
+// NetworkWords says in one phrase why no answer came from host, naming the
+// host and never the URL (a query may carry a credential). The token
+// request, the credential check and the session login all use it, so a
+// network problem reads the same wherever it happens.
+func NetworkWords(ctx context.Context, err error, host string) string {
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return "the request to " + host + " was cancelled"
+	case TimedOut(err):
+		return host + " did not answer in time — check your network or try again later"
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "could not reach " + host + ": no such host — check the address and your network"
+	case errors.As(err, &dns):
+		return "could not reach " + host + ": the name could not be looked up — check your network"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "could not reach " + host + ": connection refused — check your network"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "could not reach " + host + ": the connection was reset — check your network or try again"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "could not reach " + host + ": the network is unreachable — check your network"
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
+		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
+	case err == nil:
+		return "could not reach " + host + " — check your network"
+	}
+	// Report the cause without url.Error's text, which quotes the whole URL.
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return "could not reach " + host + ": " + sanitize.Line(err.Error()) + " — check your network"
+}
+
+// TimedOut reports whether err is a deadline or a network timeout.
+func TimedOut(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
+}
