@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -192,5 +193,21 @@ func TestProvidersDRefusesFilesOthersCanChange(t *testing.T) {
 	c, _ := Load(assets.Providers, dir)
 	if got, _ := c.Lookup("vend"); got.Methods[1].CheckURL == vend.Methods[1].CheckURL {
 		t.Fatal("the override from a world-writable folder was used")
+	}
+}
+
+// A problem quotes the value it refuses, but a huge value (an id, an
+// unknown field's name, a URL) must not become a huge line on every command.
+func TestProblemsStayShort(t *testing.T) {
+	huge := strings.Repeat("x", 100<<10)
+	for name, def := range map[string]string{
+		"id.json":    `{"id":"` + huge + `","name":"A","methods":[{` + tokenMethod + `,"label":"x"}]}`,
+		"field.json": `{"id":"field","name":"A","` + huge + `":1,"methods":[{` + tokenMethod + `,"label":"x"}]}`,
+		"url.json":   `{"id":"url","name":"A","methods":[{` + tokenMethod + `,"label":"x","check_url":"http://` + huge + `.example/"}]}`,
+	} {
+		c, _ := loadOne(t, name, def)
+		if len(c.Problems) != 1 || len(c.Problems[0].Error()) > 1000 {
+			t.Errorf("%s: %d problems, first %d bytes long", name, len(c.Problems), len(fmt.Sprint(c.Problems)))
+		}
 	}
 }

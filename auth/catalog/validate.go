@@ -18,12 +18,20 @@ type FieldError struct {
 	Reason string
 }
 
+// maxReason bounds a reason: it may quote a value from the file, and a
+// 200 KB id must not become a 200 KB line on every command.
+const maxReason = 300
+
 func (e *FieldError) Error() string {
+	reason := e.Reason
+	if r := []rune(reason); len(r) > maxReason {
+		reason = string(r[:maxReason]) + "…"
+	}
 	// Reasons quote values with %q; Line is the guard for anything else.
 	if e.Field == "" {
-		return sanitize.Line(e.Source + ": " + e.Reason)
+		return sanitize.Line(e.Source + ": " + reason)
 	}
-	return sanitize.Line(e.Source + ": " + e.Field + ": " + e.Reason)
+	return sanitize.Line(e.Source + ": " + e.Field + ": " + reason)
 }
 
 // neutralise makes the words a definition shows (names, labels, help)
