@@ -61,7 +61,7 @@ func (p Provider) Expand(template string, params map[string]string) (string, err
 		return "", bad
 	}
 	if len(missing) > 0 {
-		return "", fmt.Errorf("%s needs %s: add it with --param %s=VALUE", p.Name, strings.Join(missing, ", "), missing[0])
+		return "", &MissingParamError{Provider: p.Name, Names: missing}
 	}
 	if err := CheckURL(out); err != nil {
 		return "", err
@@ -107,4 +107,16 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// MissingParamError says which of a provider's parameters (a store's
+// domain, a port) a connection lacks; each front end names its own field or
+// flag for them.
+type MissingParamError struct {
+	Provider string
+	Names    []string
+}
+
+func (e *MissingParamError) Error() string {
+	return fmt.Sprintf("%s needs %s: give the connection that value", e.Provider, strings.Join(e.Names, ", "))
 }

@@ -249,5 +249,5 @@ func sessionBusMissing() error {
 			return nil
 		}
 	}
-	return &Error{Op: "access", Reason: "there is no D-Bus session, so the keyring (Secret Service) cannot be reached. Run Authdeck inside your desktop session, or on a headless machine start one: dbus-run-session -- sh -c 'echo PASSWORD | gnome-keyring-daemon --unlock; authdeck …'"}
+	return &Error{Op: "access", Reason: "there is no D-Bus session, so the keyring (Secret Service) cannot be reached. Run Authdeck inside your desktop session, or on a headless machine start one with dbus-run-session and unlock gnome-keyring in it (echo PASSWORD | gnome-keyring-daemon --unlock), then run Authdeck inside it"}
 }
