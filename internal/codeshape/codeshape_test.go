@@ -10,8 +10,8 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"regexp"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
