@@ -43,7 +43,8 @@ func TestProvidersDTextIsNeutralised(t *testing.T) {
 	def := `{"id":"acme","name":` + j("Acme "+hostile) + `,` +
 		`"params":[{"name":"tenant","label":` + j("L"+hostile) + `,"help":` + j("H"+hostile+"\nnext line") + `}],` +
 		`"methods":[{` + tokenMethod + `,"label":` + j("Paste "+hostile) + `,"help":` + j("Help "+hostile) + `,` +
-		`"user_label":` + j("U"+hostile) + `,"secret_label":` + j("S"+hostile) + `}]}`
+		`"user_label":` + j("U"+hostile) + `,"secret_label":` + j("S"+hostile) + `,` +
+		`"known_scopes":[{"name":"read","label":` + j("K"+hostile) + `}]}]}`
 	c, _ := loadOne(t, "acme.json", def)
 	if len(c.Problems) > 0 {
 		t.Fatal(c.Problems)
@@ -53,6 +54,7 @@ func TestProvidersDTextIsNeutralised(t *testing.T) {
 	for field, got := range map[string]string{
 		"name": p.Name, "params.label": p.Params[0].Label, "params.help": p.Params[0].Help,
 		"label": m.Label, "help": m.Help, "user_label": m.UserLabel, "secret_label": m.SecretLabel,
+		"known_scopes.label": m.KnownScopes[0].Label,
 	} {
 		if !strings.Contains(got, escaped) || strings.ContainsAny(got, "\x1b\x07\u009b\u202e\u2066\u200b") {
 			t.Errorf("%s = %q, want the escapes %s", field, got, escaped)
@@ -70,6 +72,7 @@ func TestProvidersDRefusesControlCharactersInValues(t *testing.T) {
 	cases := map[string]string{
 		"default_scopes": `"kind":"oauth","label":"x","authorize_url":"https://a.example/a","token_url":"https://a.example/t","apply":{"header":"Authorization","scheme":"Bearer"},"default_scopes":["read\u001b[2J"]`,
 		"client_id":      `"kind":"oauth","label":"x","authorize_url":"https://a.example/a","token_url":"https://a.example/t","apply":{"header":"Authorization","scheme":"Bearer"},"client_id":"id\u202e"`,
+		"known_scopes":   `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"},"known_scopes":[{"name":"read\u009b","label":"Read"}]`,
 		"apply.scheme":   `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer\nX-Evil: 1"}`,
 		"check_url":      `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"},"check_url":"https://\u202eexample.com/me"`,
 		"docs_url":       `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"}`,

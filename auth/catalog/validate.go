@@ -50,6 +50,9 @@ func (p *Provider) neutralise() {
 		m := &p.Methods[i]
 		m.Label, m.Help = sanitize.Line(m.Label), sanitize.Text(m.Help)
 		m.UserLabel, m.SecretLabel = sanitize.Line(m.UserLabel), sanitize.Line(m.SecretLabel)
+		for j := range m.KnownScopes {
+			m.KnownScopes[j].Label = sanitize.Line(m.KnownScopes[j].Label)
+		}
 	}
 }
 
@@ -59,7 +62,7 @@ const (
 	maxName  = 80   // characters in the provider's name
 	maxLabel = 200  // characters in a label
 	maxHelp  = 2000 // characters in a help text
-	maxList  = 32   // entries in params, scopes, callback_params, unconfirmed
+	maxList  = 100  // entries in params, scopes, callback_params, unconfirmed
 )
 
 // plainValue is a method value that a machine reads and that is also shown
@@ -72,7 +75,12 @@ type plainValue struct {
 // plainValues lists a method's plain values: each must be one line of
 // printable text, or the definition is refused.
 func (m Method) plainValues() []plainValue {
+	known := make([]string, len(m.KnownScopes))
+	for i, sc := range m.KnownScopes {
+		known[i] = sc.Name
+	}
 	return []plainValue{
+		{"known_scopes", known},
 		{"client_id", []string{m.ClientID}}, {"scope_separator", []string{m.ScopeSeparator}},
 		{"default_scopes", m.DefaultScopes}, {"callback_params", m.CallbackParams},
 		{"unconfirmed", m.Unconfirmed}, {"apply.scheme", []string{m.Apply.Scheme}}, {"apply.query", []string{m.Apply.Query}},
@@ -107,6 +115,9 @@ func (p Provider) checkSizes() *FieldError {
 		at := fmt.Sprintf("methods[%d].", i)
 		err = firstOf(err, tooLong(at+"label", m.Label, maxLabel), tooLong(at+"help", m.Help, maxHelp),
 			tooLong(at+"user_label", m.UserLabel, maxLabel), tooLong(at+"secret_label", m.SecretLabel, maxLabel))
+		for j, sc := range m.KnownScopes {
+			err = firstOf(err, tooLong(fmt.Sprintf("%sknown_scopes[%d].label", at, j), sc.Label, maxLabel))
+		}
 		for _, pv := range m.plainValues() {
 			err = firstOf(err, tooMany(at+pv.field, len(pv.values)))
 			for _, v := range pv.values {
