@@ -1,5 +1,6 @@
 # Authdeck — the two commands a new user needs are `make run` and `make test`.
 # Each installs what it needs on a fresh Debian/Ubuntu machine first.
+# `make check` is the inner loop (vet and unit tests, under a minute).
 
 GO       ?= go
 TAGS     := migrated_fynedo
@@ -14,7 +15,14 @@ APT_TEST  := dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libgl1-mesa-
              chromium curl imagemagick xdotool
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test test-go lint deps-build deps-test screenshots clean
+# ---- `make test`: every part, in this order, in one place ----
+# test-shape: the layering and code-shape rules (docs/ARCHITECTURE.md);
+# test-go: every Go test with -race on a real keyring and real Chromium;
+# test-package, lint, fuzz-short: below. Later sections add their parts
+# with `TEST_PARTS += …` and the target itself.
+TEST_PARTS := test-shape test-go test-package lint fuzz-short
+
+.PHONY: run build test check test-shape test-go lint deps-build deps-test screenshots clean
 
 run: build
 	./$(BIN)
@@ -31,12 +39,26 @@ deps-build:
 deps-test: deps-build
 	@./scripts/apt-need.sh $(APT_TEST)
 
+# Prerequisites run left to right; the recipe runs them again explicitly so
+# that parts added further down the file keep the order of TEST_PARTS.
 test: deps-test
+	@for part in $(TEST_PARTS); do echo "== make $$part"; $(MAKE) --no-print-directory $$part || exit 1; done
+
+# The inner loop: vet, the shape rules and the unit tests without -race,
+# the real keyring or a browser (those that need them skip).
+check:
 	$(GO) vet -tags $(TAGS) ./...
-	@echo "checking that auth/ never depends on Fyne"
-	@! $(GO) list -deps ./auth/... | grep '^fyne.io/'
-	@# Everything runs on a private session bus with a fresh, unlocked
-	@# gnome-keyring, so the OS-keyring tests exercise the real go-keyring path.
+	$(GO) test -tags $(TAGS) -count=1 -timeout 5m ./...
+
+test-shape:
+	$(GO) vet -tags $(TAGS) ./...
+	@echo "checking that auth/ and the authdeck command never depend on Fyne"
+	@! $(GO) list -deps ./auth/... . | grep '^fyne.io/'
+	$(GO) test -count=1 ./internal/codeshape/
+
+# Everything runs on a private session bus with a fresh, unlocked
+# gnome-keyring, so the OS-keyring tests exercise the real go-keyring path.
+test-go: deps-test
 	AUTHDECK_REQUIRE_KEYRING=1 AUTHDECK_REQUIRE_CHROMIUM=1 ./scripts/with-keyring.sh \
 	  $(GO) test -race -tags $(TAGS) -count=1 -timeout 30m ./...
 
@@ -78,7 +100,6 @@ $(FYNE_TOOL):
 test-package: package
 	AUTHDECK_PACKAGE=$(CURDIR)/$(PACKAGE) $(GO) test -count=1 -run TestPackage ./packaging
 
-test: test-package
 
 # ---- Security checks (issue 7): `make lint` and `make fuzz-short`, both run by `make test` ----
 # The analysers come from the Go module proxy into bin/tools, never into go.mod.
@@ -122,7 +143,6 @@ fuzz-short:
 	  $(GO) test -run XXX -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
-test: lint fuzz-short
 
 # Screenshots of every screen under Xvfb (a seeded config, a private keyring)
 # into docs/screenshots/; look at each one after a UI change.
