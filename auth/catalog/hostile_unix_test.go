@@ -55,3 +55,27 @@ func TestProvidersDLinkMustLeadToAPrivateFile(t *testing.T) {
 		t.Fatalf("link to a group-writable file: %v", err)
 	}
 }
+
+// providers.d may be a symbolic link, but the folder it leads to must be
+// private: one owned by another user is refused whole.
+func TestProvidersDLinkedFolderMustBePrivate(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("giving a folder to another user needs root")
+	}
+	target := filepath.Join(t.TempDir(), "theirs")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, target, "acme.json", `{"id":"acme","name":"Acme","methods":[{`+tokenMethod+`,"label":"x"}]}`)
+	if err := os.Chown(target, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "providers.d")
+	if err := os.Symlink(target, dir); err != nil {
+		t.Fatal(err)
+	}
+	var pe *private.Error
+	if err := problemFor(t, dir, dir); !errors.As(err, &pe) || pe.Why != private.OtherOwner {
+		t.Fatalf("a link to another user's folder: %v", err)
+	}
+}
