@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -87,7 +86,6 @@ func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res o
 		return cn, err
 	}
 	now := m.now()
-	asked := cn.Scopes
 	err = m.update(ctx, cn.Name, func(c *store.Connection) error {
 		c.Params = mergeParams(c.Params, res.Params)
 		c.ConnectedAt = &now
@@ -97,28 +95,13 @@ func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res o
 		if len(res.Token.Scopes) > 0 {
 			c.Scopes = res.Token.Scopes
 		}
-		c.ScopesMissing = missing(asked, res.Token.Scopes)
-		c.Extra = mergeParams(harmlessExtras(c.Extra), harmlessExtras(res.Token.Extra))
+		c.ScopesMissing = res.Token.NotGranted
+		c.Extra = mergeParams(c.Extra, res.Token.Extra)
 		c.LastRefresh, c.LastCheck, c.Account, c.ReplacedBy = nil, nil, "", ""
 		cn.Connection = *c
 		return nil
 	})
 	return cn, err
-}
-
-// missing lists what was asked for and not granted (nil when the provider
-// said nothing about what it granted).
-func missing(asked, granted []string) []string {
-	if len(granted) == 0 {
-		return nil
-	}
-	var out []string
-	for _, s := range asked {
-		if !slices.Contains(granted, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // markReplaced records, for a provider whose new sign-in invalidates every

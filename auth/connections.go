@@ -12,6 +12,7 @@ import (
 
 	"authdeck/auth/catalog"
 	"authdeck/auth/filelock"
+	"authdeck/auth/oauth"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
 )
@@ -76,7 +77,7 @@ func (m *Manager) update(ctx context.Context, name string, fn func(*store.Connec
 		if err := fn(&conns[i]); err != nil {
 			return nil, err
 		}
-		conns[i].Extra = harmlessExtras(conns[i].Extra)
+		conns[i].Extra = oauth.HarmlessExtras(conns[i].Extra)
 		return conns, nil
 	})
 }

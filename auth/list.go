@@ -84,26 +84,3 @@ func deref(t *time.Time) time.Time {
 	}
 	return *t
 }
-
-// harmlessExtrasKeys are the values from a provider's response that may be
-// kept in connections.json: nothing that could stand in for a credential.
-var harmlessExtrasKeys = map[string]bool{
-	"scope": true, "token_type": true, "expires_in": true, "expires": true, "expires_at": true,
-	"created_at": true, "domain_prefix": true, "token_id": true, "user_id": true, "account_id": true,
-	"organisation_id": true, "organization_id": true, "business_id": true, "id_token_sub": true,
-}
-
-// harmlessExtras keeps only the values known to be harmless; any other name,
-// in any casing, may hold a token (accessToken, mac_key, …) and is dropped.
-func harmlessExtras(extra map[string]string) map[string]string {
-	var out map[string]string
-	for k, v := range extra {
-		if harmlessExtrasKeys[k] {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[k] = v
-		}
-	}
-	return out
-}

@@ -101,7 +101,7 @@ func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn
 		if len(tok.Scopes) > 0 {
 			c.Scopes = tok.Scopes
 		}
-		c.Extra = mergeParams(c.Extra, harmlessExtras(tok.Extra))
+		c.Extra = mergeParams(c.Extra, tok.Extra)
 		cn.Connection = *c
 		return nil
 	})
