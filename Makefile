@@ -144,6 +144,26 @@ fuzz-short:
 	done
 
 
+# ---- A certified OpenID provider for auth/oauth's tests (issue 13.8) ----
+# panva's oidc-provider from npm, pinned by its lock file, installed into
+# auth/oauth/testdata/oidc/node_modules by npm ci (again only when the lock
+# file changes). `make test` requires it; without it the test is skipped.
+OIDC_DIR  := auth/oauth/testdata/oidc
+APT_TEST  += nodejs
+
+.PHONY: deps-oidc
+
+deps-oidc: $(OIDC_DIR)/node_modules/.package-lock.json
+
+$(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json $(OIDC_DIR)/package.json
+	@./scripts/apt-need.sh nodejs
+	@command -v npm >/dev/null 2>&1 || ./scripts/apt-need.sh npm
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+
+test: deps-oidc
+test: export AUTHDECK_REQUIRE_OIDC := 1
+
+
 # Screenshots of every screen under Xvfb (a seeded config, a private keyring)
 # into docs/screenshots/; look at each one after a UI change.
 screenshots: build

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
 
 // metadata is the part of an OpenID Connect discovery document (or RFC 8414
@@ -33,9 +34,7 @@ type metadata struct {
 // RFC 8414 authorization server metadata, and builds a provider definition
 // with one oauth method. The result passes Validate.
 func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.Provider, error) {
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
+	hc = discoveryClient(hc)
 	issuer = strings.TrimSpace(issuer)
 	if err := catalog.CheckURL(issuer); err != nil {
 		return catalog.Provider{}, fmt.Errorf("issuer: %w", err)
@@ -58,9 +57,11 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 	}
 	var md metadata
 	var tried []string
-	for _, c := range candidates {
+	openID := false
+	for i, c := range candidates {
 		md, err = fetchMetadata(ctx, hc, c)
 		if err == nil {
+			openID = i == 0 || slices.Contains(md.ScopesSupported, "openid")
 			break
 		}
 		tried = append(tried, err.Error())
@@ -74,9 +75,34 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 	// RFC 8414 §3.3 / OIDC Discovery §4.3: the document must name the issuer it
 	// was fetched for, or it may describe another server (mix-up).
 	if strings.TrimSuffix(md.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
-		return catalog.Provider{}, fmt.Errorf("the discovery document at %s names issuer %q, not %q: refusing it; use the issuer it names if you trust it", issuer, md.Issuer, issuer)
+		return catalog.Provider{}, fmt.Errorf("the discovery document at %s names issuer %q, not %q: refusing it; use the issuer it names if you trust it", issuer, sanitize.Line(bounded(md.Issuer, 200)), issuer)
 	}
-	return providerFromMetadata(id, u, md)
+	return providerFromMetadata(id, u, md, openID)
+}
+
+// maxDiscoveryRedirects bounds the same-origin https redirects followed.
+const maxDiscoveryRedirects = 3
+
+// discoveryClient is hc (or one with a timeout) that follows a redirect
+// only to the same https origin: a discovery document names the addresses
+// that later receive the client secret and the tokens, so it must come from
+// the issuer itself, never from a host (or a plain-http page) it points to.
+func discoveryClient(hc *http.Client) *http.Client {
+	c := http.Client{Timeout: 30 * time.Second}
+	if hc != nil {
+		c = *hc
+	}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		from := via[0].URL
+		switch {
+		case len(via) > maxDiscoveryRedirects:
+			return fmt.Errorf("more than %d redirects: refused", maxDiscoveryRedirects)
+		case from.Scheme != "https" || req.URL.Scheme != "https" || !strings.EqualFold(req.URL.Host, from.Host):
+			return fmt.Errorf("redirected to %s: refused, a discovery document is read only from the issuer's own https address", sanitize.Line(req.URL.Scheme+"://"+req.URL.Host))
+		}
+		return nil
+	}
+	return &c
 }
 
 func fetchMetadata(ctx context.Context, hc *http.Client, where string) (metadata, error) {
@@ -111,7 +137,7 @@ func fetchMetadata(ctx context.Context, hc *http.Client, where string) (metadata
 	return md, nil
 }
 
-func providerFromMetadata(id string, issuer *url.URL, md metadata) (catalog.Provider, error) {
+func providerFromMetadata(id string, issuer *url.URL, md metadata, openID bool) (catalog.Provider, error) {
 	m := catalog.Method{
 		Kind:         catalog.KindOAuth,
 		Label:        "Sign in with your " + issuer.Hostname() + " account",
@@ -124,6 +150,7 @@ func providerFromMetadata(id string, issuer *url.URL, md metadata) (catalog.Prov
 		Apply:        catalog.Apply{Header: "Authorization", Scheme: "Bearer"},
 		// RFC 6749 §6: absent grant_types_supported means the server does not say; try.
 		Refresh: len(md.GrantTypesSupported) == 0 || slices.Contains(md.GrantTypesSupported, "refresh_token"),
+		OpenID:  openID,
 	}
 	// RFC 8414 §2: absent token_endpoint_auth_methods_supported means client_secret_basic.
 	auth := md.TokenEndpointAuthMethods
