@@ -162,4 +162,3 @@ func TestCertifiedOpenIDProvider(t *testing.T) {
 		}
 	})
 }
-
