@@ -4,21 +4,18 @@ package check
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
-	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"authdeck/auth/oauth"
 	"authdeck/auth/sanitize"
 )
 
@@ -157,39 +154,13 @@ func guarded(hc *http.Client) *http.Client {
 	return &c
 }
 
-// networkWords says why no response came, naming the host but never the URL
-// (a query credential lives there).
+// networkWords words a check that got no response: the phrasing shared
+// with the token request and the session login, with the check's limit.
 func networkWords(ctx context.Context, err error, host string, timeout time.Duration) string {
-	var dns *net.DNSError
-	var unknownCA x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var netErr net.Error
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+	if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
 		return "the check of " + host + " was cancelled"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		return "timed out after " + seconds(timeout) + " — " + host + " did not answer: check your network or try again later"
-	case errors.As(err, &dns):
-		if dns.IsNotFound {
-			return "could not reach " + host + ": no such host — check the address and your network"
-		}
-		return "could not reach " + host + ": the name could not be looked up — check your network"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "could not reach " + host + ": connection refused — check your network"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "could not reach " + host + ": the connection was reset — check your network or try again"
-	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return "could not reach " + host + ": the network is unreachable — check your network"
-	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
-		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
 	}
-	// Report the cause without url.Error's text, which quotes the whole URL.
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		err = uerr.Err
-	}
-	return "could not reach " + host + ": " + err.Error() + " — check your network"
+	return strings.Replace(oauth.NetworkWords(ctx, err, host), "timed out", "timed out after "+seconds(timeout), 1)
 }
 
 // seconds writes a duration as people read a timeout: "15 s", "0.2 s".

@@ -24,7 +24,7 @@ func NetworkWords(ctx context.Context, err error, host string) string {
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		return "the request to " + host + " was cancelled"
 	case TimedOut(err):
-		return host + " did not answer in time — check your network or try again later"
+		return "timed out — " + host + " did not answer: check your network or try again later"
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return "could not reach " + host + ": no such host — check the address and your network"
 	case errors.As(err, &dns):

@@ -5,20 +5,17 @@ package session
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/oauth"
 	"authdeck/auth/sanitize"
 )
 
@@ -103,7 +100,7 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	host := req.URL.Hostname()
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", errors.New(networkWords(ctx, err, host))
+		return "", errors.New(oauth.NetworkWords(ctx, err, host))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // lets the connection be reused
@@ -156,29 +153,3 @@ func header(cookies []*http.Cookie, now time.Time) string {
 	return strings.Join(parts, "; ")
 }
 
-// networkWords says why no answer came, naming the host but never the URL.
-func networkWords(ctx context.Context, err error, host string) string {
-	var dns *net.DNSError
-	var unknownCA x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var netErr net.Error
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
-		return "the sign-in at " + host + " was cancelled"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		return "the sign-in at " + host + " timed out — check your network or try again later"
-	case errors.As(err, &dns):
-		return "could not reach " + host + ": the name could not be looked up — check the address and your network"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "could not reach " + host + ": connection refused — check your network"
-	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
-		// Own words: the x509 errors quote the certificate's names.
-		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
-	}
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		err = uerr.Err // url.Error's text quotes the whole URL
-	}
-	return "could not reach " + host + ": " + err.Error() + " — check your network"
-}
