@@ -26,8 +26,17 @@ type App struct {
 	m    *auth.Manager
 	win  fyne.Window
 
-	// within is when a credential that cannot renew itself turns "expiring".
+	// within is when a credential that cannot renew itself turns
+	// "expiring": the config folder's setting (m.ExpiringWithin), read again
+	// at every reload, so a change from the command line or another window
+	// arrives with the folder watch.
 	within time.Duration
+	// configDir is the folder watched for changes made elsewhere ("" in
+	// tests that do not watch).
+	configDir string
+	// copied is the last secret this window put on the clipboard and has
+	// not cleared yet.
+	copied string
 	// clearAfter and after decide when a copied secret is cleared; tests
 	// replace after to fire the clearing at once.
 	clearAfter time.Duration
@@ -39,9 +48,13 @@ type App struct {
 	base context.Context
 	stop context.CancelFunc
 
-	conns    []auth.Connection // as last loaded, soonest expiry first
-	busy     map[string]bool   // connections an action is waiting on (grey)
-	selected string            // name of the selected connection, "" for none
+	conns []auth.Connection // as last loaded, soonest expiry first
+	// busy holds the connections an action is waiting on (grey rows,
+	// disabled buttons); only setBusy writes it.
+	busy map[string]bool
+	// selected is the name of the selected connection, "" for none; only
+	// selectConnection writes it.
+	selected string
 
 	list      *connectionList
 	detail    *detailPane
@@ -52,6 +65,7 @@ type App struct {
 	wizard    *wizard
 
 	watcher *expiryWatch
+	folder  *folderWatch
 	tray    *tray
 }
 
@@ -59,13 +73,18 @@ type App struct {
 func Run() {
 	a := app.NewWithID("net.authdeck.app")
 	a.SetIcon(icon())
-	m, err := auth.Open(auth.Options{})
+	dir, err := auth.DefaultConfigDir()
+	var m *auth.Manager
+	if err == nil {
+		m, err = auth.Open(auth.Options{ConfigDir: dir})
+	}
 	if err != nil {
 		showStartupError(a, err)
 		return
 	}
 	defer m.Close()
 	ui := New(a, m)
+	ui.configDir = dir
 	ui.Start()
 	ui.win.ShowAndRun()
 	ui.Stop()
@@ -143,11 +162,15 @@ func (a *App) Start() {
 		}
 	}()
 	a.watcher.start(ctx)
+	if a.configDir != "" {
+		a.folder = watchFolder(a, a.configDir)
+	}
 }
 
 // Stop ends the loops Start began and waits for work in flight.
 func (a *App) Stop() {
 	a.stop()
+	a.folder.close()
 	a.jobs.Wait()
 }
 
@@ -167,21 +190,54 @@ func (a *App) closeWindow() {
 		a.win.Hide()
 		return
 	}
+	a.quit()
+}
+
+// quit clears a secret this window left on the clipboard, then ends the
+// app. Every way out (the window's close button, File › Quit, the tray,
+// a signal) goes through here: once the app has stopped, the clipboard can
+// no longer be reached.
+func (a *App) quit() {
+	a.clearClipboard()
 	a.fyne.Quit()
 }
 
 // say shows a one-line message in the status bar.
 func (a *App) say(msg string) { a.statusBar.SetText(msg) }
 
-// reload reads the connections again (no network) and redraws.
+// reload reads the connections and the warning window again (no network)
+// and redraws.
 func (a *App) reload() {
-	background(a, a.m.List, func(conns []auth.Connection, err error) {
+	type loaded struct {
+		conns  []auth.Connection
+		within time.Duration
+	}
+	background(a, func() (loaded, error) {
+		conns, err := a.m.List()
+		return loaded{conns, a.m.ExpiringWithin()}, err
+	}, func(l loaded, err error) {
 		if err != nil {
 			a.say(plain(err))
 			return
 		}
-		a.setConnections(conns)
+		if l.within != a.within {
+			a.within = l.within
+			a.list.invalidate()
+		}
+		a.setConnections(l.conns)
 	})
+}
+
+// selectAndReload selects name once the list has been read again (after
+// an add or a sign-in made it).
+func (a *App) selectAndReload(name string) {
+	a.selected = name
+	a.reload()
+}
+
+// statusOf is c's status at now with the configured warning window.
+func (a *App) statusOf(c auth.Connection, now time.Time) auth.Status {
+	return auth.StatusAt(c, now, a.within)
 }
 
 // setConnections replaces the list's data and keeps the selection.
@@ -197,8 +253,7 @@ func (a *App) setConnections(conns []auth.Connection) {
 	if c, ok := a.find(a.selected); ok {
 		a.detail.show(c)
 	} else {
-		a.selected = ""
-		a.detail.show(auth.Connection{})
+		a.selectConnection("")
 	}
 	a.watcher.observe(a.m.Now())
 	a.tray.update()
@@ -214,24 +269,33 @@ func (a *App) find(name string) (auth.Connection, bool) {
 	return auth.Connection{}, false
 }
 
-// selectConnection shows name in the detail pane and the list.
+// selectConnection shows name in the detail pane and the list; "" (or a
+// name no longer loaded) clears the selection. It is the only writer of
+// a.selected besides selectAndReload.
 func (a *App) selectConnection(name string) {
+	c, ok := a.find(name)
+	if !ok {
+		name = ""
+	}
 	a.selected = name
 	a.list.selectName(name)
-	if c, ok := a.find(name); ok {
-		a.detail.show(c)
-	}
+	a.detail.show(c)
 }
 
-// setBusy marks a connection as being worked on (its row turns grey).
+// setBusy marks a connection as being worked on (its row turns grey, the
+// detail pane's buttons wait). It is the only writer of a.busy.
 func (a *App) setBusy(name string, busy bool) {
 	if busy {
 		a.busy[name] = true
 	} else {
 		delete(a.busy, name)
 	}
+	a.detail.busyChanged()
 	a.tick()
 }
+
+// isBusy says whether an action is waiting on name.
+func (a *App) isBusy(name string) bool { return a.busy[name] }
 
 // tick is the one shared once-a-second update: it redraws only rows whose
 // text or colour changed, the detail pane's countdown, and raises the
@@ -273,11 +337,15 @@ func catalogBanner(probs []error) fyne.CanvasObject {
 }
 
 func (a *App) mainMenu() *fyne.MainMenu {
+	quit := fyne.NewMenuItem("Quit", a.quit)
+	quit.IsQuit = true // replaces the Quit Fyne would add, which skips a.quit
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
 			fyne.NewMenuItem("Add connection…", func() { a.showWizard("", "") }),
 			fyne.NewMenuItem("Expiry report…", a.showSupport),
 			fyne.NewMenuItem("Settings…", a.showSettings),
+			fyne.NewMenuItemSeparator(),
+			quit,
 		),
 	)
 }
@@ -314,5 +382,7 @@ func (a *App) setExpiringWithin(days int) {
 	}
 	a.within = a.m.ExpiringWithin()
 	a.list.invalidate()
+	a.list.refilter()
+	a.detail.show(a.detail.conn)
 	a.tick()
 }

@@ -11,16 +11,39 @@ const clipboardClearAfter = 45 * time.Second
 // copySecret puts text on the clipboard and clears it after a while, but
 // only if it still holds text: whatever the person copied since is theirs.
 // It must run on the UI goroutine (the clipboard is a widget-side resource).
-func (a *App) copySecret(text string) {
+func (a *App) copySecret(text string) { a.copySecretSaying(text, "") }
+
+// copySecretSaying is copySecret with note said before "Copied" (for
+// example that the credential has expired).
+func (a *App) copySecretSaying(text, note string) {
 	cb := a.fyne.Clipboard()
 	cb.SetContent(text)
-	a.say(fmt.Sprintf("Copied — the clipboard will be cleared in %d s", int(a.clearAfter/time.Second)))
+	a.copied = text
+	msg := fmt.Sprintf("Copied — the clipboard will be cleared in %d s", int(a.clearAfter/time.Second))
+	if note != "" {
+		msg = note + " " + msg
+	}
+	a.say(msg)
 	a.after(a.clearAfter, func() {
-		if cb.Content() == text {
-			cb.SetContent("")
+		if a.copied == text && a.clearClipboard() {
 			a.say("The copied credential was cleared from the clipboard.")
 		}
 	})
+}
+
+// clearClipboard empties the clipboard if it still holds the secret this
+// window put there, and says whether it did.
+func (a *App) clearClipboard() bool {
+	if a.copied == "" {
+		return false
+	}
+	cb := a.fyne.Clipboard()
+	held := cb.Content() == a.copied
+	if held {
+		cb.SetContent("")
+	}
+	a.copied = ""
+	return held
 }
 
 // copyText puts non-secret text on the clipboard and leaves it there.

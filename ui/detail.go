@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -53,16 +52,22 @@ type detailPane struct {
 	lastRef   *widget.Label
 	lastCheck *widget.Label
 
+	owner, note *widget.Entry
+	saveDetails *widget.Button
+
 	secret   *widget.Label
 	reveal   *widget.Button
 	revealed bool
 
 	copyHeader, copyCurl, copyToken *widget.Button
-	format                          *widget.Select
-	copyFormatBtn                   *widget.Button
-	checkBtn, refreshBtn            *widget.Button
-	connectBtn, expiryBtn           *widget.Button
-	removeBtn                       *widget.Button
+	// primary is what the first copy button (and Ctrl+C) copies: the
+	// header, or for a credential sent as a query parameter, the URL.
+	primary               render.Format
+	format                *widget.Select
+	copyFormatBtn         *widget.Button
+	checkBtn, refreshBtn  *widget.Button
+	connectBtn, expiryBtn *widget.Button
+	replaceBtn, removeBtn *widget.Button
 
 	progress     *fyne.Container
 	progressText *widget.Label
@@ -78,7 +83,7 @@ type detailPane struct {
 }
 
 func newDetailPane(a *App) *detailPane {
-	d := &detailPane{a: a}
+	d := &detailPane{a: a, primary: render.FormatHeader}
 	d.placeholder = widget.NewLabelWithStyle("Select a connection to see its details, or add one with Ctrl+N.",
 		fyne.TextAlignCenter, fyne.TextStyle{})
 	d.placeholder.Wrapping = fyne.TextWrapWord
@@ -86,29 +91,88 @@ func newDetailPane(a *App) *detailPane {
 	return d
 }
 
+func wrapped() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // build makes the pane's widgets the first time a connection is shown:
 // nothing on screen needs them before, and making them at start-up cost
 // about a tenth of the window's start-up.
 func (d *detailPane) build() {
-	label := func() *widget.Label {
-		l := widget.NewLabel("")
-		l.Wrapping = fyne.TextWrapWord
-		return l
-	}
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.title.SizeName = theme.SizeNameSubHeadingText
 	d.title.Truncation = fyne.TextTruncateEllipsis
 	d.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.advice = label()
-	d.provider, d.method, d.account, d.scopes = label(), label(), label(), label()
-	d.expires, d.refreshTk, d.lastRef, d.lastCheck = label(), label(), label(), label()
+	d.advice = wrapped()
+	d.provider, d.method, d.account, d.scopes = wrapped(), wrapped(), wrapped(), wrapped()
+	d.expires, d.refreshTk, d.lastRef, d.lastCheck = wrapped(), wrapped(), wrapped(), wrapped()
+	d.buildDetails()
 
 	d.secret = widget.NewLabel(masked)
 	d.secret.Wrapping = fyne.TextWrapBreak
 	d.secret.TextStyle = fyne.TextStyle{Monospace: true}
 	d.reveal = widget.NewButtonWithIcon("Reveal", theme.VisibilityIcon(), d.toggleReveal)
+	d.buildButtons()
+	d.buildProgress()
+	d.errText = wrapped()
+	d.errText.Importance = widget.DangerImportance
+	d.errText.Hide()
 
-	d.copyHeader = widget.NewButtonWithIcon("Copy header", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatHeader) })
+	form := container.New(layout.NewFormLayout(),
+		key("Provider"), d.provider,
+		key("Method"), d.method,
+		key("Account"), d.account,
+		key("Owner"), d.owner,
+		key("Note"), d.note,
+		layout.NewSpacer(), container.NewHBox(d.saveDetails),
+		key("Scopes"), d.scopes,
+		key("Expires"), d.expires,
+		key("Refresh token"), d.refreshTk,
+		key("Last refresh"), d.lastRef,
+		key("Last check"), d.lastCheck,
+	)
+	credential := container.NewBorder(nil, nil, nil, d.reveal, d.secret)
+	copies := container.NewGridWithColumns(3, d.copyHeader, d.copyCurl, d.copyToken)
+	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
+	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.removeBtn)
+
+	// The copy buttons come first: they are what most visits are for, and
+	// they must stay in view in a 800×600 window.
+	d.content = container.NewVBox(
+		d.title, d.status, d.advice,
+		d.progress, d.errText,
+		copies, other, actions,
+		widget.NewSeparator(), form,
+		widget.NewSeparator(), key("Credential"), credential,
+	)
+	d.stack.Add(d.content)
+}
+
+// buildDetails makes the owner and note fields: who to ask about the
+// connection and why it exists, saved with their own button.
+func (d *detailPane) buildDetails() {
+	d.owner = widget.NewEntry()
+	d.owner.SetPlaceHolder("Who to ask about it, e.g. Dana (accounts)")
+	d.note = widget.NewMultiLineEntry()
+	d.note.SetMinRowsVisible(2)
+	d.note.Wrapping = fyne.TextWrapWord
+	d.note.SetPlaceHolder("Why it exists, where it is used")
+	d.saveDetails = widget.NewButtonWithIcon("Save owner and note", theme.DocumentSaveIcon(), d.saveOwnerNote)
+	d.saveDetails.Disable()
+	changed := func(string) {
+		if d.owner.Text != d.conn.Owner || d.note.Text != d.conn.Note {
+			d.saveDetails.Enable()
+		} else {
+			d.saveDetails.Disable()
+		}
+	}
+	d.owner.OnChanged, d.note.OnChanged = changed, changed
+}
+
+func (d *detailPane) buildButtons() {
+	d.copyHeader = widget.NewButtonWithIcon("Copy header", theme.ContentCopyIcon(), func() { d.copyFormat(d.primary) })
 	d.copyHeader.Importance = widget.HighImportance
 	d.copyCurl = widget.NewButtonWithIcon("Copy curl", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatCurl) })
 	d.copyToken = widget.NewButtonWithIcon("Copy token", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatToken) })
@@ -125,15 +189,18 @@ func (d *detailPane) build() {
 			}
 		}
 	})
-
 	d.checkBtn = widget.NewButtonWithIcon("Check", theme.ConfirmIcon(), d.check)
 	d.refreshBtn = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), d.refresh)
 	d.connectBtn = widget.NewButtonWithIcon("Reconnect", theme.LoginIcon(), d.connect)
 	d.expiryBtn = widget.NewButtonWithIcon("Edit expiry", theme.CalendarIcon(), d.editExpiry)
+	d.replaceBtn = widget.NewButtonWithIcon("Replace key…", theme.MailForwardIcon(), d.replaceKey)
 	d.removeBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), d.remove)
 	d.removeBtn.Importance = widget.DangerImportance
+}
 
-	d.progressText = label()
+// buildProgress makes the "working on it" panel with its Cancel.
+func (d *detailPane) buildProgress() {
+	d.progressText = wrapped()
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if d.cancel != nil {
 			d.cancel()
@@ -146,35 +213,6 @@ func (d *detailPane) build() {
 	d.progress = container.NewVBox(widget.NewProgressBarInfinite(),
 		container.NewBorder(nil, nil, nil, cancel, d.progressText), d.consentBox)
 	d.progress.Hide()
-	d.errText = label()
-	d.errText.Importance = widget.DangerImportance
-	d.errText.Hide()
-
-	form := container.New(layout.NewFormLayout(),
-		key("Provider"), d.provider,
-		key("Method"), d.method,
-		key("Account"), d.account,
-		key("Scopes"), d.scopes,
-		key("Expires"), d.expires,
-		key("Refresh token"), d.refreshTk,
-		key("Last refresh"), d.lastRef,
-		key("Last check"), d.lastCheck,
-	)
-	credential := container.NewBorder(nil, nil, nil, d.reveal, d.secret)
-	copies := container.NewGridWithColumns(3, d.copyHeader, d.copyCurl, d.copyToken)
-	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
-	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.removeBtn)
-
-	// The copy buttons come first: they are what most visits are for, and
-	// they must stay in view in a 800×600 window.
-	d.content = container.NewVBox(
-		d.title, d.status, d.advice,
-		d.progress, d.errText,
-		copies, other, actions,
-		widget.NewSeparator(), form,
-		widget.NewSeparator(), key("Credential"), credential,
-	)
-	d.stack.Add(d.content)
 }
 
 func key(s string) *widget.Label {
@@ -189,6 +227,7 @@ func (d *detailPane) view() fyne.CanvasObject {
 // show fills the pane with c; an empty Name shows the placeholder.
 func (d *detailPane) show(c auth.Connection) {
 	changed := c.Name != d.conn.Name
+	old := d.conn
 	d.conn = c
 	if c.Name == "" {
 		if d.content != nil {
@@ -209,19 +248,31 @@ func (d *detailPane) show(c auth.Connection) {
 	d.title.SetText(c.Name)
 	d.provider.SetText(c.ProviderName)
 	d.method.SetText(d.methodLabel(c))
-	switch {
-	case c.Account != "":
-		d.account.SetText(c.Account)
-	case c.LastCheck != nil:
-		d.account.SetText("not reported by " + c.ProviderName)
-	default:
-		d.account.SetText("unknown until the first check")
-	}
-	d.scopes.SetText(orDash(strings.Join(c.Scopes, " "), "none"))
+	d.account.SetText(accountWords(c))
+	d.showDetails(c, old, changed)
+	d.scopes.SetText(scopeWords(c))
 	d.refreshTk.SetText(refreshTokenWords(c))
 	d.lastRef.SetText(outcomeWords(c.LastRefresh))
 	d.lastCheck.SetText(outcomeWords(c.LastCheck))
+	d.showButtons(c)
+	d.lastCountdown = ""
+	d.tick(d.a.m.Now())
+	d.busyChanged()
+}
 
+// showDetails fills owner and note, unless the person is editing them.
+func (d *detailPane) showDetails(c, old auth.Connection, changed bool) {
+	editing := !changed && (d.owner.Text != old.Owner || d.note.Text != old.Note)
+	if !editing {
+		d.owner.SetText(c.Owner)
+		d.note.SetText(c.Note)
+	}
+}
+
+// showButtons shows the actions c's method has, labels the copy buttons
+// for what they copy, and highlights what the person most likely wants:
+// Connect when it is not signed in, else the first copy button.
+func (d *detailPane) showButtons(c auth.Connection) {
 	browser := c.Method.Browser()
 	if c.ConnectedAt == nil {
 		d.connectBtn.SetText("Connect")
@@ -230,10 +281,36 @@ func (d *detailPane) show(c auth.Connection) {
 	}
 	showIf(d.connectBtn, browser)
 	showIf(d.expiryBtn, !browser)
+	showIf(d.replaceBtn, !browser)
 	showIf(d.refreshBtn, c.HasRefreshToken)
-	d.lastCountdown = ""
-	d.tick(d.a.m.Now())
-	d.setEnabled(d.cancel == nil)
+
+	d.primary = render.FormatHeader
+	d.copyHeader.SetText("Copy header")
+	d.copyToken.SetText("Copy token")
+	if q := d.queryParam(c); q != "" {
+		d.primary = render.FormatURL
+		d.copyHeader.SetText("Copy URL")
+		d.copyToken.SetText("Copy " + q + " parameter")
+	}
+	signIn := d.a.statusOf(c, d.a.m.Now()) == auth.StatusNeedsConnect ||
+		(browser && auth.RemedyFor(c, d.a.statusOf(c, d.a.m.Now())) == auth.RemedySignIn)
+	d.connectBtn.Importance, d.copyHeader.Importance = widget.MediumImportance, widget.HighImportance
+	if signIn {
+		d.connectBtn.Importance, d.copyHeader.Importance = widget.HighImportance, widget.MediumImportance
+	}
+	d.connectBtn.Refresh()
+	d.copyHeader.Refresh()
+}
+
+// queryParam is the query parameter c's credential travels in ("api-key"),
+// "" when it is a header.
+func (d *detailPane) queryParam(c auth.Connection) string {
+	if p, err := d.a.m.Provider(c.Provider); err == nil {
+		if m, ok := p.Method(c.Method); ok {
+			return m.Apply.Query
+		}
+	}
+	return ""
 }
 
 // tick updates the parts of the pane that depend on the time.
@@ -242,9 +319,12 @@ func (d *detailPane) tick(now time.Time) {
 	if c.Name == "" {
 		return
 	}
-	cd := auth.Countdown(c, now)
-	st := statusAt(c, now, d.a.within)
-	text := statusWord(st) + " — " + cd
+	cd := countdownWords(c, now)
+	st := d.a.statusOf(c, now)
+	text := statusWord(st)
+	if !strings.EqualFold(cd, text) {
+		text += " — " + cd
+	}
 	if text == d.lastCountdown {
 		return
 	}
@@ -254,11 +334,21 @@ func (d *detailPane) tick(now time.Time) {
 	d.status.Refresh()
 	d.advice.SetText(advice(c, st))
 	showIf(d.advice, d.advice.Text != "")
-	if c.ExpiresAt != nil {
-		d.expires.SetText(c.ExpiresAt.Local().Format("Mon 2 Jan 2006, 15:04") + " (" + cd + ")")
-	} else {
-		d.expires.SetText(cd)
+	d.expires.SetText(expiryWords(c, now))
+}
+
+// expiryWords is the Expires line: the date, the countdown, and whether
+// the date is Authdeck's estimate.
+func expiryWords(c auth.Connection, now time.Time) string {
+	cd := countdownWords(c, now)
+	if c.ExpiresAt == nil {
+		return cd
 	}
+	s := c.ExpiresAt.Local().Format("Mon 2 Jan 2006, 15:04") + " (" + cd + ")"
+	if c.ExpiryEstimated {
+		s += "\nNobody gave a date: this is the provider's usual lifetime. Set the real one with Edit expiry."
+	}
+	return s
 }
 
 func (d *detailPane) methodLabel(c auth.Connection) string {
@@ -268,6 +358,26 @@ func (d *detailPane) methodLabel(c auth.Connection) string {
 		}
 	}
 	return methodWords(c)
+}
+
+func accountWords(c auth.Connection) string {
+	switch {
+	case c.Account != "":
+		return c.Account
+	case c.User != "":
+		return c.User
+	case c.LastCheck != nil:
+		return "not reported by " + c.ProviderName
+	}
+	return "unknown until the first Check"
+}
+
+func scopeWords(c auth.Connection) string {
+	s := orDash(strings.Join(c.Scopes, " "), "none")
+	if len(c.ScopesMissing) > 0 {
+		s += "\nAsked for but not granted: " + strings.Join(c.ScopesMissing, " ")
+	}
+	return s
 }
 
 func refreshTokenWords(c auth.Connection) string {
@@ -312,9 +422,15 @@ func showIf(o fyne.CanvasObject, visible bool) {
 	}
 }
 
-func (d *detailPane) setEnabled(on bool) {
+// busyChanged enables the actions unless one is waiting on the shown
+// connection (here, in the wizard or in the tray).
+func (d *detailPane) busyChanged() {
+	if d.content == nil {
+		return
+	}
+	on := d.cancel == nil && !d.a.isBusy(d.conn.Name)
 	for _, b := range []*widget.Button{d.copyHeader, d.copyCurl, d.copyToken, d.copyFormatBtn,
-		d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.removeBtn, d.reveal} {
+		d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.removeBtn, d.reveal} {
 		if on {
 			b.Enable()
 		} else {
@@ -334,32 +450,31 @@ func (d *detailPane) showError(msg string) {
 }
 
 // runAction runs one waiting action on the shown connection: progress with
-// Cancel while it runs, the failure in words when it fails.
+// Cancel while it runs, the failure in words when it fails, in the pane and
+// in the status bar (which must never keep an older "connected").
 func runAction[T any](d *detailPane, doing string, work func(ctx context.Context, name string) (T, error), ok func(T)) {
 	if d.cancel != nil || d.conn.Name == "" {
 		return
 	}
-	name := d.conn.Name
+	name, c := d.conn.Name, d.conn
 	ctx, cancel := context.WithCancel(d.a.ctx())
 	d.cancel = cancel
 	d.clearError()
 	d.progressText.SetText(doing)
 	d.consentBox.Hide()
 	d.progress.Show()
-	d.setEnabled(false)
 	d.a.setBusy(name, true)
 	background(d.a, func() (T, error) { return work(ctx, name) }, func(v T, err error) {
 		cancel()
 		d.cancel = nil
 		d.progress.Hide()
-		d.setEnabled(true)
 		d.a.setBusy(name, false)
 		if err != nil {
+			msg := plainFor(err, c)
 			if d.conn.Name == name {
-				d.showError(plain(err))
-			} else {
-				d.a.say(name + ": " + plain(err))
+				d.showError(msg)
 			}
+			d.a.say(name + ": " + msg)
 			d.a.reload()
 			return
 		}
@@ -367,19 +482,38 @@ func runAction[T any](d *detailPane, doing string, work func(ctx context.Context
 	})
 }
 
-// copyFormat copies the credential in format f (refreshed first if due).
+// copyFormat copies the credential in format f (refreshed first if due),
+// and says so when the credential handed out has expired.
 func (d *detailPane) copyFormat(f render.Format) {
 	if d.conn.Name == "" {
 		d.a.say("Select a connection first, then copy its header.")
 		return
 	}
-	runAction(d, "Preparing the "+strings.ToLower(formatNames[f])+"…", func(ctx context.Context, name string) (string, error) {
-		s, _, err := d.a.m.Snippet(ctx, name, f, "")
-		return s, err
-	}, func(s string) {
-		d.a.copySecret(s)
+	type copied struct {
+		text string
+		conn auth.Connection
+	}
+	runAction(d, "Preparing the "+strings.ToLower(formatNames[f])+"…", func(ctx context.Context, name string) (copied, error) {
+		s, c, err := d.a.m.Snippet(ctx, name, f, "")
+		return copied{s, c}, err
+	}, func(out copied) {
+		d.a.copySecretSaying(out.text, expiredNote(out.conn, d.a.m.Now()))
 		d.a.reload() // a refresh may have happened
 	})
+}
+
+// expiredNote warns that a copied credential has expired, and says what
+// fixes it in this window.
+func expiredNote(c auth.Connection, now time.Time) string {
+	if c.ExpiresAt == nil || c.Refreshable || now.Before(*c.ExpiresAt) {
+		return ""
+	}
+	fix := "use Replace key… to paste a new one."
+	if c.Method.Browser() {
+		fix = "press Reconnect to sign in again."
+	}
+	return c.Name + " " + auth.Countdown(c, now) + " (" + auth.FormatDate(*c.ExpiresAt, time.Local) +
+		"): the provider will probably refuse it; " + fix
 }
 
 func (d *detailPane) toggleReveal() {
@@ -387,14 +521,16 @@ func (d *detailPane) toggleReveal() {
 		d.hideSecret()
 		return
 	}
-	runAction(d, "Reading the credential from the keyring…", func(ctx context.Context, name string) (render.Credential, error) {
-		cred, err := d.a.m.Credential(ctx, name)
-		return cred.Credential, err
-	}, func(cred render.Credential) {
+	runAction(d, "Reading the credential from the keyring…", func(ctx context.Context, name string) (auth.Credential, error) {
+		return d.a.m.Credential(ctx, name)
+	}, func(cred auth.Credential) {
 		d.revealed = true
 		d.secret.SetText(cred.Secret)
 		d.reveal.SetText("Hide")
 		d.reveal.SetIcon(theme.VisibilityOffIcon())
+		if note := expiredNote(cred.Connection, d.a.m.Now()); note != "" {
+			d.a.say(note)
+		}
 	})
 }
 
@@ -411,6 +547,7 @@ func (d *detailPane) check() {
 	}, func(r check.Result) {
 		if !r.OK {
 			d.showError(sentence(r.Message))
+			d.a.say(d.conn.Name + ": " + sentence(r.Message))
 		} else {
 			d.a.say(d.conn.Name + ": " + sentence(r.Message))
 		}
@@ -441,16 +578,34 @@ func (d *detailPane) connect() {
 	})
 }
 
+// saveOwnerNote keeps the owner and note as typed.
+func (d *detailPane) saveOwnerNote() {
+	owner, note := d.owner.Text, d.note.Text
+	runAction(d, "Saving the owner and note…", func(ctx context.Context, name string) (auth.Connection, error) {
+		return d.a.m.SetDetails(ctx, name, owner, note)
+	}, func(c auth.Connection) {
+		d.a.say(c.Name + ": owner and note saved.")
+		d.conn.Owner, d.conn.Note = c.Owner, c.Note
+		d.saveDetails.Disable()
+		d.a.reload()
+	})
+}
+
+// dateEntry is a YYYY-MM-DD field holding at, if any.
+func dateEntry(at *time.Time) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder("YYYY-MM-DD")
+	if at != nil {
+		e.SetText(auth.FormatDate(*at, time.Local))
+	}
+	return e
+}
+
 func (d *detailPane) editExpiry() {
 	c := d.conn
-	entry := widget.NewEntry()
-	entry.SetPlaceHolder("YYYY-MM-DD")
-	if c.ExpiresAt != nil {
-		entry.SetText(c.ExpiresAt.Local().Format(time.DateOnly))
-	}
-	help := widget.NewLabel("The date the provider says this " + strings.ToLower(methodWords(c)) +
-		" stops working. Leave it empty if it does not expire.")
-	help.Wrapping = fyne.TextWrapWord
+	entry := dateEntry(c.ExpiresAt)
+	help := wrapLabel("The last day this " + strings.ToLower(methodWords(c)) +
+		" works, as the provider says (it stays valid until the end of that day). Leave it empty if it does not expire.")
 	dlg := dialog.NewForm("Expiry of "+c.Name, "Save", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Expires on", entry), widget.NewFormItem("", help)},
 		func(save bool) {
@@ -459,27 +614,61 @@ func (d *detailPane) editExpiry() {
 			}
 			at, err := parseDate(entry.Text)
 			if err != nil {
-				d.showError(err.Error())
+				d.showError(plainFor(err, c))
 				return
 			}
 			runAction(d, "Saving the date…", func(ctx context.Context, name string) (auth.Connection, error) {
 				return d.a.m.SetExpiry(ctx, name, at)
 			}, func(auth.Connection) { d.a.reload() })
 		}, d.a.win)
-	dlg.Resize(fyne.NewSize(420, 240))
+	dlg.Resize(fyne.NewSize(440, 260))
 	dlg.Show()
 }
 
-// parseDate reads a YYYY-MM-DD date as the start of that day, local time;
-// "" means no expiry.
+// replaceKey asks for the new key and its expiry, and stores them in place
+// of the old ones: same name, owner, note and history.
+func (d *detailPane) replaceKey() {
+	c := d.conn
+	secret := widget.NewPasswordEntry()
+	secret.SetPlaceHolder("Paste the new " + strings.ToLower(methodWords(c)))
+	expires := dateEntry(nil)
+	help := wrapLabel("Get a new " + strings.ToLower(methodWords(c)) + " from " + c.ProviderName +
+		" and paste it here; it goes to your system keyring. Expires on: the last day it works; leave it empty for " +
+		c.ProviderName + "'s usual lifetime.")
+	dlg := dialog.NewForm("Replace the key of "+c.Name, "Replace", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("New key", secret), widget.NewFormItem("Expires on", expires), widget.NewFormItem("", help)},
+		func(ok bool) {
+			if ok {
+				d.replace(c, secret.Text, expires.Text)
+			}
+		}, d.a.win)
+	dlg.Resize(fyne.NewSize(480, 300))
+	dlg.Show()
+}
+
+func (d *detailPane) replace(c auth.Connection, secret, expires string) {
+	at, err := parseDate(expires)
+	if err != nil {
+		d.showError(plainFor(err, c))
+		return
+	}
+	runAction(d, "Storing the new key…", func(ctx context.Context, name string) (auth.Connection, error) {
+		return d.a.m.Replace(ctx, name, secret, at)
+	}, func(c auth.Connection) {
+		d.a.say(c.Name + ": key replaced, " + countdownWords(c, d.a.m.Now()) + ".")
+		d.a.reload()
+	})
+}
+
+// parseDate reads a typed date with the core's one meaning (the end of that
+// day, local time); "" means none.
 func parseDate(s string) (*time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+	t, err := auth.ParseDate(s, time.Local)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, for example %s", s, time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
+		return nil, err
 	}
 	return &t, nil
 }
@@ -496,8 +685,7 @@ func (d *detailPane) remove() {
 				return struct{}{}, d.a.m.Remove(ctx, name)
 			}, func(struct{}) {
 				d.a.say(name + " was removed.")
-				d.a.selected = ""
-				d.a.reload()
+				d.a.selectAndReload("")
 			})
 		}, d.a.win)
 }

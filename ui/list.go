@@ -8,17 +8,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
-)
-
-// Status filter choices, as the select shows them.
-const (
-	filterAll       = "All statuses"
-	filterAttention = "Needs attention"
 )
 
 // Sort choices.
@@ -48,23 +41,30 @@ type connectionList struct {
 	visible []auth.Connection   // filtered and sorted, as shown
 	shown   map[string]rowState // what each row shows now
 	rows    []*connectionRow    // every row object the list made
-	// redraws counts row redraws caused by ticks (tests check that an
-	// idle tick redraws nothing).
-	redraws int
+	// redrawRow redraws one row; it is the list's RefreshItem. How many rows
+	// a tick redraws is its cost, which no rendered picture shows: the tick
+	// test replaces it to count them.
+	redrawRow func(widget.ListItemID)
 	// selecting suppresses OnSelected while the selection is restored.
 	selecting bool
+}
+
+// filterOptions are the status filter's choices: all, every status but OK,
+// then each status on its own.
+func filterOptions() []string {
+	options := []string{filterAll, filterAttention}
+	for _, s := range []auth.Status{auth.StatusOK, auth.StatusExpiring, auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError} {
+		options = append(options, statusWord(s))
+	}
+	return options
 }
 
 func newConnectionList(a *App) *connectionList {
 	l := &connectionList{a: a, shown: map[string]rowState{}}
 	l.search = widget.NewEntry()
-	l.search.SetPlaceHolder("Search (Ctrl+F)")
+	l.search.SetPlaceHolder("Search names, owners, notes, stores… (Ctrl+F)")
 	l.search.OnChanged = func(string) { l.refilter() }
-	options := []string{filterAll, filterAttention}
-	for _, s := range []auth.Status{auth.StatusOK, auth.StatusExpiring, auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError} {
-		options = append(options, statusWord(s))
-	}
-	l.filter = widget.NewSelect(options, nil)
+	l.filter = widget.NewSelect(filterOptions(), nil)
 	l.filter.SetSelected(filterAll)
 	l.filter.OnChanged = func(string) { l.refilter() }
 	l.sorting = widget.NewSelect([]string{sortExpiry, sortName, sortProvider}, nil)
@@ -91,12 +91,12 @@ func newConnectionList(a *App) *connectionList {
 			o.(*connectionRow).set(c, st)
 		},
 	)
+	l.redrawRow = l.list.RefreshItem
 	l.list.OnSelected = func(id widget.ListItemID) {
 		if l.selecting || id >= len(l.visible) {
 			return
 		}
-		l.a.selected = l.visible[id].Name
-		l.a.detail.show(l.visible[id])
+		l.a.selectConnection(l.visible[id].Name)
 	}
 	return l
 }
@@ -117,23 +117,41 @@ func (l *connectionList) view() fyne.CanvasObject {
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {
-	return rowState{status: statusAt(c, now, l.a.within), countdown: auth.Countdown(c, now), busy: l.a.busy[c.Name]}
+	return rowState{status: l.a.statusOf(c, now), countdown: countdownWords(c, now), busy: l.a.busy[c.Name]}
 }
 
-// refilter rebuilds the visible rows from the loaded connections.
+// refilter rebuilds the visible rows from the loaded connections. The
+// detail pane follows: a selection the search or filter hides moves to the
+// first row that is still shown.
 func (l *connectionList) refilter() {
 	now := l.a.m.Now()
 	q := strings.ToLower(strings.TrimSpace(l.search.Text))
 	l.visible = l.visible[:0]
 	for _, c := range l.a.conns {
-		if q != "" && !matches(c, q) {
+		if q != "" && !matches(c, q, now, l.a.within) {
 			continue
 		}
-		if !l.passes(statusAt(c, now, l.a.within)) {
+		if !l.passes(l.a.statusOf(c, now)) {
 			continue
 		}
 		l.visible = append(l.visible, c)
 	}
+	l.sort()
+	l.none.Hidden = len(l.visible) > 0 || len(l.a.conns) == 0
+	l.none.Refresh()
+	l.list.Refresh()
+	if sel := l.a.selected; sel != "" && !l.shows(sel) {
+		next := ""
+		if len(l.visible) > 0 {
+			next = l.visible[0].Name
+		}
+		l.a.selectConnection(next)
+		return
+	}
+	l.selectName(l.a.selected)
+}
+
+func (l *connectionList) sort() {
 	switch l.sorting.Selected {
 	case sortName:
 		sort.SliceStable(l.visible, func(i, j int) bool {
@@ -148,10 +166,16 @@ func (l *connectionList) refilter() {
 		})
 	default: // auth already sorts by urgency; keep its order
 	}
-	l.none.Hidden = len(l.visible) > 0 || len(l.a.conns) == 0
-	l.none.Refresh()
-	l.list.Refresh()
-	l.selectName(l.a.selected)
+}
+
+// shows says whether name is among the visible rows.
+func (l *connectionList) shows(name string) bool {
+	for _, c := range l.visible {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *connectionList) passes(s auth.Status) bool {
@@ -159,13 +183,21 @@ func (l *connectionList) passes(s auth.Status) bool {
 	case "", filterAll:
 		return true
 	case filterAttention:
-		return s != auth.StatusOK
+		return s.NeedsAttention()
 	}
 	return statusWord(s) == l.filter.Selected
 }
 
-func matches(c auth.Connection, q string) bool {
-	for _, f := range []string{c.Name, c.ProviderName, c.Provider, c.Account, string(c.Method)} {
+// matches says whether any field the window shows of c contains q (lower
+// case): names, provider, method, account, owner, note, user, client ID,
+// store and other parameters, status and countdown.
+func matches(c auth.Connection, q string, now time.Time, within time.Duration) bool {
+	fields := []string{c.Name, c.ProviderName, c.Provider, c.Account, string(c.Method), methodWords(c),
+		c.Owner, c.Note, c.User, c.ClientID, statusWord(auth.StatusAt(c, now, within)), countdownWords(c, now)}
+	for k, v := range c.Params {
+		fields = append(fields, k, v)
+	}
+	for _, f := range fields {
 		if strings.Contains(strings.ToLower(f), q) {
 			return true
 		}
@@ -201,9 +233,21 @@ func (l *connectionList) tick(now time.Time) {
 		changed = append(changed, i)
 	}
 	for _, i := range changed {
-		l.redraws++
-		l.list.RefreshItem(i)
+		l.redrawRow(i)
 	}
+}
+
+// countdownWords is the countdown a row and the detail pane show; an
+// expiry Authdeck only estimated says so.
+func countdownWords(c auth.Connection, now time.Time) string {
+	cd := auth.Countdown(c, now)
+	if !c.ExpiryEstimated || c.ExpiresAt == nil {
+		return cd
+	}
+	if strings.HasPrefix(cd, "expires in ") {
+		return "expires in about " + strings.TrimPrefix(cd, "expires in ") + " (estimate)"
+	}
+	return cd + " (estimate)"
 }
 
 // connectionRow is one list row: status dot, name with provider badge,
@@ -213,19 +257,20 @@ type connectionRow struct {
 	name      string
 	dot       *canvas.Rectangle
 	title     *widget.Label
-	badge     *canvas.Text
+	badge     *widget.Label
 	badgeBg   *canvas.Rectangle
 	sub       *widget.Label
 	countdown *widget.Label
 	word      *widget.Label
 	color     fyne.ThemeColorName
+	box       *fyne.Container // laid out by rowLayout
 }
 
 func newConnectionRow() *connectionRow {
 	r := &connectionRow{
 		dot:       canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)),
 		title:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		badge:     canvas.NewText("", theme.Color(theme.ColorNameForeground)),
+		badge:     widget.NewLabel(""),
 		badgeBg:   canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)),
 		sub:       widget.NewLabel(""),
 		countdown: widget.NewLabel(""),
@@ -233,24 +278,22 @@ func newConnectionRow() *connectionRow {
 	}
 	r.dot.SetMinSize(fyne.NewSquareSize(12))
 	r.dot.CornerRadius = 6
-	r.badge.TextSize = theme.CaptionTextSize()
+	r.badge.SizeName = theme.SizeNameCaptionText
 	r.badgeBg.CornerRadius = 4
-	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.sub.Truncation = fyne.TextTruncateEllipsis
+	for _, l := range []*widget.Label{r.title, r.badge, r.sub, r.countdown, r.word} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
 	r.countdown.Alignment = fyne.TextAlignTrailing
 	r.word.Alignment = fyne.TextAlignTrailing
 	r.ExtendBaseWidget(r)
 	return r
 }
 
-// CreateRenderer lays the row out; widths that fit a 800 px window.
+// CreateRenderer lays the row out with rowLayout: the name first.
 func (r *connectionRow) CreateRenderer() fyne.WidgetRenderer {
-	badge := container.NewStack(r.badgeBg, container.New(layout.NewCustomPaddedLayout(1, 1, 6, 6), r.badge))
-	head := container.NewBorder(nil, nil, nil, container.NewCenter(badge), r.title)
-	left := container.NewVBox(head, r.sub)
-	right := container.NewVBox(r.countdown, r.word)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil,
-		container.NewCenter(r.dot), right, left))
+	badge := container.NewStack(r.badgeBg, r.badge)
+	r.box = container.New(&rowLayout{r: r}, r.dot, r.title, badge, r.sub, r.countdown, r.word)
+	return widget.NewSimpleRenderer(r.box)
 }
 
 // set shows c in the row, touching only what changed: every SetText on a
@@ -263,15 +306,8 @@ func (r *connectionRow) set(c auth.Connection, st rowState) {
 		r.dot.Refresh()
 	}
 	setText(r.title, c.Name)
-	if r.badge.Text != c.ProviderName {
-		r.badge.Text = c.ProviderName
-		r.badge.Refresh()
-	}
-	sub := methodWords(c)
-	if c.Account != "" {
-		sub = c.Account + " · " + sub
-	}
-	setText(r.sub, sub)
+	setText(r.badge, c.ProviderName)
+	setText(r.sub, rowSubtitle(c))
 	setText(r.countdown, st.countdown)
 	word := statusWord(st.status)
 	if st.busy {
@@ -284,17 +320,83 @@ func (r *connectionRow) set(c auth.Connection, st rowState) {
 	} else {
 		setText(r.word, word)
 	}
+	if r.box != nil { // widths follow the texts: lay out again
+		r.box.Layout.Layout(r.box.Objects, r.box.Size())
+	}
+}
+
+// rowSubtitle is a row's second line: who the credential is, whose it is,
+// and how it signs in.
+func rowSubtitle(c auth.Connection) string {
+	parts := []string{}
+	for _, s := range []string{c.Account, c.Owner} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(append(parts, methodWords(c)), " · ")
 }
 
 // Refresh re-reads the theme's colours, so a light/dark switch repaints the
 // badge and dot, then redraws the row.
 func (r *connectionRow) Refresh() {
-	r.badge.Color = theme.Color(theme.ColorNameForeground)
 	r.badgeBg.FillColor = theme.Color(theme.ColorNameInputBackground)
 	if r.color != "" {
 		r.dot.FillColor = theme.Color(r.color)
 	}
 	r.BaseWidget.Refresh()
+}
+
+// rowLayout places a row so that at any width the name comes first: it
+// gets its whole width before the countdown, and the provider badge and the
+// second line take what is left (shrinking, with an ellipsis).
+//
+//	● Name [Badge]            expires in 3 days
+//	  account · method              Expiring soon
+type rowLayout struct{ r *connectionRow }
+
+func (l *rowLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	r := l.r
+	h := fyne.Max(r.title.MinSize().Height, r.countdown.MinSize().Height)
+	return fyne.NewSize(12+theme.Padding()*2+textWidth(r.title), h+r.sub.MinSize().Height)
+}
+
+func (l *rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	r, pad := l.r, theme.Padding()
+	dot, badge := objs[0], objs[2]
+	lineH := size.Height / 2
+	dot.Resize(fyne.NewSquareSize(12))
+	dot.Move(fyne.NewPos(pad, (size.Height-12)/2))
+	x := 12 + 2*pad
+	avail := size.Width - x
+	nameW := fyne.Min(textWidth(r.title), avail)
+	rightW := fyne.Min(fyne.Max(textWidth(r.countdown), textWidth(r.word)), avail-nameW)
+	leftW := avail - rightW
+	r.title.Resize(fyne.NewSize(nameW, lineH))
+	r.title.Move(fyne.NewPos(x, 0))
+	// The badge gets what the name leaves, and hides when that is too
+	// little to read anything.
+	badgeW := fyne.Min(textWidth(r.badge), leftW-nameW-pad)
+	showIf(badge, badgeW >= 3*theme.CaptionTextSize())
+	badgeH := r.badge.MinSize().Height
+	badge.Resize(fyne.NewSize(fyne.Max(badgeW, 0), badgeH))
+	badge.Move(fyne.NewPos(x+nameW+pad, (lineH-badgeH)/2))
+	r.sub.Resize(fyne.NewSize(leftW, lineH))
+	r.sub.Move(fyne.NewPos(x, lineH))
+	r.countdown.Resize(fyne.NewSize(rightW, lineH))
+	r.countdown.Move(fyne.NewPos(size.Width-rightW, 0))
+	r.word.Resize(fyne.NewSize(rightW, lineH))
+	r.word.Move(fyne.NewPos(size.Width-rightW, lineH))
+}
+
+// textWidth is the width a label needs to show its whole text (a truncated
+// label's MinSize is only its ellipsis).
+func textWidth(l *widget.Label) float32 {
+	size := theme.TextSize()
+	if l.SizeName != "" {
+		size = theme.Size(l.SizeName)
+	}
+	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding()
 }
 
 // setText changes a label only when its text differs.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
-	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -13,30 +13,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
+	"authdeck/auth/oauth"
 )
 
-// statusAt is a connection's status at now. auth computes Status when the
-// list is loaded; between loads the window ticks, so the time-dependent part
-// is worked out again here, and only here, with the window's threshold.
-func statusAt(c auth.Connection, now time.Time, within time.Duration) auth.Status {
-	switch c.Status {
-	case auth.StatusNeedsConnect, auth.StatusError:
-		return c.Status
-	}
-	if c.Refreshable || c.ExpiresAt == nil {
-		return auth.StatusOK
-	}
-	left := c.ExpiresAt.Sub(now)
-	switch {
-	case left <= 0:
-		return auth.StatusExpired
-	case left <= within:
-		return auth.StatusExpiring
-	}
-	return auth.StatusOK
-}
+// Status filter words that are not one status.
+const (
+	filterAll       = "All statuses"
+	filterAttention = "Needs attention"
+)
 
-// statusWord names a status for people.
+// statusWord names a status for people. StatusError is "Check failed": the
+// filter also offers "Needs attention" (every status but OK), and the two
+// must not read the same.
 func statusWord(s auth.Status) string {
 	switch s {
 	case auth.StatusOK:
@@ -48,7 +36,7 @@ func statusWord(s auth.Status) string {
 	case auth.StatusNeedsConnect:
 		return "Not signed in"
 	case auth.StatusError:
-		return "Needs attention"
+		return "Check failed"
 	}
 	return "Unknown"
 }
@@ -87,40 +75,189 @@ func statusImportance(s auth.Status, busy bool) widget.Importance {
 }
 
 // advice says, for a status other than ok, what is wrong and what to do in
-// this window (auth's Problem names command-line steps).
+// this window: the core decides the remedy (auth.RemedyFor), the window
+// names its own buttons.
 func advice(c auth.Connection, s auth.Status) string {
-	browser := c.Method.Browser()
+	what := ""
 	switch s {
+	case auth.StatusOK:
+		return ""
 	case auth.StatusNeedsConnect:
-		return "Not signed in yet: press Connect and approve the request in your browser."
-	case auth.StatusExpiring, auth.StatusExpired:
-		when := "expires soon"
-		if s == auth.StatusExpired {
-			when = "has expired"
-		}
-		if browser {
-			return fmt.Sprintf("This credential %s and cannot renew itself: press Reconnect and approve the request in your browser.", when)
-		}
-		return fmt.Sprintf("This credential %s: get a new one from %s and add it again, or, if its expiry was extended, set the new date with Edit expiry.", when, c.ProviderName)
+		what = "Not signed in yet"
+	case auth.StatusExpiring:
+		what = "This credential expires soon"
+	case auth.StatusExpired:
+		what = "This credential has expired"
 	case auth.StatusError:
-		return sentence(c.FaultDetail)
+		what = faultWords(c)
+	}
+	r := auth.RemedyFor(c, s)
+	if s == auth.StatusExpiring || s == auth.StatusExpired {
+		if c.Method.Browser() {
+			return what + " and cannot renew itself: " + remedyWords(r, c)
+		}
+		return what + ": get a new one from " + c.ProviderName + " and " + remedyWords(r, c) +
+			" If its expiry was only extended, set the new date with Edit expiry."
+	}
+	return what + ": " + remedyWords(r, c)
+}
+
+// faultWords says what is wrong with a connection in status error.
+func faultWords(c auth.Connection) string {
+	detail := strings.TrimSuffix(strings.TrimSpace(c.FaultDetail), ".")
+	switch c.Fault {
+	case auth.FaultRemoving:
+		return "Its removal was interrupted"
+	case auth.FaultProviderMissing:
+		return "Its provider definition is missing or broken (" + detail + ")"
+	case auth.FaultRefreshFailed:
+		return "The last automatic renewal failed (" + detail + ")"
+	case auth.FaultRejected:
+		return c.ProviderName + " refused the credential at the last check (" + detail + ")"
+	case auth.FaultReplaced:
+		return "Replaced by " + c.ReplacedBy + ": its sign-in made this token invalid"
+	}
+	return sentence(detail)
+}
+
+// remedyWords says in this window's words (its buttons, its fields) what
+// fixes a problem; it ends with a full stop.
+func remedyWords(r auth.Remedy, c auth.Connection) string {
+	switch r {
+	case auth.RemedySignIn:
+		switch {
+		case c.Name == "":
+			return "sign in again with Connect (or Reconnect) and approve the request in your browser."
+		case c.ConnectedAt == nil:
+			return "press Connect and approve the request in your browser."
+		}
+		return "press Reconnect and approve the request in your browser."
+	case auth.RemedyReplaceSecret:
+		return "use Replace key… to paste the new one."
+	case auth.RemedySetExpiry:
+		return "set the new date with Edit expiry."
+	case auth.RemedyRemove:
+		return "press Remove, then add it again if you still need it."
+	case auth.RemedyRetry:
+		return "try again in a moment; if it keeps failing, press Reconnect."
+	case auth.RemedyStartKeyring:
+		return "start or unlock your system keyring (log in to your desktop session), then try again."
+	case auth.RemedyChooseName:
+		return "choose another name."
+	case auth.RemedyFixProviderFile:
+		return "restore or correct its file in the providers.d folder, or press Remove."
+	case auth.RemedyUpdateApp:
+		return "update Authdeck to the newest version."
+	case auth.RemedySeeList:
+		return "pick it again from the list."
+	case auth.RemedyFixConfigFolder:
+		return "make the configuration folder your own and private (only you may change it), then start Authdeck again."
 	}
 	return ""
 }
 
-// plain turns an error into the sentence a person reads: what happened and
-// what to do next. auth's errors already say both; cancellation and
-// time-outs are given words here because they come from the window itself.
-func plain(err error) string {
+// inputNames are the window's names for the inputs an error can be about.
+var inputNames = map[auth.Input]string{
+	auth.InputName:         "Name",
+	auth.InputProvider:     "Provider",
+	auth.InputMethod:       "How do you want to connect",
+	auth.InputClientID:     "Client ID",
+	auth.InputClientSecret: "Client secret",
+	auth.InputSecret:       "the key or secret field",
+	auth.InputUser:         "User",
+	auth.InputExpires:      "Expires on",
+	auth.InputRedirectURI:  "Redirect URI",
+	auth.InputScopes:       "Scopes",
+	auth.InputIssuer:       "Issuer address",
+	auth.InputURL:          "Address",
+}
+
+// plain turns an error into the sentence a person reads in this window:
+// what happened and what to do next, naming the window's fields and
+// buttons, never a command-line flag or command.
+func plain(err error) string { return plainFor(err, auth.Connection{}) }
+
+// plainFor is plain for an error about connection c, so that the remedy
+// names the button c shows (Connect or Reconnect).
+func plainFor(err error, c auth.Connection) string {
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, context.Canceled):
 		return "Cancelled. Nothing was changed."
+	case errors.Is(err, oauth.ErrTimeout):
+		return "No answer came back from the browser in time. Press Connect to try again."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "This took too long and was stopped: check your network connection and try again."
 	}
-	return sentence(err.Error())
+	e, ok := auth.AsError(err)
+	if !ok {
+		return sentence(withoutCommands(err.Error()))
+	}
+	return typedWords(e, c)
+}
+
+// typedWords words one of the core's typed errors about c (zero if none).
+func typedWords(e *auth.Error, c auth.Connection) string {
+	what := e.Msg
+	if what == "" || e.Remedy == auth.RemedyStartKeyring {
+		what = remedyLead(e)
+	}
+	s := sentence(withoutCommands(what))
+	if field := inputName(e); field != "" && e.Remedy == auth.RemedyFixInput {
+		s += " (field: " + field + ")"
+	}
+	if more := remedyWords(e.Remedy, c); more != "" && e.Remedy != auth.RemedyFixInput {
+		r := []rune(more)
+		r[0] = unicode.ToUpper(r[0])
+		s += " " + string(r)
+	}
+	return s
+}
+
+// remedyLead says what happened when the core gave no words of its own
+// that fit the window.
+func remedyLead(e *auth.Error) string {
+	if e.Remedy == auth.RemedyStartKeyring {
+		return "Authdeck could not reach your system keyring, where the credentials are kept"
+	}
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "something went wrong"
+}
+
+func inputName(e *auth.Error) string {
+	if e.Input == auth.InputParam && e.Param != "" {
+		return e.Param
+	}
+	return inputNames[e.Input]
+}
+
+// cliHint matches the parts of a message that only make sense at a
+// terminal: a flag, or an authdeck command.
+var cliHint = regexp.MustCompile(`(^|\s|\(|` + "`" + `)(--[a-z]|authdeck [a-z])`)
+
+// withoutCommands drops the clauses of an untyped message that name a
+// command-line flag or command: they are no help in the window.
+func withoutCommands(s string) string {
+	if !cliHint.MatchString(s) {
+		return s
+	}
+	// Drop parenthesised asides first, then whole clauses.
+	s = regexp.MustCompile(`\s*\([^()]*\)`).ReplaceAllStringFunc(s, func(p string) string {
+		if cliHint.MatchString(p) {
+			return ""
+		}
+		return p
+	})
+	var kept []string
+	for _, clause := range regexp.MustCompile(`[:;.]\s+`).Split(s, -1) {
+		if !cliHint.MatchString(clause) {
+			kept = append(kept, clause)
+		}
+	}
+	return strings.Join(kept, ": ")
 }
 
 // sentence capitalises s and ends it with a full stop.
@@ -132,8 +269,16 @@ func sentence(s string) string {
 	r := []rune(s)
 	r[0] = unicode.ToUpper(r[0])
 	s = string(r)
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ")") && !strings.HasSuffix(s, "!") {
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ")") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "…") {
 		s += "."
 	}
 	return s
+}
+
+// daysWord is "1 day" or "n days".
+func daysWord(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }

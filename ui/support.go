@@ -16,24 +16,31 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
+	"authdeck/auth/sanitize"
 )
 
 // reportRow is one line of the expiry report, in the fields support desks
 // asked for.
 type reportRow struct {
-	Name      string  `json:"name"`
-	Provider  string  `json:"provider"`
-	Method    string  `json:"method"`
-	Account   string  `json:"account"`
-	Status    string  `json:"status"`
-	ExpiresAt *string `json:"expires_at"`
+	Name            string  `json:"name"`
+	Provider        string  `json:"provider"`
+	Method          string  `json:"method"`
+	Account         string  `json:"account"`
+	Owner           string  `json:"owner"`
+	Note            string  `json:"note"`
+	Status          string  `json:"status"`
+	ExpiresAt       *string `json:"expires_at"`
+	ExpiryEstimated bool    `json:"expiry_estimated"`
+	WhatToDo        string  `json:"what_to_do"`
 }
 
 func reportRows(conns []auth.Connection, now time.Time, within time.Duration) []reportRow {
 	rows := make([]reportRow, 0, len(conns))
 	for _, c := range conns {
+		st := auth.StatusAt(c, now, within)
 		r := reportRow{Name: c.Name, Provider: c.Provider, Method: string(c.Method), Account: c.Account,
-			Status: string(statusAt(c, now, within))}
+			Owner: c.Owner, Note: c.Note, Status: string(st), ExpiryEstimated: c.ExpiryEstimated,
+			WhatToDo: whatToDo(c, st)}
 		if c.ExpiresAt != nil {
 			s := c.ExpiresAt.UTC().Format(time.RFC3339)
 			r.ExpiresAt = &s
@@ -43,25 +50,62 @@ func reportRows(conns []auth.Connection, now time.Time, within time.Duration) []
 	return rows
 }
 
-// reportCSV is the expiry report as CSV with a header line.
+// whatToDo says in plain words, for someone reading the report away from
+// the window, what a connection needs.
+func whatToDo(c auth.Connection, st auth.Status) string {
+	r := auth.RemedyFor(c, st)
+	switch {
+	case r == auth.RemedyNone && c.ExpiryEstimated:
+		return "Nothing now. The expiry date is Authdeck's estimate: check the real date with " + c.ProviderName + "."
+	case r == auth.RemedyNone:
+		return "Nothing."
+	case r == auth.RemedySignIn && st == auth.StatusNeedsConnect:
+		return "Sign in: open Authdeck, select it and press Connect."
+	case r == auth.RemedySignIn:
+		return "Sign in again: open Authdeck, select it and press Reconnect."
+	case r == auth.RemedyReplaceSecret:
+		return "Get a new key from " + c.ProviderName + " and paste it with Replace key… in Authdeck."
+	case r == auth.RemedyRetry:
+		return "Automatic renewal failed: try Refresh in Authdeck; if it fails again, press Reconnect."
+	case r == auth.RemedyRemove:
+		return "Remove it in Authdeck and add it again if it is still needed."
+	case r == auth.RemedyFixProviderFile:
+		return "Its provider definition is missing: restore the file in providers.d, or remove the connection."
+	}
+	return sentence(remedyWords(r, c))
+}
+
+var reportHeader = []string{"name", "provider", "method", "account", "owner", "note", "status", "expires_at", "expiry_estimated", "what_to_do"}
+
+// reportCSV is the expiry report as CSV with a header line. Every cell
+// goes through csvSafe: names, accounts, owners and notes come from
+// people and providers.
 func reportCSV(rows []reportRow) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"name", "provider", "method", "account", "status", "expires_at"})
+	_ = w.Write(reportHeader)
 	for _, r := range rows {
 		exp := ""
 		if r.ExpiresAt != nil {
 			exp = *r.ExpiresAt
 		}
-		_ = w.Write([]string{csvSafe(r.Name), r.Provider, r.Method, csvSafe(r.Account), r.Status, exp})
+		cells := []string{r.Name, r.Provider, r.Method, r.Account, r.Owner, r.Note, r.Status, exp,
+			fmt.Sprint(r.ExpiryEstimated), r.WhatToDo}
+		for i := range cells {
+			cells[i] = csvSafe(cells[i])
+		}
+		_ = w.Write(cells)
 	}
 	w.Flush()
 	return b.Bytes()
 }
 
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
+// csvSafe keeps a spreadsheet from reading a cell as a formula: a cell
+// that starts (after any spaces) with =, +, -, @, a tab or a carriage
+// return is prefixed with an apostrophe (OWASP's advice for CSV injection).
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	t := strings.TrimLeft(s, " ")
+	if t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
 		return "'" + s
 	}
 	return s
@@ -79,17 +123,51 @@ func reportJSON(rows []reportRow) []byte {
 func reportText(conns []auth.Connection, now time.Time, within time.Duration) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tPROVIDER\tSTATUS\tEXPIRES\tACCOUNT")
+	fmt.Fprintln(w, "NAME\tPROVIDER\tSTATUS\tEXPIRES\tACCOUNT\tOWNER\tWHAT TO DO")
 	for _, c := range conns {
 		exp := "-"
 		if c.ExpiresAt != nil {
-			exp = c.ExpiresAt.Local().Format("2006-01-02 15:04")
+			exp = auth.FormatDate(*c.ExpiresAt, time.Local)
+			if c.ExpiryEstimated {
+				exp += " (estimate)"
+			}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s (%s)\t%s\t%s\n", c.Name, c.ProviderName,
-			statusWord(statusAt(c, now, within)), auth.Countdown(c, now), exp, orDash(c.Account, "-"))
+		st := auth.StatusAt(c, now, within)
+		fmt.Fprintf(w, "%s\t%s\t%s (%s)\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName),
+			statusWord(st), countdownWords(c, now), exp, orDash(sanitize.Line(c.Account), "-"),
+			orDash(sanitize.Line(c.Owner), "-"), whatToDo(c, st))
 	}
 	w.Flush()
 	return b.String()
+}
+
+// saveReport opens the file dialog that saves the report as ext.
+func (a *App) saveReport(ext string, data func() []byte) *dialog.FileDialog {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			a.say("Could not save the report: " + plain(err))
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		_, werr := wc.Write(data())
+		if cerr := wc.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			a.say("Could not save the report: " + plain(werr) + " Choose another folder and try again.")
+			return
+		}
+		a.say("Saved the expiry report to " + wc.URI().Path() + ".")
+	}, a.win)
+	d.SetFileName("authdeck-expiry." + ext)
+	// Show before Resize: a FileDialog builds its window in Show, and
+	// Resize before that asked the missing window for its size (the crash
+	// of issue 14.1).
+	d.Show()
+	d.Resize(a.win.Canvas().Size())
+	return d
 }
 
 // showSupport opens the expiry report with its exports.
@@ -97,40 +175,15 @@ func (a *App) showSupport() {
 	now := a.m.Now()
 	text := widget.NewLabel(reportText(a.conns, now, a.within))
 	text.TextStyle = fyne.TextStyle{Monospace: true}
-	save := func(ext string, data func() []byte) func() {
-		return func() {
-			d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-				if err != nil {
-					a.say("Could not save the report: " + plain(err))
-					return
-				}
-				if wc == nil {
-					return // cancelled
-				}
-				_, werr := wc.Write(data())
-				if cerr := wc.Close(); werr == nil {
-					werr = cerr
-				}
-				if werr != nil {
-					a.say("Could not save the report: " + plain(werr) + " Choose another folder and try again.")
-					return
-				}
-				a.say("Saved the expiry report to " + wc.URI().Name() + ".")
-			}, a.win)
-			d.SetFileName("authdeck-expiry." + ext)
-			d.Resize(a.win.Canvas().Size())
-			d.Show()
-		}
-	}
 	rows := func() []reportRow { return reportRows(a.conns, a.m.Now(), a.within) }
 	buttons := container.NewHBox(
-		widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), save("csv", func() []byte { return reportCSV(rows()) })),
-		widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), save("json", func() []byte { return reportJSON(rows()) })),
+		widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), func() { a.saveReport("csv", func() []byte { return reportCSV(rows()) }) }),
+		widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { a.saveReport("json", func() []byte { return reportJSON(rows()) }) }),
 		widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), func() {
 			a.copyText(reportText(a.conns, a.m.Now(), a.within), "the expiry report")
 		}),
 	)
-	intro := wrapLabel("Every connection with its status and expiry, most urgent first. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
+	intro := wrapLabel("Every connection with its status, expiry, owner and what to do, most urgent first. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
 	d := dialog.NewCustom("Expiry report", "Close",
 		container.NewBorder(intro, buttons, nil, nil, container.NewScroll(text)), a.win)
 	size := a.win.Canvas().Size()
@@ -151,7 +204,7 @@ func (a *App) showSettings() {
 			l = "1 day before"
 		}
 		labels = append(labels, l)
-		if time.Duration(d)*24*time.Hour == a.within {
+		if d == a.m.ExpiringDays() {
 			current = l
 		}
 	}

@@ -45,7 +45,7 @@ func (t *tray) update() {
 	var items []*fyne.MenuItem
 	sig := ""
 	for _, c := range t.a.conns {
-		st := statusAt(c, now, t.a.within)
+		st := t.a.statusOf(c, now)
 		label := trayDot(st) + " " + c.Name + " — " + statusWord(st)
 		sig += label + "\n"
 		name := c.Name

@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"github.com/fsnotify/fsnotify"
 
 	"authdeck/auth"
 )
@@ -21,12 +24,12 @@ const refreshEvery = time.Minute
 const prefNotified = "notifiedExpiry"
 
 // expiryWatch keeps credentials ahead of expiry: it renews refreshable ones
-// in the background and raises one notification when any other enters
-// "expiring" and one when it expires.
+// in the background and notifies, once per change and grouped, when others
+// enter "expiring" or expire.
 type expiryWatch struct {
 	a        *App
 	seen     map[string]auth.Status // last status of each connection
-	notified map[string]bool        // "name|status|expiry" already notified
+	notified map[string]bool        // notifyKey of what was already said
 	running  atomic.Bool            // a refresh round is in flight
 }
 
@@ -59,44 +62,42 @@ func (e *expiryWatch) round(ctx context.Context) {
 	if !e.running.CompareAndSwap(false, true) {
 		return // the last round is still waiting on a provider
 	}
-	type outcome struct {
-		conns  []auth.Connection
-		failed []string
-	}
-	background(e.a, func() (outcome, error) {
+	background(e.a, func() ([]string, error) {
 		defer e.running.Store(false)
-		var out outcome
+		var failed []string
 		e.a.m.RefreshDue(ctx, func(name string, err error) {
 			if err != nil && ctx.Err() == nil {
-				out.failed = append(out.failed, plain(err))
+				failed = append(failed, name+": "+plain(err))
 			}
 		})
-		var err error
-		out.conns, err = e.a.m.List()
-		return out, err
-	}, func(out outcome, err error) {
+		return failed, nil
+	}, func(failed []string, _ error) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err != nil {
-			e.a.say(plain(err))
-			return
-		}
-		e.a.setConnections(out.conns)
-		if len(out.failed) > 0 {
-			e.a.say("Automatic renewal failed: " + strings.Join(out.failed, " "))
+		e.a.reload()
+		if len(failed) > 0 {
+			e.a.say("Automatic renewal failed: " + strings.Join(failed, " "))
 		}
 	})
 }
 
+// notifyKey names one expiry notification: the connection, the status it
+// entered, and the expiry it was about (a replaced key is news again).
+func notifyKey(c auth.Connection, st auth.Status) string {
+	return fmt.Sprintf("%s|%s|%d", c.Name, st, c.ExpiresAt.Unix())
+}
+
 // observe compares every connection's status at now with the last one
-// seen, sends the notifications due, and reports whether any changed.
+// seen, sends one notification for everything new, and reports whether
+// any status changed.
 func (e *expiryWatch) observe(now time.Time) bool {
 	changed := false
 	present := map[string]bool{}
+	var fresh []auth.Connection
 	for _, c := range e.a.conns {
 		present[c.Name] = true
-		st := statusAt(c, now, e.a.within)
+		st := e.a.statusOf(c, now)
 		if e.seen[c.Name] != st {
 			changed = true
 			e.seen[c.Name] = st
@@ -104,19 +105,20 @@ func (e *expiryWatch) observe(now time.Time) bool {
 		if c.Refreshable || c.ExpiresAt == nil || (st != auth.StatusExpiring && st != auth.StatusExpired) {
 			continue
 		}
-		key := fmt.Sprintf("%s|%s|%d", c.Name, st, c.ExpiresAt.Unix())
-		if e.notified[key] {
-			continue
+		if key := notifyKey(c, st); !e.notified[key] {
+			e.notified[key] = true
+			fresh = append(fresh, c)
 		}
-		e.notified[key] = true
-		e.a.fyne.SendNotification(expiryNotification(c, st, now))
-		e.save(present)
 	}
 	for name := range e.seen {
 		if !present[name] {
 			delete(e.seen, name)
 			changed = true
 		}
+	}
+	if len(fresh) > 0 {
+		e.a.fyne.SendNotification(expiryNotification(fresh, now, e.a.within, e.a.statusOf))
+		e.save(present)
 	}
 	return changed
 }
@@ -126,7 +128,7 @@ func (e *expiryWatch) save(present map[string]bool) {
 	var keys []string
 	for k := range e.notified {
 		name, _, _ := strings.Cut(k, "|")
-		if present[name] || len(present) < len(e.a.conns) { // mid-scan: keep all
+		if present[name] {
 			keys = append(keys, k)
 		}
 	}
@@ -134,16 +136,129 @@ func (e *expiryWatch) save(present map[string]bool) {
 	e.a.fyne.Preferences().SetStringList(prefNotified, keys)
 }
 
-// expiryNotification says what is about to happen and what to do.
-func expiryNotification(c auth.Connection, st auth.Status, now time.Time) *fyne.Notification {
-	if st == auth.StatusExpired {
-		return &fyne.Notification{
-			Title:   c.Name + " has expired",
-			Content: advice(c, st),
+// expiryNotification says in one notification what is about to happen and
+// what to do: one connection by name, several as a group ("3 connections
+// expire this week").
+func expiryNotification(cs []auth.Connection, now time.Time, within time.Duration, statusOf func(auth.Connection, time.Time) auth.Status) *fyne.Notification {
+	if len(cs) == 1 {
+		c := cs[0]
+		st := statusOf(c, now)
+		title := c.Name + " " + countdownWords(c, now)
+		if st == auth.StatusExpired {
+			title = c.Name + " has expired"
+		}
+		return &fyne.Notification{Title: title, Content: advice(c, st)}
+	}
+	var expired, expiring []string
+	for _, c := range cs {
+		if statusOf(c, now) == auth.StatusExpired {
+			expired = append(expired, c.Name)
+		} else {
+			expiring = append(expiring, c.Name)
 		}
 	}
-	return &fyne.Notification{
-		Title:   c.Name + " " + auth.Countdown(c, now),
-		Content: advice(c, st),
+	period := "this week"
+	if within > 7*24*time.Hour {
+		period = "within " + daysWord(int(within/(24*time.Hour)))
 	}
+	n := &fyne.Notification{Content: "Open Authdeck to replace the keys or sign in again."}
+	switch {
+	case len(expired) == 0:
+		n.Title = fmt.Sprintf("%d connections expire %s", len(expiring), period)
+		n.Content = joinNames(expiring) + ". " + n.Content
+	case len(expiring) == 0:
+		n.Title = fmt.Sprintf("%d connections have expired", len(expired))
+		n.Content = joinNames(expired) + ". " + n.Content
+	default:
+		n.Title = fmt.Sprintf("%d connections need attention", len(cs))
+		n.Content = "Expired: " + joinNames(expired) + ". Expiring " + period + ": " + joinNames(expiring) + ". " + n.Content
+	}
+	return n
+}
+
+// joinNames is "A, B and C".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// folderSettle is how long the folder watch waits after a change before it
+// reloads: one save is several events (temporary file, rename).
+const folderSettle = 150 * time.Millisecond
+
+// folderWatch reloads the window when connections.json or settings.json
+// change in the config folder, so that what the command line (or another
+// window) does shows here within a second.
+type folderWatch struct {
+	w    *fsnotify.Watcher
+	done sync.WaitGroup
+}
+
+// watchFolder starts watching dir. Without a watch (no inotify left, say)
+// the once-a-minute refresh round still reloads: nil is returned.
+func watchFolder(a *App, dir string) *folderWatch {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil
+	}
+	if err := w.Add(dir); err != nil {
+		_ = w.Close()
+		return nil
+	}
+	f := &folderWatch{w: w}
+	f.done.Add(1)
+	go f.run(a)
+	return f
+}
+
+func (f *folderWatch) run(a *App) {
+	defer f.done.Done()
+	var settle *time.Timer
+	defer func() {
+		if settle != nil {
+			settle.Stop()
+		}
+	}()
+	for {
+		select {
+		case ev, ok := <-f.w.Events:
+			if !ok {
+				return
+			}
+			switch filepath.Base(ev.Name) {
+			case "connections.json", "settings.json":
+			default:
+				continue
+			}
+			if settle == nil {
+				settle = time.AfterFunc(folderSettle, func() { a.reloadFromElsewhere() })
+			} else {
+				settle.Reset(folderSettle)
+			}
+		case _, ok := <-f.w.Errors:
+			if !ok {
+				return
+			}
+		}
+	}
+}
+
+// close stops the watch and waits for its goroutine.
+func (f *folderWatch) close() {
+	if f == nil {
+		return
+	}
+	_ = f.w.Close()
+	f.done.Wait()
+}
+
+// reloadFromElsewhere reloads after a change made outside this window,
+// unless the window is closing.
+func (a *App) reloadFromElsewhere() {
+	if a.base.Err() != nil {
+		return
+	}
+	toUI(a.reload)
 }
