@@ -115,7 +115,7 @@ var (
 	// answer with a wrong or missing state and goes on waiting (it reports
 	// it through AuthorizeOptions.Notice). Kept for callers that test it.
 	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused: connect again and use only the page Authdeck opens")
-	ErrTimeout       = errors.New("no answer came back from the browser in time: run connect again (raise --timeout if you need longer)")
+	ErrTimeout       = errors.New("no answer came back from the browser in time: connect again, and allow more time if you need it")
 	ErrAlreadyUsed   = errors.New("this sign-in answer was already used: connect again to start a new one")
 	ErrCanceled      = errors.New("the sign-in was cancelled")
 	ErrNoRefresh     = errors.New("this connection cannot be refreshed: connect again to get a new token")

@@ -237,7 +237,7 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	t := Token{
 		AccessToken:  r.str("access_token"),
 		RefreshToken: r.str("refresh_token"),
-		TokenType:    r.str("token_type"),
+		TokenType:    bounded(sanitize.Line(r.str("token_type")), 64),
 	}
 	if t.AccessToken == "" {
 		return Token{}, errors.New("the response holds no access_token")
