@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -8,24 +9,50 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
+	"authdeck/auth/sanitize"
 )
 
-func refreshCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
-		Use:   "refresh NAME",
-		Short: "Renew a connection's token now",
-		Args:  exactArgs(1, "one connection name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return d.withManager(func(m *auth.Manager) error {
-				c, err := m.Refresh(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(d.Stdout, "Refreshed %s: new token valid until %s.\n", c.Name, expiryText(c))
-				return nil
-			})
-		},
+// nameOptions serve the commands that act on one connection and take
+// nothing else: refresh, check, remove (and expires, with its date).
+type nameOptions struct {
+	base
+	Name string
+	// Expires is the new expiry date of `expires` (nil: none).
+	Expires *time.Time
+}
+
+// newNameCmd fills cmd's Args, completion and RunE for a command on one
+// connection; run does the work.
+func newNameCmd(d *Deps, cmd *cobra.Command, run func(context.Context, *nameOptions) error, runF func(*nameOptions) error) *cobra.Command {
+	opts := &nameOptions{base: d.base()}
+	cmd.Args = exactArgs(1, "one connection name")
+	cmd.ValidArgsFunction = completeConnectionName(d, 1)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts.Name = args[0]
+		if runF != nil {
+			return runF(opts)
+		}
+		return run(cmd.Context(), opts)
 	}
+	return cmd
+}
+
+func newCmdRefresh(d *Deps, runF func(*nameOptions) error) *cobra.Command {
+	return newNameCmd(d, &cobra.Command{Use: "refresh NAME", Short: "Renew a connection's token now"}, refreshRun, runF)
+}
+
+func refreshRun(ctx context.Context, opts *nameOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	c, err := m.Refresh(ctx, opts.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "Refreshed %s: new token valid until %s.\n", sanitize.Line(c.Name), expiryText(c))
+	return nil
 }
 
 func expiryText(c auth.Connection) string {
@@ -35,66 +62,77 @@ func expiryText(c auth.Connection) string {
 	return c.ExpiresAt.Local().Format("2006-01-02 15:04 MST")
 }
 
-func checkCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check NAME",
-		Short: "Make the provider's who-am-I request and say how it went",
-		Args:  exactArgs(1, "one connection name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return d.withManager(func(m *auth.Manager) error {
-				res, err := m.Check(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(d.Stdout, res.Message)
-				if !res.OK {
-					return exitError{1}
-				}
-				return nil
-			})
-		},
-	}
+func newCmdCheck(d *Deps, runF func(*nameOptions) error) *cobra.Command {
+	return newNameCmd(d, &cobra.Command{Use: "check NAME", Short: "Make the provider's who-am-I request and say how it went"}, checkRun, runF)
 }
 
-func expiresCmd(d *Deps) *cobra.Command {
+func checkRun(ctx context.Context, opts *nameOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	res, err := m.Check(ctx, opts.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.IO.Out, sanitize.Line(res.Message))
+	if !res.OK {
+		return exitError{exitFailure}
+	}
+	return nil
+}
+
+func newCmdRemove(d *Deps, runF func(*nameOptions) error) *cobra.Command {
+	return newNameCmd(d, &cobra.Command{Use: "remove NAME", Short: "Remove a connection and its secrets from the keyring"}, removeRun, runF)
+}
+
+func removeRun(ctx context.Context, opts *nameOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Remove(ctx, opts.Name); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Err, "Removed %s and its secrets.\n", sanitize.Line(opts.Name))
+	return nil
+}
+
+func newCmdExpires(d *Deps, runF func(*nameOptions) error) *cobra.Command {
+	opts := &nameOptions{base: d.base()}
 	return &cobra.Command{
-		Use:   "expires NAME DATE|none",
-		Short: "Set the expiry date of a pasted key or token (e.g. an auto-extended API key)",
-		Args:  exactArgs(2, "a connection name and a date (YYYY-MM-DD) or none"),
+		Use:               "expires NAME DATE|none",
+		Short:             "Set the expiry date of a pasted key or token (e.g. an auto-extended API key)",
+		Args:              exactArgs(2, "a connection name and a date (YYYY-MM-DD) or none"),
+		ValidArgsFunction: completeConnectionName(d, 2, "none\tno expiry date"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var at *time.Time
+			opts.Name = args[0]
 			if !strings.EqualFold(args[1], "none") {
-				t, err := parseDate(args[1])
-				if err != nil {
-					return usageError{err}
-				}
-				at = &t
-			}
-			return d.withManager(func(m *auth.Manager) error {
-				c, err := m.SetExpiry(cmd.Context(), args[0], at)
-				if err != nil {
+				var err error
+				if opts.Expires, err = parseExpires(args[1]); err != nil {
 					return err
 				}
-				fmt.Fprintf(d.Stderr, "%s: %s.\n", c.Name, auth.Countdown(c, m.Now()))
-				return nil
-			})
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return expiresRun(cmd.Context(), opts)
 		},
 	}
 }
 
-func removeCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove a connection and its secrets from the keyring",
-		Args:  exactArgs(1, "one connection name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return d.withManager(func(m *auth.Manager) error {
-				if err := m.Remove(cmd.Context(), args[0]); err != nil {
-					return err
-				}
-				fmt.Fprintf(d.Stderr, "Removed %s and its secrets.\n", args[0])
-				return nil
-			})
-		},
+func expiresRun(ctx context.Context, opts *nameOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
 	}
+	defer m.Close()
+	c, err := m.SetExpiry(ctx, opts.Name, opts.Expires)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Err, "%s: %s.\n", sanitize.Line(c.Name), countdown(c, m.Now()))
+	return nil
 }

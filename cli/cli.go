@@ -1,7 +1,12 @@
 // Package cli is Authdeck's command-line side: the same auth.Manager as the
 // window, for scripts, terminals and support desks. Its commands and output
-// are a contract (see DESIGN.md): data on standard output, everything else on
-// standard error, errors starting "authdeck:" and saying what to do.
+// are a contract: data on standard output, everything else on standard
+// error, errors starting "authdeck:" and saying what to do, and one scheme of
+// exit codes (see exitHelp).
+//
+// Each command is an options struct, a constructor that fills it from the
+// command line, and a run function that tests call directly (the shape of
+// cli/cli's commands).
 package cli
 
 import (
@@ -12,11 +17,27 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
 )
+
+// The exit codes, the same for every command.
+const (
+	exitOK        = 0
+	exitFailure   = 1 // the command could not do its work
+	exitUsage     = 2 // the command line is wrong
+	exitAttention = 3 // a connection needs attention (status, --require-valid)
+)
+
+// exitHelp documents the exit codes in --help (and the README repeats it).
+const exitHelp = `Exit codes: 0 done; 1 failed (the message says why and what to do);
+2 the command line is wrong (unknown command or flag, a missing or extra
+argument, a value that cannot be used); 3 a connection needs attention
+(status, or header/curl/token/snippet --require-valid on an expired
+credential).`
 
 // Deps are what every command needs; tests hand in their own.
 type Deps struct {
@@ -31,7 +52,32 @@ type Deps struct {
 	OpenWindow func() error
 }
 
-// exitError carries an exit code without printing anything more.
+// streams are a command's standard input, output and error.
+type streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// base is what every command's options hold: where to write and how to open
+// the service. Tests fill it by hand.
+type base struct {
+	IO      streams
+	Manager func() (*auth.Manager, error)
+}
+
+func (d *Deps) base() base {
+	return base{
+		IO:      streams{In: d.Stdin, Out: d.Stdout, Err: d.Stderr},
+		Manager: func() (*auth.Manager, error) { return auth.Open(d.Options) },
+	}
+}
+
+// warn prints a warning on standard error.
+func (b base) warn(format string, args ...any) {
+	fmt.Fprintf(b.IO.Err, "authdeck: warning: "+format+"\n", args...)
+}
+
+// exitError ends a command with a code after it has said what it had to.
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
@@ -39,10 +85,12 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // usageError marks a mistake in how the command was called (exit 2).
 type usageError struct{ error }
 
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
 // Run runs one command line (without the program name) and returns the exit
 // status.
 func Run(args []string, d Deps) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRoot(&d)
 	if len(args) == 0 {
@@ -53,20 +101,45 @@ func Run(args []string, d Deps) int {
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	err := root.ExecuteContext(ctx)
-	var exit exitError
-	var usage usageError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &exit):
-		return exit.code
-	case errors.As(err, &usage):
-		fmt.Fprintln(d.Stderr, "authdeck: "+usage.Error())
-		return 2
-	default:
-		fmt.Fprintln(d.Stderr, "authdeck: "+strings.TrimSpace(err.Error()))
-		return 1
+	if err == nil {
+		return exitOK
 	}
+	var exit exitError
+	if errors.As(err, &exit) {
+		return exit.code
+	}
+	err = fromCobra(root, args, err)
+	fmt.Fprintln(d.Stderr, "authdeck: "+describe(err, suggester(&d)))
+	return exitCode(err)
+}
+
+// exitCode is the code for an error that ends a command.
+func exitCode(err error) int {
+	var usage usageError
+	if errors.As(err, &usage) {
+		return exitUsage
+	}
+	if e, ok := auth.AsError(err); ok && e.Remedy == auth.RemedyFixInput && e.Input != auth.InputNone {
+		return exitUsage // a value given on the command line cannot be used
+	}
+	return exitFailure
+}
+
+// fromCobra turns cobra's own complaints about the command line, which are
+// plain errors, into usage errors worded on one line.
+func fromCobra(root *cobra.Command, args []string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "unknown command"):
+		words := fmt.Sprintf("unknown command %q", args[0])
+		if s := root.SuggestionsFor(args[0]); len(s) > 0 {
+			words += ": did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return usagef("%s (see authdeck --help)", words)
+	case strings.HasPrefix(msg, "required flag"), strings.HasPrefix(msg, "invalid argument"):
+		return usageError{errors.New(strings.ReplaceAll(msg, `"`, ""))}
+	}
+	return err
 }
 
 func newRoot(d *Deps) *cobra.Command {
@@ -78,7 +151,9 @@ vcita/inTandem, and any provider described in providers.d): it signs in through
 your browser, keeps secrets in the OS keyring, refreshes tokens before they
 expire and prints ready-made headers and curl commands.
 
-Run it without arguments (or as authdeck window) to open the window.`,
+Run it without arguments (or as authdeck window) to open the window.
+
+` + exitHelp,
 		Version:       d.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -86,45 +161,25 @@ Run it without arguments (or as authdeck window) to open the window.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetVersionTemplate("authdeck {{.Version}}\n")
 	root.AddCommand(
-		providersCmd(d),
-		addCmd(d), connectCmd(d), listCmd(d), statusCmd(d),
-		headerCmd(d), curlCmd(d), tokenCmd(d), snippetCmd(d),
-		refreshCmd(d), checkCmd(d), expiresCmd(d), removeCmd(d),
-		windowCmd(d),
+		newCmdProviders(d),
+		newCmdAdd(d, nil), newCmdConnect(d, nil), newCmdReplace(d, nil), newCmdDetails(d, nil),
+		newCmdList(d, nil), newCmdStatus(d, nil),
+		newCmdHeader(d, nil), newCmdCurl(d, nil), newCmdToken(d, nil), newCmdSnippet(d, nil),
+		newCmdRefresh(d, nil), newCmdCheck(d, nil), newCmdExpires(d, nil), newCmdRemove(d, nil),
+		newCmdSandbox(d, nil), newCmdWindow(d),
 	)
-	addCompletions(root, d)
 	return root
-}
-
-// manager opens the service for one command.
-func (d *Deps) manager() (*auth.Manager, error) {
-	return auth.Open(d.Options)
-}
-
-// withManager runs fn with an open Manager and closes it after.
-func (d *Deps) withManager(fn func(*auth.Manager) error) error {
-	m, err := d.manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	return fn(m)
 }
 
 // exactArgs is cobra.ExactArgs with an error that says what was expected.
 func exactArgs(n int, what string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usageError{fmt.Errorf("%s takes %s (usage: %s)", cmd.Name(), what, cmd.UseLine())}
-		}
-		return nil
-	}
+	return rangeArgs(n, n, what)
 }
 
 func rangeArgs(lo, hi int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < lo || len(args) > hi {
-			return usageError{fmt.Errorf("%s takes %s (usage: %s)", cmd.Name(), what, cmd.UseLine())}
+			return usagef("%s takes %s (usage: %s)", cmd.Name(), what, cmd.UseLine())
 		}
 		return nil
 	}

@@ -152,31 +152,39 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("setup: %+v", r)
 	}
 	before := readTree(t, dir)
+	// One scheme of exit codes (issue 15.9): 2 when the command line is
+	// wrong, 1 when the command could not do its work.
 	cases := []struct {
 		name  string
 		stdin string
 		args  []string
 		want  string
+		code  int
 	}{
-		{"unknown provider", "t", []string{"add", "x", "--provider", "shopify", "--secret-stdin"}, `no provider "shopify"`},
-		{"duplicate", "t", []string{"add", "shop", "--provider", "vend", "--method", "token", "--secret-stdin"}, "already exists"},
-		{"bad date", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--expires", "next tuesday", "--secret-stdin"}, "is not a date"},
-		{"empty stdin", "", []string{"add", "x", "--provider", "vend", "--method", "token", "--secret-stdin"}, "standard input was empty"},
-		{"no secret flag", "", []string{"add", "x", "--provider", "vend", "--method", "token"}, "--secret-stdin"},
-		{"unknown connection", "", []string{"header", "nope"}, `no connection called "nope"`},
-		{"missing provider flag", "", []string{"add", "x"}, "provider"},
-		{"bad param", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--param", "domain_prefix", "--secret-stdin"}, "KEY=VALUE"},
-		{"bad format", "", []string{"snippet", "shop", "--format", "xml"}, "not a snippet format"},
-		{"bad within", "", []string{"status", "--within", "soon"}, "--within"},
-		{"refresh a pasted token", "", []string{"refresh", "shop"}, "cannot refresh"},
-		{"connect a pasted token", "", []string{"connect", "shop"}, "nothing to connect"},
-		{"extra argument", "", []string{"header", "shop", "more"}, "takes one connection name"},
+		{"unknown provider", "t", []string{"add", "x", "--provider", "shopify", "--secret-stdin"}, `no provider "shopify"`, 2},
+		{"duplicate", "t", []string{"add", "shop", "--provider", "vend", "--method", "token", "--secret-stdin"}, "already exists", 1},
+		{"bad date", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--expires", "next tuesday", "--secret-stdin"}, "is not a date", 2},
+		{"empty stdin", "", []string{"add", "x", "--provider", "vend", "--method", "token", "--secret-stdin"}, "standard input was empty", 2},
+		{"no secret flag", "", []string{"add", "x", "--provider", "vend", "--method", "token"}, "--secret-stdin", 2},
+		{"unknown connection", "", []string{"header", "nope"}, `no connection called "nope"`, 1},
+		{"missing provider flag", "", []string{"add", "x"}, "provider", 2},
+		{"missing argument", "", []string{"header"}, "takes one connection name", 2},
+		{"unknown command", "", []string{"lst"}, `unknown command "lst": did you mean list?`, 2},
+		{"unknown flag", "", []string{"list", "--jsn"}, "unknown flag: --jsn", 2},
+		{"bad param", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--param", "domain_prefix", "--secret-stdin"}, "KEY=VALUE", 2},
+		{"bad format", "", []string{"snippet", "shop", "--format", "xml"}, "not a snippet format", 2},
+		{"bad within", "", []string{"status", "--within", "soon"}, "--within", 2},
+		{"bad timeout", "", []string{"connect", "shop", "--timeout", "soon"}, "write seconds (90)", 2},
+		{"replace without --secret-stdin", "k", []string{"replace", "shop"}, "--secret-stdin", 2},
+		{"refresh a pasted token", "", []string{"refresh", "shop"}, "cannot refresh", 1},
+		{"connect a pasted token", "", []string{"connect", "shop"}, "nothing to sign in to", 1},
+		{"extra argument", "", []string{"header", "shop", "more"}, "takes one connection name", 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, dir, mem, tc.stdin, tc.args...)
-			if r.code == 0 || r.stdout != "" {
-				t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
+			if r.code != tc.code || r.stdout != "" {
+				t.Fatalf("exit %d (want %d), stdout %q, stderr %q", r.code, tc.code, r.stdout, r.stderr)
 			}
 			if !strings.HasPrefix(r.stderr, "authdeck: ") || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want) {
 				t.Fatalf("stderr %q, want one authdeck: line mentioning %q", r.stderr, tc.want)
@@ -230,7 +238,7 @@ func TestListJSONAndStatus(t *testing.T) {
 	for _, tc := range []struct {
 		within string
 		code   int
-	}{{"3d", 0}, {"7d", 1}, {"120h", 1}, {"", 0}} {
+	}{{"3d", 0}, {"7d", 3}, {"120h", 3}, {"", 3}} { // "": the configured window, 7 days
 		args := []string{"status"}
 		if tc.within != "" {
 			args = append(args, "--within", tc.within)
@@ -365,7 +373,8 @@ func TestConnectAndConcurrentProcessesRefreshOnce(t *testing.T) {
 	dir := t.TempDir()
 	counter := sandboxDemo(t, dir)
 	r := connectWith(t, dir, "approve")
-	if r.code != 0 || !strings.Contains(r.stderr, "Redirect URI (register it with the provider): http://127.0.0.1:") || !strings.Contains(r.stderr, "Connected demo") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Signing in to the sandbox on this computer; its answer comes back to http://127.0.0.1:") ||
+		strings.Contains(r.stderr, "register") || !strings.Contains(r.stderr, "Connected demo") {
 		t.Fatalf("connect: %+v", r)
 	}
 	if r := run(t, dir, nil, "", "check", "demo"); r.code != 0 || !strings.Contains(r.stdout, "OK") {
@@ -419,7 +428,7 @@ func TestConnectDeniedExitsNonZero(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "authdeck: ") || !strings.Contains(r.stderr, "denied") {
 		t.Fatalf("connect after deny: %+v", r)
 	}
-	if r := run(t, dir, nil, "", "status"); r.code != 1 || !strings.Contains(r.stdout, "needs-connect") || !strings.Contains(r.stdout, "run authdeck connect demo") {
+	if r := run(t, dir, nil, "", "status"); r.code != 3 || !strings.Contains(r.stdout, "needs-connect") || !strings.Contains(r.stdout, "not signed in yet: authdeck connect demo") {
 		t.Fatalf("status: %+v", r)
 	}
 }

@@ -4,54 +4,113 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
+	"authdeck/auth/oauth"
+	"authdeck/auth/sanitize"
 )
 
-func connectCmd(d *Deps) *cobra.Command {
-	var (
-		timeout   time.Duration
-		noBrowser bool
-	)
+type connectOptions struct {
+	base
+	Name      string
+	Timeout   time.Duration
+	NoBrowser bool
+}
+
+func newCmdConnect(d *Deps, runF func(*connectOptions) error) *cobra.Command {
+	opts := &connectOptions{base: d.base(), Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "connect NAME",
 		Short: "Sign in through the browser and store the token",
 		Long: `Run the provider's consent page in the browser and wait for its answer on a
 loopback address. The redirect URI printed first must be registered with the
-provider. The browser is $BROWSER when set, else the system browser;
---no-browser prints the address to open instead.`,
-		Args: exactArgs(1, "one connection name"),
+provider (not for the sandbox). The browser is $BROWSER when set, else the
+system browser; --no-browser prints the address to open instead.`,
+		Args:              exactArgs(1, "one connection name"),
+		ValidArgsFunction: completeConnectionName(d, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-			defer cancel()
-			return d.withManager(func(m *auth.Manager) error {
-				c, err := m.Connect(ctx, args[0], auth.ConnectOptions{
-					NoBrowser: noBrowser,
-					Listening: func(redirectURI, authorizeURL string) {
-						fmt.Fprintf(d.Stderr, "Redirect URI (register it with the provider): %s\n", redirectURI)
-						if noBrowser {
-							fmt.Fprintln(d.Stderr, "Open this address in your browser and approve the request:")
-							fmt.Fprintln(d.Stdout, authorizeURL)
-						} else {
-							fmt.Fprintln(d.Stderr, "Opening your browser: approve the request there. Waiting… (Ctrl+C cancels)")
-						}
-					},
-				})
-				if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) && err != nil {
-					return fmt.Errorf("%w (waited %s: run connect again, with a larger --timeout if needed)", err, timeout)
-				}
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(d.Stderr, "Connected %s to %s: %s.\n", c.Name, c.ProviderName, auth.Countdown(c, m.Now()))
-				return nil
-			})
+			opts.Name = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return connectRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
-	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the address instead of opening a browser")
+	cmd.Flags().Var(timeoutValue{&opts.Timeout}, "timeout", "how long to wait for the browser: seconds (90) or a time (5m, 1m30s)")
+	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the address instead of opening a browser")
 	return cmd
+}
+
+func connectRun(ctx context.Context, opts *connectOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	sandbox := false
+	if c, err := m.Get(opts.Name); err == nil {
+		sandbox = c.Provider == auth.SandboxID
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	c, err := m.Connect(waitCtx, opts.Name, auth.ConnectOptions{
+		NoBrowser: opts.NoBrowser,
+		Listening: func(redirectURI, authorizeURL string) { opts.listening(sandbox, redirectURI, authorizeURL) },
+		Notice:    func(n oauth.Notice) { fmt.Fprintln(opts.IO.Err, sanitize.Line(n.String())) },
+	})
+	if errors.Is(err, oauth.ErrTimeout) || err != nil && errors.Is(waitCtx.Err(), context.DeadlineExceeded) {
+		// Said once, here: the command knows its flag and how long it waited.
+		return fmt.Errorf("no answer came back from the browser within %s: run authdeck connect %s again (--timeout 10m waits longer)",
+			opts.Timeout, shellArg(opts.Name))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Err, "Connected %s to %s: %s.\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName), countdown(c, m.Now()))
+	return nil
+}
+
+// listening says where the answer will arrive. The sandbox is on this
+// computer and takes any loopback address: there is nothing to register.
+func (opts *connectOptions) listening(sandbox bool, redirectURI, authorizeURL string) {
+	if sandbox {
+		fmt.Fprintf(opts.IO.Err, "Signing in to the sandbox on this computer; its answer comes back to %s\n", redirectURI)
+	} else {
+		fmt.Fprintf(opts.IO.Err, "Redirect URI (register it with the provider): %s\n", redirectURI)
+	}
+	if opts.NoBrowser {
+		fmt.Fprintln(opts.IO.Err, "Open this address in your browser and approve the request:")
+		fmt.Fprintln(opts.IO.Out, authorizeURL)
+		return
+	}
+	fmt.Fprintln(opts.IO.Err, "Opening your browser: approve the request there. Waiting… (Ctrl+C cancels)")
+}
+
+// timeoutValue reads --timeout: a bare number is seconds, else a Go
+// duration (5m, 1m30s).
+type timeoutValue struct{ d *time.Duration }
+
+func (v timeoutValue) String() string {
+	if v.d == nil {
+		return ""
+	}
+	return v.d.String()
+}
+
+func (v timeoutValue) Type() string { return "duration" }
+
+func (v timeoutValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if secs, serr := strconv.ParseFloat(s, 64); serr == nil {
+		d, err = time.Duration(secs*float64(time.Second)), nil
+	}
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%q is not a time: write seconds (90) or a duration such as 5m or 1m30s", s)
+	}
+	*v.d = d
+	return nil
 }

@@ -1,83 +1,106 @@
 package cli
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"authdeck/auth"
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
 
-func providersCmd(d *Deps) *cobra.Command {
-	var asJSON bool
+type providersOptions struct {
+	base
+	Exporter exporter
+}
+
+// providerRow is one provider in `providers --json`.
+type providerRow struct {
+	ID      string         `json:"id"`
+	Name    string         `json:"name"`
+	Methods []catalog.Kind `json:"methods"`
+	Source  string         `json:"source"`
+}
+
+func newCmdProviders(d *Deps) *cobra.Command {
+	cmd := newCmdProvidersList(d, nil)
+	cmd.AddCommand(newCmdProvidersShow(d, nil), newCmdProvidersAdd(d, nil))
+	return cmd
+}
+
+func newCmdProvidersList(d *Deps, runF func(*providersOptions) error) *cobra.Command {
+	opts := &providersOptions{base: d.base()}
 	cmd := &cobra.Command{
 		Use:   "providers",
 		Short: "List the providers you can connect to",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return d.withManager(func(m *auth.Manager) error {
-				for _, problem := range m.CatalogProblems() {
-					fmt.Fprintln(d.Stderr, "authdeck: warning: provider definition refused: "+problem.Error())
-				}
-				if asJSON {
-					type row struct {
-						ID      string         `json:"id"`
-						Name    string         `json:"name"`
-						Methods []catalog.Kind `json:"methods"`
-						Source  string         `json:"source"`
-					}
-					rows := []row{}
-					for _, p := range m.Providers() {
-						r := row{ID: p.ID, Name: p.Name, Source: p.Source}
-						for _, meth := range p.Methods {
-							r.Methods = append(r.Methods, meth.Kind)
-						}
-						rows = append(rows, r)
-					}
-					return writeJSON(d, rows)
-				}
-				tw := tabwriter.NewWriter(d.Stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tMETHODS")
-				for _, p := range m.Providers() {
-					var kinds []string
-					for _, meth := range p.Methods {
-						kinds = append(kinds, string(meth.Kind))
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.Name, strings.Join(kinds, ", "))
-				}
-				return tw.Flush()
-			})
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return providersRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.AddCommand(providersShowCmd(d), providersAddCmd(d))
+	addJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }
 
-func providersShowCmd(d *Deps) *cobra.Command {
+func providersRun(opts *providersOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	for _, problem := range m.CatalogProblems() {
+		opts.warn("provider definition refused: %s", sanitize.Line(problem.Error()))
+	}
+	rows := []providerRow{}
+	for _, p := range m.Providers() {
+		r := providerRow{ID: p.ID, Name: sanitize.Line(p.Name), Source: p.Source}
+		for _, meth := range p.Methods {
+			r.Methods = append(r.Methods, meth.Kind)
+		}
+		rows = append(rows, r)
+	}
+	if opts.Exporter != nil {
+		return opts.Exporter.Write(opts.IO.Out, rows)
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tMETHODS")
+	for _, r := range rows {
+		kinds := make([]string, len(r.Methods))
+		for i, k := range r.Methods {
+			kinds[i] = string(k)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", sanitize.Line(r.ID), r.Name, strings.Join(kinds, ", "))
+	}
+	return tw.Flush()
+}
+
+type providerOptions struct {
+	base
+	ID     string
+	Issuer string
+}
+
+func newCmdProvidersShow(d *Deps, runF func(*providerOptions) error) *cobra.Command {
+	opts := &providerOptions{base: d.base()}
 	cmd := &cobra.Command{
 		Use:   "show ID --json",
 		Short: "Print a provider definition in the providers.d format",
 		Long: `Print a provider definition exactly as a file CONFIG/providers.d/ID.json
 takes it: redirect the output there and edit it to change the provider.`,
-		Args: exactArgs(1, "one provider id"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return d.withManager(func(m *auth.Manager) error {
-				p, err := m.Provider(args[0])
-				if err != nil {
-					return err
-				}
-				data, err := catalog.Marshal(p)
-				if err != nil {
-					return err
-				}
-				_, err = d.Stdout.Write(data)
-				return err
-			})
+		Args:              exactArgs(1, "one provider id"),
+		ValidArgsFunction: completeProviderArg(d),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.ID = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return providersShowRun(opts)
 		},
 	}
 	// The output is always JSON; the flag is accepted because the contract names it.
@@ -85,37 +108,60 @@ takes it: redirect the output there and edit it to change the provider.`,
 	return cmd
 }
 
-func providersAddCmd(d *Deps) *cobra.Command {
-	var issuer string
+func providersShowRun(opts *providerOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	p, err := m.Provider(opts.ID)
+	if err != nil {
+		return err
+	}
+	data, err := catalog.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = opts.IO.Out.Write(data)
+	return err
+}
+
+func newCmdProvidersAdd(d *Deps, runF func(*providerOptions) error) *cobra.Command {
+	opts := &providerOptions{base: d.base()}
 	cmd := &cobra.Command{
 		Use:   "add ID --from-issuer URL",
 		Short: "Describe a standard OAuth / OpenID Connect provider from its discovery document",
 		Args:  exactArgs(1, "one new provider id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if issuer == "" {
-				return usageError{fmt.Errorf("providers add needs --from-issuer URL (the provider's issuer, e.g. https://login.example.com)")}
+			opts.ID = args[0]
+			if opts.Issuer == "" {
+				return usagef("providers add needs --from-issuer URL (the provider's issuer, e.g. https://login.example.com)")
 			}
-			return d.withManager(func(m *auth.Manager) error {
-				p, err := m.DiscoverProvider(cmd.Context(), args[0], issuer)
-				if err != nil {
-					return err
-				}
-				path, err := m.SaveProvider(p)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(d.Stderr, "Wrote %s. Check it with: authdeck providers show %s --json\n", path, p.ID)
-				fmt.Fprintln(d.Stdout, path)
-				return nil
-			})
+			if runF != nil {
+				return runF(opts)
+			}
+			return providersAddRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&issuer, "from-issuer", "", "issuer URL whose /.well-known metadata describes the provider")
+	cmd.Flags().StringVar(&opts.Issuer, "from-issuer", "", "issuer URL whose /.well-known metadata describes the provider")
 	return cmd
 }
 
-// writeJSON prints v as compact JSON on one line: for scripts (pipe it to
-// jq to read it), and fast for long lists.
-func writeJSON(d *Deps, v any) error {
-	return json.NewEncoder(d.Stdout).Encode(v)
+func providersAddRun(ctx context.Context, opts *providerOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	p, err := m.DiscoverProvider(ctx, opts.ID, opts.Issuer)
+	if err != nil {
+		return err
+	}
+	path, err := m.SaveProvider(p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Err, "Wrote %s. Check it with: authdeck providers show %s --json\n", path, shellArg(p.ID))
+	fmt.Fprintln(opts.IO.Out, path)
+	return nil
 }

@@ -1,83 +1,143 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
 	"authdeck/auth/render"
+	"authdeck/auth/sanitize"
 )
 
-func snippetRunner(d *Deps, f func(args []string) (render.Format, string, error)) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		format, target, err := f(args)
-		if err != nil {
-			return err
-		}
-		return d.withManager(func(m *auth.Manager) error {
-			out, _, err := m.Snippet(cmd.Context(), args[0], format, target)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintln(d.Stdout, out)
-			return err
-		})
-	}
+// snippetOptions serve header, curl, token and snippet: one connection's
+// credential in one format.
+type snippetOptions struct {
+	base
+	Name   string
+	Format render.Format
+	URL    string
+	// RequireValid refuses (exit 3, nothing printed) an expired credential,
+	// which is otherwise printed with a warning.
+	RequireValid bool
 }
 
-func fixed(format render.Format) func([]string) (render.Format, string, error) {
-	return func(args []string) (render.Format, string, error) {
-		target := ""
+// newSnippetCmd builds one of the four commands; parse reads the format.
+func newSnippetCmd(d *Deps, cmd *cobra.Command, format render.Format, runF func(*snippetOptions) error) *cobra.Command {
+	opts := &snippetOptions{base: d.base(), Format: format}
+	var formatFlag string
+	if format == "" {
+		cmd.Flags().StringVar(&formatFlag, "format", "curl", "curl, httpie, powershell, env, header, token or url")
+		_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
+	}
+	cmd.Flags().BoolVar(&opts.RequireValid, "require-valid", false, "print nothing and exit 3 when the credential has expired (default: print it, with a warning)")
+	cmd.ValidArgsFunction = completeConnectionName(d, 1)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		opts.Name = args[0]
 		if len(args) > 1 {
-			target = args[1]
+			opts.URL = args[1]
 		}
-		return format, target, nil
+		if format == "" {
+			f, err := render.ParseFormat(formatFlag)
+			if err != nil {
+				return usageError{err}
+			}
+			opts.Format = f
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return snippetRun(cmd.Context(), opts)
 	}
+	return cmd
 }
 
-func headerCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
+func newCmdHeader(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
+	return newSnippetCmd(d, &cobra.Command{
 		Use:   "header NAME",
 		Short: "Print the header line (refreshed first if needed)",
 		Args:  exactArgs(1, "one connection name"),
-		RunE:  snippetRunner(d, fixed(render.FormatHeader)),
-	}
+	}, render.FormatHeader, runF)
 }
 
-func curlCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
+func newCmdCurl(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
+	return newSnippetCmd(d, &cobra.Command{
 		Use:   "curl NAME [URL]",
 		Short: "Print a curl command for URL (default: the provider's who-am-I address)",
 		Args:  rangeArgs(1, 2, "a connection name and optionally a URL"),
-		RunE:  snippetRunner(d, fixed(render.FormatCurl)),
-	}
+	}, render.FormatCurl, runF)
 }
 
-func tokenCmd(d *Deps) *cobra.Command {
-	return &cobra.Command{
+func newCmdToken(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
+	return newSnippetCmd(d, &cobra.Command{
 		Use:   "token NAME",
 		Short: "Print the raw token or key (refreshed first if needed)",
 		Args:  exactArgs(1, "one connection name"),
-		RunE:  snippetRunner(d, fixed(render.FormatToken)),
-	}
+	}, render.FormatToken, runF)
 }
 
-func snippetCmd(d *Deps) *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
+func newCmdSnippet(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
+	return newSnippetCmd(d, &cobra.Command{
 		Use:   "snippet NAME --format FORMAT [URL]",
 		Short: "Print the credential as curl, httpie, powershell, env, header, token or url",
 		Args:  rangeArgs(1, 2, "a connection name and optionally a URL"),
+	}, "", runF)
+}
+
+func snippetRun(ctx context.Context, opts *snippetOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
 	}
-	cmd.RunE = snippetRunner(d, func(args []string) (render.Format, string, error) {
-		f, err := render.ParseFormat(format)
-		if err != nil {
-			return "", "", usageError{err}
+	defer m.Close()
+	if opts.URL != "" {
+		warnForeignHost(opts, m)
+	}
+	out, c, err := m.Snippet(ctx, opts.Name, opts.Format, opts.URL)
+	if err != nil {
+		return onConnection(opts.Name, err)
+	}
+	now := m.Now()
+	if auth.StatusAt(c, now, m.ExpiringWithin()) == auth.StatusExpired {
+		opts.warn("%s", expiredWarning(c, now))
+		if opts.RequireValid {
+			return exitError{exitAttention}
 		}
-		_, target, _ := fixed(f)(args)
-		return f, target, nil
-	})
-	cmd.Flags().StringVar(&format, "format", "curl", "curl, httpie, powershell, env, header, token or url")
-	return cmd
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, out)
+	return err
+}
+
+// onConnection ties an error that does not say which connection it is
+// about to the one the command was given, so that its words can name it.
+func onConnection(name string, err error) error {
+	if _, ok := auth.AsError(err); ok {
+		return err
+	}
+	return &auth.Error{Connection: name, Err: err}
+}
+
+// warnForeignHost says when the URL's host is not one the credential is
+// meant for: the credential goes wherever the URL says.
+func warnForeignHost(opts *snippetOptions, m *auth.Manager) {
+	u, err := url.Parse(opts.URL)
+	if err != nil || u.Hostname() == "" {
+		return // the snippet itself refuses it, with words
+	}
+	hosts, err := m.APIHosts(opts.Name)
+	if err != nil || len(hosts) == 0 {
+		return
+	}
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts)
+	host := strings.ToLower(u.Hostname())
+	if slices.ContainsFunc(hosts, func(h string) bool { return host == h || strings.HasSuffix(host, "."+h) }) {
+		return
+	}
+	opts.warn("%s is not one of the hosts %s's credential is meant for (%s): the command sends it there anyway; check the URL",
+		sanitize.Line(host), sanitize.Line(opts.Name), sanitize.Line(strings.Join(hosts, ", ")))
 }

@@ -16,8 +16,8 @@ import (
 // WindowProgram is the window's executable, installed beside `authdeck`.
 const WindowProgram = "authdeck-window"
 
-// windowCmd opens the window: `authdeck window`, and `authdeck` alone.
-func windowCmd(d *Deps) *cobra.Command {
+// newCmdWindow opens the window: `authdeck window`, and `authdeck` alone.
+func newCmdWindow(d *Deps) *cobra.Command {
 	return &cobra.Command{
 		Use:   "window",
 		Short: "Open the Authdeck window (also: authdeck with no arguments)",

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"authdeck/auth/sanitize"
+)
+
+// detailsOptions: who to ask about a connection and why it exists. Only
+// the flags given change; with none, the details are printed.
+type detailsOptions struct {
+	base
+	Name        string
+	Owner, Note *string
+}
+
+func newCmdDetails(d *Deps, runF func(*detailsOptions) error) *cobra.Command {
+	opts := &detailsOptions{base: d.base()}
+	var owner, note string
+	cmd := &cobra.Command{
+		Use:   "details NAME [--owner WHO] [--note TEXT]",
+		Short: "Show or set a connection's owner and note",
+		Args:  exactArgs(1, "one connection name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if cmd.Flags().Changed("owner") {
+				opts.Owner = &owner
+			}
+			if cmd.Flags().Changed("note") {
+				opts.Note = &note
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return detailsRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&owner, "owner", "", `who to ask about this connection ("" clears it)`)
+	cmd.Flags().StringVar(&note, "note", "", `why it exists, what uses it ("" clears it)`)
+	cmd.ValidArgsFunction = completeConnectionName(d, 1)
+	return cmd
+}
+
+func detailsRun(ctx context.Context, opts *detailsOptions) error {
+	m, err := opts.Manager()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	c, err := m.Get(opts.Name)
+	if err != nil {
+		return err
+	}
+	if opts.Owner != nil || opts.Note != nil {
+		owner, note := c.Owner, c.Note
+		if opts.Owner != nil {
+			owner = *opts.Owner
+		}
+		if opts.Note != nil {
+			note = *opts.Note
+		}
+		if c, err = m.SetDetails(ctx, opts.Name, owner, note); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(opts.IO.Out, "owner: %s\nnote:  %s\n", orNone(c.Owner), orNone(c.Note))
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return sanitize.Line(s)
+}

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// exporter writes a command's data in a machine-readable form instead of
+// its table. It is nil when the person asked for the table (the shape of
+// cli/cli's cmdutil.Exporter).
+type exporter interface {
+	Write(w io.Writer, data any) error
+}
+
+// addJSONFlags gives cmd the --json flag: when it is set, *target becomes
+// the JSON exporter before the command runs. Every command that prints
+// data for scripts takes its --json from here.
+func addJSONFlags(cmd *cobra.Command, target *exporter) {
+	cmd.Flags().Bool("json", false, "print JSON on one line (pipe it to jq to read it)")
+	next := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		if on, _ := c.Flags().GetBool("json"); on {
+			*target = jsonExporter{}
+		}
+		if next != nil {
+			return next(c, args)
+		}
+		return nil
+	}
+}
+
+// jsonExporter prints compact JSON on one line: for scripts, and fast for
+// long lists.
+type jsonExporter struct{}
+
+func (jsonExporter) Write(w io.Writer, data any) error {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	if err := json.NewEncoder(buf).Encode(data); err != nil {
+		return err
+	}
+	return buf.Flush()
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"authdeck/auth"
+	"authdeck/auth/render"
+	"authdeck/auth/sanitize"
+)
+
+// This file is the one place where the core's typed errors and statuses
+// become words for a terminal: the core says which input is wrong and what
+// kind of remedy fixes a problem; here they become a flag and a command.
+// Everything printed from here goes through sanitize, belt and braces: the
+// core already cleans outside text where it enters.
+
+// describe words any error for the terminal, on one line. suggest, when not
+// nil, offers connection names close to a mistyped one.
+func describe(err error, suggest func(name string) []string) string {
+	e, core := auth.AsError(err)
+	var notHeader *render.NotAHeaderError
+	if errors.As(err, &notHeader) {
+		name := "NAME"
+		if core && e.Connection != "" {
+			name = shellArg(e.Connection)
+		}
+		return sanitize.Line(fmt.Sprintf("%s is not sent in a header: it goes in the URL, as the query parameter %s; "+
+			"for a usable form run authdeck curl %s [URL] or authdeck snippet %s --format url [URL]",
+			name, notHeader.Query, name, name))
+	}
+	if !core {
+		return sanitize.Line(strings.TrimSpace(err.Error()))
+	}
+	words := e.Error()
+	if flag := flagFor(e.Input, e.Param); flag != "" && e.Remedy == auth.RemedyFixInput {
+		words += " (" + flag + ")"
+	}
+	if e.Remedy == auth.RemedySeeList && suggest != nil {
+		if near := suggest(e.Connection); len(near) > 0 {
+			words += ": did you mean " + strings.Join(near, " or ") + "?"
+		}
+	}
+	if cmd := remedyCommand(e.Remedy, e.Connection); cmd != "" {
+		words += "; run " + cmd
+	}
+	return sanitize.Line(words)
+}
+
+// flagFor names the flag or argument through which the command line gives
+// an input.
+func flagFor(in auth.Input, param string) string {
+	switch in {
+	case auth.InputName:
+		return "the NAME argument"
+	case auth.InputClientSecret, auth.InputSecret:
+		return "pipe it in with --secret-stdin"
+	case auth.InputParam:
+		if param == "" {
+			param = "KEY"
+		}
+		return "--param " + param + "=VALUE"
+	case auth.InputIssuer:
+		return "--from-issuer"
+	case auth.InputURL:
+		return "give the URL after the connection name"
+	case auth.InputNone:
+		return ""
+	}
+	// provider, method, client_id, user, expires, redirect_uri, scopes.
+	return "--" + strings.ReplaceAll(string(in), "_", "-")
+}
+
+// remedyCommand is the command line that carries out a remedy for the
+// connection name ("" when the remedy is no command).
+func remedyCommand(r auth.Remedy, name string) string {
+	arg := "NAME"
+	if name != "" {
+		arg = shellArg(name)
+	}
+	switch r {
+	case auth.RemedySignIn:
+		return "authdeck connect " + arg
+	case auth.RemedyReplaceSecret:
+		return "authdeck replace " + arg + " --secret-stdin"
+	case auth.RemedySetExpiry:
+		return "authdeck expires " + arg + " YYYY-MM-DD"
+	case auth.RemedyRemove:
+		return "authdeck remove " + arg
+	case auth.RemedyRetry:
+		if name == "" {
+			return ""
+		}
+		return "authdeck refresh " + arg
+	case auth.RemedySeeList:
+		return "authdeck list"
+	case auth.RemedyFixProviderFile:
+		return "authdeck providers"
+	}
+	return ""
+}
+
+// problemWords says what is wrong with a connection in status s, without
+// the remedy: the command that fixes it is given once, beside.
+func problemWords(c auth.Connection, s auth.Status) string {
+	switch s {
+	case auth.StatusNeedsConnect:
+		return "not signed in yet"
+	case auth.StatusExpired:
+		return "expired: the provider will probably refuse it"
+	case auth.StatusExpiring:
+		if c.Method.Browser() {
+			return "cannot renew itself: sign in again before it expires"
+		}
+		return "get a new one from the provider before it expires"
+	case auth.StatusError:
+		return faultWords(c)
+	}
+	return ""
+}
+
+func faultWords(c auth.Connection) string {
+	detail := sanitize.Line(c.FaultDetail)
+	switch c.Fault {
+	case auth.FaultRemoving:
+		return "its removal was interrupted"
+	case auth.FaultRefreshFailed:
+		return "the last refresh failed: " + detail
+	case auth.FaultRejected:
+		return "the provider rejected the credential at the last check: " + detail
+	case auth.FaultReplaced:
+		return "replaced by " + sanitize.Line(c.ReplacedBy) + ": its sign-in made this token invalid"
+	}
+	return detail
+}
+
+// expiredWarning is what header, curl, token and snippet say on standard
+// error each time they hand out an expired credential.
+func expiredWarning(c auth.Connection, now time.Time) string {
+	date := auth.FormatDate(*c.ExpiresAt, time.Local)
+	if c.ExpiryEstimated {
+		date += ", estimated from the provider's usual lifetime"
+	}
+	return fmt.Sprintf("%s expired %s ago (%s): the provider will probably refuse it; run %s",
+		sanitize.Line(c.Name), auth.Duration(now.Sub(*c.ExpiresAt)), date,
+		remedyCommand(auth.RemedyFor(c, auth.StatusExpired), c.Name))
+}
+
+// shellArg quotes a name for a command line shown to the user.
+func shellArg(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(sanitize.Line(s), "'", `'\''`) + "'"
+}
