@@ -81,6 +81,10 @@ func CheckURL(raw string) error {
 	if err != nil {
 		return fmt.Errorf("%q is not a URL: %v", raw, err)
 	}
+	if sanitize.Line(u.Hostname()) != u.Hostname() {
+		// A host may be percent-encoded: %E2%80%AE decodes to a bidi override.
+		return fmt.Errorf("%q names a host with control or invisible characters: write the address as plain text", raw)
+	}
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("%q has no host: write a full URL such as https://api.example.com/token", raw)
 	}

@@ -75,6 +75,7 @@ func TestProvidersDRefusesControlCharactersInValues(t *testing.T) {
 		"known_scopes":   `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"},"known_scopes":[{"name":"read\u009b","label":"Read"}]`,
 		"apply.scheme":   `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer\nX-Evil: 1"}`,
 		"check_url":      `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"},"check_url":"https://\u202eexample.com/me"`,
+		"authorize_url":  `"kind":"oauth","label":"x","authorize_url":"https://%E2%80%AEexample.com/a","token_url":"https://a.example/t","apply":{"header":"Authorization","scheme":"Bearer"}`,
 		"docs_url":       `"kind":"token","label":"x","apply":{"header":"Authorization","scheme":"Bearer"}`,
 	}
 	for field, method := range cases {
