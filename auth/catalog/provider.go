@@ -81,7 +81,7 @@ type Method struct {
 	DefaultScopes  []string `json:"default_scopes,omitempty"`
 	// KnownScopes are the permissions the provider's document names, each
 	// with a plain-language label: the window offers them as choices.
-	KnownScopes []Scope `json:"known_scopes,omitempty"`
+	KnownScopes    []Scope  `json:"known_scopes,omitempty"`
 	PKCE           bool     `json:"pkce,omitempty"`
 	CallbackParams []string `json:"callback_params,omitempty"` // extra values the callback carries
 	Refresh        bool     `json:"refresh,omitempty"`         // supports the refresh_token grant
