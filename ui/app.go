@@ -304,6 +304,9 @@ func (a *App) tick() {
 	now := a.m.Now()
 	a.list.tick(now)
 	a.detail.tick(now)
+	if a.wizard != nil {
+		a.wizard.tick(now) // the time left to sign in
+	}
 	if a.watcher.observe(now) {
 		a.tray.update()
 	}

@@ -14,6 +14,7 @@ import (
 
 	"authdeck/auth"
 	"authdeck/auth/check"
+	"authdeck/auth/oauth"
 	"authdeck/auth/render"
 )
 
@@ -69,11 +70,8 @@ type detailPane struct {
 	connectBtn, expiryBtn *widget.Button
 	replaceBtn, removeBtn *widget.Button
 
-	progress     *fyne.Container
-	progressText *widget.Label
-	cancel       context.CancelFunc
-	consentURL   string
-	consentBox   *fyne.Container
+	progress *waiting // the one "waiting for the browser" panel (waiting.go)
+	cancel   context.CancelFunc
 
 	errText *widget.Label
 
@@ -200,19 +198,11 @@ func (d *detailPane) buildButtons() {
 
 // buildProgress makes the "working on it" panel with its Cancel.
 func (d *detailPane) buildProgress() {
-	d.progressText = wrapped()
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+	d.progress = newWaiting(func(url string) { d.a.copyText(url, "the sign-in address") }, func() {
 		if d.cancel != nil {
 			d.cancel()
 		}
 	})
-	consentCopy := widget.NewButtonWithIcon("Copy address", theme.ContentCopyIcon(), func() { d.a.copyText(d.consentURL, "the sign-in address") })
-	d.consentBox = container.NewBorder(nil, nil, nil, consentCopy,
-		widget.NewLabel("No browser window? Open the sign-in address yourself:"))
-	d.consentBox.Hide()
-	d.progress = container.NewVBox(widget.NewProgressBarInfinite(),
-		container.NewBorder(nil, nil, nil, cancel, d.progressText), d.consentBox)
-	d.progress.Hide()
 }
 
 func key(s string) *widget.Label {
@@ -460,14 +450,12 @@ func runAction[T any](d *detailPane, doing string, work func(ctx context.Context
 	ctx, cancel := context.WithCancel(d.a.ctx())
 	d.cancel = cancel
 	d.clearError()
-	d.progressText.SetText(doing)
-	d.consentBox.Hide()
-	d.progress.Show()
+	d.progress.start(doing, d.a.m.Now(), time.Time{})
 	d.a.setBusy(name, true)
 	background(d.a, func() (T, error) { return work(ctx, name) }, func(v T, err error) {
 		cancel()
 		d.cancel = nil
-		d.progress.Hide()
+		d.progress.stop()
 		d.a.setBusy(name, false)
 		if err != nil {
 			msg := plainFor(err, c)
@@ -566,12 +554,10 @@ func (d *detailPane) refresh() {
 
 func (d *detailPane) connect() {
 	runAction(d, "Approve the request in your browser…", func(ctx context.Context, name string) (auth.Connection, error) {
-		return d.a.m.Connect(ctx, name, auth.ConnectOptions{Listening: func(_, authorizeURL string) {
-			toUI(func() {
-				d.consentURL = authorizeURL
-				d.consentBox.Show()
-			})
-		}})
+		return d.a.m.Connect(ctx, name, auth.ConnectOptions{
+			Listening: func(_, authorizeURL string) { toUI(func() { d.progress.setAddress(authorizeURL) }) },
+			Notice:    func(n oauth.Notice) { toUI(func() { d.progress.showNotice(n.String()) }) },
+		})
 	}, func(c auth.Connection) {
 		d.a.say(c.Name + ": signed in.")
 		d.a.reload()

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+
+	"fyne.io/fyne/v2"
+
+	"authdeck/auth"
+)
+
+// problem is something the person must fix, in the wizard's words, and the
+// field it is about (nil when it is about none).
+type problem struct {
+	msg   string
+	field *keyEntry
+}
+
+// showProblem says what is wrong at the top of the step, where the person
+// is looking, marks the field, opens the section it is in and scrolls it
+// into view, with the keyboard focus in it.
+func (w *wizard) showProblem(p problem) {
+	w.fieldErr.SetText(p.msg)
+	w.fieldErr.Show()
+	if p.field == nil {
+		return
+	}
+	if w.inAdvanced(p.field) {
+		w.showAdvanced(true)
+	}
+	p.field.AlwaysShowValidationError = true
+	p.field.SetValidationError(errors.New(p.msg))
+	w.scrollTo(p.field)
+	w.focus(p.field)
+}
+
+// scrollTo scrolls the step so that o and the label above it are in view.
+func (w *wizard) scrollTo(o fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(w.scroll).Y + w.scroll.Offset.Y
+	label := 2 * o.MinSize().Height // the field's label and some air
+	view := w.scroll.Size().Height
+	if y-label >= w.scroll.Offset.Y && y+o.Size().Height <= w.scroll.Offset.Y+view {
+		return // already in view
+	}
+	w.scroll.ScrollToOffset(fyne.NewPos(0, max(y-label, 0)))
+}
+
+// clearMarks takes the marks of an earlier problem off every field.
+func (w *wizard) clearMarks() {
+	w.fieldErr.Hide()
+	for _, e := range w.entries {
+		if e.AlwaysShowValidationError {
+			e.AlwaysShowValidationError = false
+			e.SetValidationError(nil)
+			e.Refresh()
+		}
+	}
+}
+
+// problemFor words an error from the core for the fields step: the field
+// it is about (by the core's Input, not by its words) and what to do in
+// this window.
+func (w *wizard) problemFor(err error) problem {
+	e, ok := auth.AsError(err)
+	if !ok {
+		return problem{msg: windowWords(plain(err))}
+	}
+	p := problem{field: w.inputField(e), msg: windowWords(plain(err))}
+	switch e.Remedy {
+	case auth.RemedyChooseName:
+		p.msg = "A connection called \"" + e.Connection + "\" already exists: change the Connection name, then press " + w.next.Text + " again."
+	case auth.RemedyStartKeyring:
+		p.msg = "Authdeck cannot reach your system keyring, where it keeps secrets. Log in to your desktop session (or start its keyring, e.g. GNOME Keyring or KWallet), then press " + w.next.Text + " again."
+	case auth.RemedyFixProviderFile:
+		p.msg = w.provider.Name + "'s definition file cannot be used: " + windowWords(plain(err))
+	case auth.RemedyFixInput:
+		if p.field != nil {
+			p.msg += " Correct it above, then press " + w.next.Text + " again."
+		}
+	}
+	return p
+}
+
+// inputField is the wizard's field for what the core says is wrong.
+func (w *wizard) inputField(e *auth.Error) *keyEntry {
+	fields := map[auth.Input]*keyEntry{
+		auth.InputName: w.name, auth.InputClientID: w.clientID, auth.InputClientSecret: w.clientSecret,
+		auth.InputSecret: w.secret, auth.InputUser: w.user, auth.InputExpires: w.expires,
+		auth.InputScopes: w.scopes, auth.InputIssuer: w.issuer,
+	}
+	if e.Input == auth.InputParam {
+		return w.params[e.Param]
+	}
+	return fields[e.Input]
+}
+
+// commandWords finds a clause that names a command-line flag or command.
+var commandWords = regexp.MustCompile(`(^|\s|\()(--[a-z]|authdeck [a-z])|\x60`)
+
+// clauseEnds separate the clauses of a message (not the colon of a URL).
+var clauseEnds = regexp.MustCompile(`[:;]\s+|\s*\(|\)`)
+
+// windowWords keeps a message the core or a provider wrote free of
+// command-line instructions: a clause (between ":" or ";") that names a
+// flag or a command is left out. The core's typed errors avoid them; this
+// catches words that come from deeper down.
+func windowWords(msg string) string {
+	if !commandWords.MatchString(msg) {
+		return msg
+	}
+	var kept []string
+	for _, part := range clauseEnds.Split(msg, -1) {
+		if part = strings.TrimSpace(part); part != "" && !commandWords.MatchString(part) {
+			kept = append(kept, part)
+		}
+	}
+	if len(kept) == 0 {
+		return "Something went wrong."
+	}
+	return sentence(strings.Join(kept, ": "))
+}
