@@ -121,7 +121,6 @@ type flow struct {
 	implicit    bool
 	expect      expectation
 	verifier    string
-	tokenCheck  string // the token URL with sample callback values, checked before listening
 	authorizeAt string // the authorize URL without Authdeck's parameters
 	redirectURI string // with the real port, once listening
 	hosts       []string
