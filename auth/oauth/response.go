@@ -242,6 +242,12 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	if t.AccessToken == "" {
 		return Token{}, errors.New("the response holds no access_token")
 	}
+	// A token is printed as it is (authdeck token, header): one that holds
+	// control or invisible characters would act on the terminal it reaches.
+	// No real token does (RFC 6750 b64token), so such a response is refused.
+	if sanitize.Line(t.AccessToken) != t.AccessToken || sanitize.Line(t.RefreshToken) != t.RefreshToken {
+		return Token{}, errors.New("the response's token holds control or invisible characters, which no real token does")
+	}
 	t.ExpiresAt = r.expiry(now)
 	if s := r.str("scope"); s != "" {
 		t.Scopes = splitScopes(sanitize.Line(s))

@@ -44,6 +44,8 @@ func TestParseTokenResponse(t *testing.T) {
 			extra: map[string]string{"token_id": "tid", "user_id": "u1", "account_id": "acc", "domain_prefix": "shop"}},
 		{name: "extras lose control characters", body: `{"access_token":"a","token_id":"t\u001b]0;pwned\u0007id"}`, extra: map[string]string{"token_id": `t\x1b]0;pwned\x07id`}},
 		{name: "no access_token", body: `{"token_type":"Bearer","expires_in":3600}`, err: "no access_token"},
+		{name: "token with terminal escapes", body: `{"access_token":"a\u001b]0;owned\u0007"}`, err: "control or invisible"},
+		{name: "refresh token with a bidi override", body: `{"access_token":"a","refresh_token":"r\u202e"}`, err: "control or invisible"},
 		{name: "empty object", body: `{}`, err: "no access_token"},
 		{name: "error in a 200", body: `{"error":"invalid_grant","error_description":"nope"}`, err: "invalid_grant"},
 		{name: "not JSON", body: `<html>oops</html>`, ctype: "text/html", err: "not a JSON object"},
