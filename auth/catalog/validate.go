@@ -191,82 +191,94 @@ func (p Provider) Validate() error {
 	return nil
 }
 
+func fieldFail(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
 func (m Method) validate(p Provider, declared map[string]bool) *FieldError {
-	fail := func(field, format string, args ...any) *FieldError {
-		return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-	}
 	known := false
 	for _, k := range Kinds {
 		known = known || m.Kind == k
 	}
 	if !known {
-		return fail("kind", "%q is not a method kind: use one of %s", m.Kind, kindList())
+		return fieldFail("kind", "%q is not a method kind: use one of %s", m.Kind, kindList())
 	}
 	if strings.TrimSpace(m.Label) == "" {
-		return fail("label", "missing: say in one plain line what this method does")
+		return fieldFail("label", "missing: say in one plain line what this method does")
 	}
-	required := map[string]string{}
-	switch m.Kind {
-	case KindOAuth:
-		required["authorize_url"], required["token_url"] = m.AuthorizeURL, m.TokenURL
-	case KindImplicit:
-		required["authorize_url"] = m.AuthorizeURL
-	case KindSession:
-		required["login_url"] = m.LoginURL
+	return firstOf(m.validateURLs(declared), m.validateRequest(), m.validateApply())
+}
+
+// validateURLs checks the addresses a method needs and each one it has.
+func (m Method) validateURLs(declared map[string]bool) *FieldError {
+	urls := []struct {
+		field, value string
+		required     bool
+	}{
+		{"authorize_url", m.AuthorizeURL, m.Kind == KindOAuth || m.Kind == KindImplicit},
+		{"token_url", m.TokenURL, m.Kind == KindOAuth},
+		{"login_url", m.LoginURL, m.Kind == KindSession},
+		{"check_url", m.CheckURL, false},
 	}
-	for field, v := range required {
-		if v == "" {
-			return fail(field, "missing: a %s method needs it", m.Kind)
-		}
-	}
-	urls := map[string]string{
-		"authorize_url": m.AuthorizeURL, "token_url": m.TokenURL,
-		"login_url": m.LoginURL, "check_url": m.CheckURL,
-	}
-	for field, v := range urls {
-		if v == "" {
+	for _, u := range urls {
+		if u.value == "" {
+			if u.required {
+				return fieldFail(u.field, "missing: a %s method needs it", m.Kind)
+			}
 			continue
 		}
-		for _, name := range Placeholders(v) {
+		for _, name := range Placeholders(u.value) {
 			if !declared[name] {
-				return fail(field, "uses {%s}, which is not declared in params", name)
+				return fieldFail(u.field, "uses {%s}, which is not declared in params", name)
 			}
 		}
 		// Placeholders are checked with a sample value (1: valid as a host label and as a port); the real one is checked on use.
-		if err := CheckURL(placeholderRE.ReplaceAllString(v, "1")); err != nil {
-			return fail(field, "%v", err)
+		if err := CheckURL(placeholderRE.ReplaceAllString(u.value, "1")); err != nil {
+			return fieldFail(u.field, "%v", err)
 		}
 	}
+	return nil
+}
+
+var stateParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// validateRequest checks how the token request is made.
+func (m Method) validateRequest() *FieldError {
 	switch m.TokenRequest {
 	case "", RequestForm, RequestJSON, RequestQuery:
 	default:
-		return fail("token_request", "%q is not known: use form, json or query", m.TokenRequest)
+		return fieldFail("token_request", "%q is not known: use form, json or query", m.TokenRequest)
 	}
 	switch m.ClientAuth {
 	case "", ClientAuthBody, ClientAuthBasic:
 	default:
-		return fail("client_auth", "%q is not known: use body or basic", m.ClientAuth)
+		return fieldFail("client_auth", "%q is not known: use body or basic", m.ClientAuth)
 	}
-	if m.StateParam != "" && !regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(m.StateParam) {
-		return fail("state_param", "%q is not a valid parameter name", m.StateParam)
+	if m.StateParam != "" && !stateParamRE.MatchString(m.StateParam) {
+		return fieldFail("state_param", "%q is not a valid parameter name", m.StateParam)
 	}
 	if m.Refresh && m.Kind != KindOAuth {
-		return fail("refresh", "only an oauth method can refresh")
-	}
-	if (m.Apply.Header == "") == (m.Apply.Query == "") {
-		return fail("apply", "set exactly one of header or query")
-	}
-	if m.Apply.Query != "" && m.Apply.Scheme != "" {
-		return fail("apply.scheme", "a query parameter has no scheme")
-	}
-	if m.Apply.Header != "" && !regexp.MustCompile(`^[A-Za-z0-9-]+$`).MatchString(m.Apply.Header) {
-		return fail("apply.header", "%q is not a header name", m.Apply.Header)
-	}
-	if m.Kind == KindBasic && (m.Apply.Header != "Authorization" || m.Apply.Scheme != "Basic") {
-		return fail("apply", "a basic method is applied as header Authorization with scheme Basic")
+		return fieldFail("refresh", "only an oauth method can refresh")
 	}
 	if m.LifetimeSeconds < 0 {
-		return fail("lifetime_seconds", "must not be negative")
+		return fieldFail("lifetime_seconds", "must not be negative")
+	}
+	return nil
+}
+
+var headerNameRE = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+
+// validateApply checks how the credential is attached to a request.
+func (m Method) validateApply() *FieldError {
+	switch {
+	case (m.Apply.Header == "") == (m.Apply.Query == ""):
+		return fieldFail("apply", "set exactly one of header or query")
+	case m.Apply.Query != "" && m.Apply.Scheme != "":
+		return fieldFail("apply.scheme", "a query parameter has no scheme")
+	case m.Apply.Header != "" && !headerNameRE.MatchString(m.Apply.Header):
+		return fieldFail("apply.header", "%q is not a header name", m.Apply.Header)
+	case m.Kind == KindBasic && (m.Apply.Header != "Authorization" || m.Apply.Scheme != "Basic"):
+		return fieldFail("apply", "a basic method is applied as header Authorization with scheme Basic")
 	}
 	return nil
 }
