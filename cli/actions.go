@@ -23,16 +23,13 @@ type nameOptions struct {
 
 // newNameCmd fills cmd's Args, completion and RunE for a command on one
 // connection; run does the work.
-func newNameCmd(d *Deps, cmd *cobra.Command, run func(context.Context, *nameOptions) error, runF func(*nameOptions) error) *cobra.Command {
+func newNameCmd(d *Deps, cmd *cobra.Command, run func(context.Context, *nameOptions, *auth.Manager) error, runF func(*nameOptions) error) *cobra.Command {
 	opts := &nameOptions{base: d.base()}
 	cmd.Args = exactArgs(1, "one connection name")
 	cmd.ValidArgsFunction = completeConnectionName(d, 1)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.Name = args[0]
-		if runF != nil {
-			return runF(opts)
-		}
-		return run(cmd.Context(), opts)
+		return execute(cmd.Context(), d, opts, runF, run)
 	}
 	return cmd
 }
@@ -41,12 +38,7 @@ func newCmdRefresh(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	return newNameCmd(d, &cobra.Command{Use: "refresh NAME", Short: "Renew a connection's token now"}, refreshRun, runF)
 }
 
-func refreshRun(ctx context.Context, opts *nameOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func refreshRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
 	c, err := m.Refresh(ctx, opts.Name)
 	if err != nil {
 		return err
@@ -66,12 +58,7 @@ func newCmdCheck(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	return newNameCmd(d, &cobra.Command{Use: "check NAME", Short: "Make the provider's who-am-I request and say how it went"}, checkRun, runF)
 }
 
-func checkRun(ctx context.Context, opts *nameOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func checkRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
 	res, err := m.Check(ctx, opts.Name)
 	if err != nil {
 		return err
@@ -87,12 +74,7 @@ func newCmdRemove(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	return newNameCmd(d, &cobra.Command{Use: "remove NAME", Short: "Remove a connection and its secrets from the keyring"}, removeRun, runF)
 }
 
-func removeRun(ctx context.Context, opts *nameOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func removeRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
 	if err := m.Remove(ctx, opts.Name); err != nil {
 		return err
 	}
@@ -115,20 +97,12 @@ func newCmdExpires(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 					return err
 				}
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return expiresRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, expiresRun)
 		},
 	}
 }
 
-func expiresRun(ctx context.Context, opts *nameOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func expiresRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
 	c, err := m.SetExpiry(ctx, opts.Name, opts.Expires)
 	if err != nil {
 		return err

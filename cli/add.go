@@ -49,10 +49,7 @@ the key (api-key) or the token (token).
 			if req.ExpiresAt, err = parseExpires(expires); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return addRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, addRun)
 		},
 	}
 	f := cmd.Flags()
@@ -73,18 +70,13 @@ the key (api-key) or the token (token).
 	return cmd
 }
 
-func addRun(ctx context.Context, opts *addOptions) error {
+func addRun(ctx context.Context, opts *addOptions, m *auth.Manager) error {
 	if opts.SecretStdin {
 		var err error
 		if opts.Request.Secret, err = readSecret(opts.IO); err != nil {
 			return err
 		}
 	}
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
 	c, err := m.Add(ctx, opts.Request)
 	if err != nil {
 		return err

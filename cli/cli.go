@@ -58,18 +58,29 @@ type streams struct {
 	Out, Err io.Writer
 }
 
-// base is what every command's options hold: where to write and how to open
-// the service. Tests fill it by hand.
+// base is what every command's options hold: where to read and write.
+// Tests fill it by hand.
 type base struct {
-	IO      streams
-	Manager func() (*auth.Manager, error)
+	IO streams
 }
 
 func (d *Deps) base() base {
-	return base{
-		IO:      streams{In: d.Stdin, Out: d.Stdout, Err: d.Stderr},
-		Manager: func() (*auth.Manager, error) { return auth.Open(d.Options) },
+	return base{IO: streams{In: d.Stdin, Out: d.Stdout, Err: d.Stderr}}
+}
+
+// execute ends every command's RunE: the test's runF when given (it checks
+// what the command line filled in), else run with the service open for
+// this one command.
+func execute[O any](ctx context.Context, d *Deps, opts *O, runF func(*O) error, run func(context.Context, *O, *auth.Manager) error) error {
+	if runF != nil {
+		return runF(opts)
 	}
+	m, err := auth.Open(d.Options)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return run(ctx, opts, m)
 }
 
 // warn prints a warning on standard error.
@@ -164,7 +175,7 @@ Run it without arguments (or as authdeck window) to open the window.
 		newCmdProviders(d),
 		newCmdAdd(d, nil), newCmdConnect(d, nil), newCmdReplace(d, nil), newCmdDetails(d, nil),
 		newCmdList(d, nil), newCmdStatus(d, nil),
-		newCmdHeader(d, nil), newCmdCurl(d, nil), newCmdToken(d, nil), newCmdSnippet(d, nil),
+		newSnippetCmd(d, "header", nil), newSnippetCmd(d, "curl", nil), newSnippetCmd(d, "token", nil), newSnippetCmd(d, "snippet", nil),
 		newCmdRefresh(d, nil), newCmdCheck(d, nil), newCmdExpires(d, nil), newCmdRemove(d, nil),
 		newCmdSandbox(d, nil), newCmdWindow(d),
 	)

@@ -27,22 +27,8 @@ func completeConnectionName(d *Deps, argc int, then ...string) cobra.CompletionF
 			}
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return connectionNames(d), cobra.ShellCompDirectiveNoFileComp
+		return d.connectionNames(), cobra.ShellCompDirectiveNoFileComp
 	}
-}
-
-func connectionNames(d *Deps) []string {
-	m, err := auth.Open(d.Options)
-	if err != nil {
-		return nil
-	}
-	defer m.Close()
-	conns, _ := m.List()
-	names := make([]string, 0, len(conns))
-	for _, c := range conns {
-		names = append(names, c.Name+"\t"+oneLine(c.ProviderName))
-	}
-	return names
 }
 
 // completeProviderID offers the provider ids, built-in and from providers.d,

@@ -34,10 +34,7 @@ system browser; --no-browser prints the address to open instead.`,
 		ValidArgsFunction: completeConnectionName(d, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return connectRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, connectRun)
 		},
 	}
 	cmd.Flags().Var(timeoutValue{&opts.Timeout}, "timeout", "how long to wait for the browser: seconds (90) or a time (5m, 1m30s)")
@@ -45,12 +42,7 @@ system browser; --no-browser prints the address to open instead.`,
 	return cmd
 }
 
-func connectRun(ctx context.Context, opts *connectOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func connectRun(ctx context.Context, opts *connectOptions, m *auth.Manager) error {
 	sandbox := false
 	if c, err := m.Get(opts.Name); err == nil {
 		sandbox = c.Provider == auth.SandboxID

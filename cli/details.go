@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"authdeck/auth"
 	"authdeck/auth/sanitize"
 )
 
@@ -32,10 +33,7 @@ func newCmdDetails(d *Deps, runF func(*detailsOptions) error) *cobra.Command {
 			if cmd.Flags().Changed("note") {
 				opts.Note = &note
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return detailsRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, detailsRun)
 		},
 	}
 	cmd.Flags().StringVar(&owner, "owner", "", `who to ask about this connection ("" clears it)`)
@@ -44,12 +42,7 @@ func newCmdDetails(d *Deps, runF func(*detailsOptions) error) *cobra.Command {
 	return cmd
 }
 
-func detailsRun(ctx context.Context, opts *detailsOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func detailsRun(ctx context.Context, opts *detailsOptions, m *auth.Manager) error {
 	c, err := m.Get(opts.Name)
 	if err != nil {
 		return err

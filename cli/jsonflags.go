@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"authdeck/auth"
 )
 
 // exporter writes a command's data in a machine-readable form instead of
@@ -30,6 +33,15 @@ func addJSONFlags(cmd *cobra.Command, target *exporter) {
 		}
 		return nil
 	}
+}
+
+// newDataCmd builds a command without arguments that prints data: a table,
+// or JSON when --json sets *exp.
+func newDataCmd[O any](d *Deps, use, short string, opts *O, exp *exporter, runF func(*O) error, run func(context.Context, *O, *auth.Manager) error) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0, "no arguments")}
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return execute(cmd.Context(), d, opts, runF, run) }
+	addJSONFlags(cmd, exp)
+	return cmd
 }
 
 // jsonExporter prints compact JSON on one line: for scripts, and fast for

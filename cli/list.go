@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -60,27 +61,10 @@ type listOptions struct {
 
 func newCmdList(d *Deps, runF func(*listOptions) error) *cobra.Command {
 	opts := &listOptions{base: d.base()}
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List connections, most urgent first (no network, no keyring)",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return listRun(opts)
-		},
-	}
-	addJSONFlags(cmd, &opts.Exporter)
-	return cmd
+	return newDataCmd(d, "list", "List connections, most urgent first (no network, no keyring)", opts, &opts.Exporter, runF, listRun)
 }
 
-func listRun(opts *listOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func listRun(_ context.Context, opts *listOptions, m *auth.Manager) error {
 	conns, err := m.List()
 	if err != nil {
 		return err

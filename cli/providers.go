@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"authdeck/auth"
 	"authdeck/auth/catalog"
 	"authdeck/auth/sanitize"
 )
@@ -33,27 +34,10 @@ func newCmdProviders(d *Deps) *cobra.Command {
 
 func newCmdProvidersList(d *Deps, runF func(*providersOptions) error) *cobra.Command {
 	opts := &providersOptions{base: d.base()}
-	cmd := &cobra.Command{
-		Use:   "providers",
-		Short: "List the providers you can connect to",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return providersRun(opts)
-		},
-	}
-	addJSONFlags(cmd, &opts.Exporter)
-	return cmd
+	return newDataCmd(d, "providers", "List the providers you can connect to", opts, &opts.Exporter, runF, providersRun)
 }
 
-func providersRun(opts *providersOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func providersRun(_ context.Context, opts *providersOptions, m *auth.Manager) error {
 	for _, problem := range m.CatalogProblems() {
 		opts.warn("provider definition refused: %s", sanitize.Line(problem.Error()))
 	}
@@ -95,12 +79,9 @@ func newCmdProvidersShow(d *Deps, runF func(*providerOptions) error) *cobra.Comm
 takes it: redirect the output there and edit it to change the provider.`,
 		Args:              exactArgs(1, "one provider id"),
 		ValidArgsFunction: completeProviderArg(d),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return providersShowRun(opts)
+			return execute(cmd.Context(), d, opts, runF, providersShowRun)
 		},
 	}
 	// The output is always JSON; the flag is accepted because the contract names it.
@@ -108,12 +89,7 @@ takes it: redirect the output there and edit it to change the provider.`,
 	return cmd
 }
 
-func providersShowRun(opts *providerOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func providersShowRun(_ context.Context, opts *providerOptions, m *auth.Manager) error {
 	p, err := m.Provider(opts.ID)
 	if err != nil {
 		return err
@@ -137,22 +113,14 @@ func newCmdProvidersAdd(d *Deps, runF func(*providerOptions) error) *cobra.Comma
 			if opts.Issuer == "" {
 				return usagef("providers add needs --from-issuer URL (the provider's issuer, e.g. https://login.example.com)")
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return providersAddRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, providersAddRun)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Issuer, "from-issuer", "", "issuer URL whose /.well-known metadata describes the provider")
 	return cmd
 }
 
-func providersAddRun(ctx context.Context, opts *providerOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func providersAddRun(ctx context.Context, opts *providerOptions, m *auth.Manager) error {
 	p, err := m.DiscoverProvider(ctx, opts.ID, opts.Issuer)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"authdeck/auth"
 	"authdeck/auth/sanitize"
 )
 
@@ -40,10 +41,7 @@ its name, owner, note and history. The new secret is read from standard input.
 			if opts.ExpiresAt, err = parseExpires(expires); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return replaceRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, replaceRun)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.SecretStdin, "secret-stdin", false, "read the new secret from standard input")
@@ -52,16 +50,11 @@ its name, owner, note and history. The new secret is read from standard input.
 	return cmd
 }
 
-func replaceRun(ctx context.Context, opts *replaceOptions) error {
+func replaceRun(ctx context.Context, opts *replaceOptions, m *auth.Manager) error {
 	secret, err := readSecret(opts.IO)
 	if err != nil {
 		return err
 	}
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
 	c, err := m.Replace(ctx, opts.Name, secret, opts.ExpiresAt)
 	if err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"authdeck/auth"
 )
 
 // sandboxOptions: the demo provider in the foreground, like a development
@@ -39,22 +41,14 @@ window start it by themselves while they need it.
 				}
 			}
 			opts.Port = p["port"]
-			if runF != nil {
-				return runF(opts)
-			}
-			return sandboxRun(cmd.Context(), opts)
+			return execute(cmd.Context(), d, opts, runF, sandboxRun)
 		},
 	}
 	cmd.Flags().StringArrayVar(&params, "param", nil, "port=N: the port to listen on (default 17824, as the sandbox connection's)")
 	return cmd
 }
 
-func sandboxRun(ctx context.Context, opts *sandboxOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func sandboxRun(ctx context.Context, opts *sandboxOptions, m *auth.Manager) error {
 	return m.ServeSandbox(ctx, opts.Port, func(base string) {
 		fmt.Fprintf(opts.IO.Err, "The sandbox (demo provider) is listening on %s. Ctrl+C stops it.\n", base)
 	})

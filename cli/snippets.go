@@ -26,74 +26,52 @@ type snippetOptions struct {
 	RequireValid bool
 }
 
-// newSnippetCmd builds one of the four commands; parse reads the format.
-func newSnippetCmd(d *Deps, cmd *cobra.Command, format render.Format, runF func(*snippetOptions) error) *cobra.Command {
-	opts := &snippetOptions{base: d.base(), Format: format}
+// snippetCommands are the four commands that print a credential; format ""
+// is read from --format.
+var snippetCommands = map[string]struct {
+	use, short string
+	urlArg     bool
+	format     render.Format
+}{
+	"header":  {"header NAME", "Print the header line (refreshed first if needed)", false, render.FormatHeader},
+	"curl":    {"curl NAME [URL]", "Print a curl command for URL (default: the provider's who-am-I address)", true, render.FormatCurl},
+	"token":   {"token NAME", "Print the raw token or key (refreshed first if needed)", false, render.FormatToken},
+	"snippet": {"snippet NAME --format FORMAT [URL]", "Print the credential as curl, httpie, powershell, env, header, token or url", true, ""},
+}
+
+// newSnippetCmd builds the snippet command called name.
+func newSnippetCmd(d *Deps, name string, runF func(*snippetOptions) error) *cobra.Command {
+	spec := snippetCommands[name]
+	opts := &snippetOptions{base: d.base(), Format: spec.format}
+	cmd := &cobra.Command{Use: spec.use, Short: spec.short, Args: exactArgs(1, "one connection name")}
+	if spec.urlArg {
+		cmd.Args = rangeArgs(1, 2, "a connection name and optionally a URL")
+	}
 	var formatFlag string
-	if format == "" {
+	if spec.format == "" {
 		cmd.Flags().StringVar(&formatFlag, "format", "curl", "curl, httpie, powershell, env, header, token or url")
 		_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
 	}
 	cmd.Flags().BoolVar(&opts.RequireValid, "require-valid", false, "print nothing and exit 3 when the credential has expired (default: print it, with a warning)")
 	cmd.ValidArgsFunction = completeConnectionName(d, 1)
-	cmd.RunE = func(_ *cobra.Command, args []string) error {
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.Name = args[0]
 		if len(args) > 1 {
 			opts.URL = args[1]
 		}
-		if format == "" {
+		if spec.format == "" {
 			f, err := render.ParseFormat(formatFlag)
 			if err != nil {
 				return usageError{err}
 			}
 			opts.Format = f
 		}
-		if runF != nil {
-			return runF(opts)
-		}
-		return snippetRun(cmd.Context(), opts)
+		return execute(cmd.Context(), d, opts, runF, snippetRun)
 	}
 	return cmd
 }
 
-func newCmdHeader(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
-	return newSnippetCmd(d, &cobra.Command{
-		Use:   "header NAME",
-		Short: "Print the header line (refreshed first if needed)",
-		Args:  exactArgs(1, "one connection name"),
-	}, render.FormatHeader, runF)
-}
-
-func newCmdCurl(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
-	return newSnippetCmd(d, &cobra.Command{
-		Use:   "curl NAME [URL]",
-		Short: "Print a curl command for URL (default: the provider's who-am-I address)",
-		Args:  rangeArgs(1, 2, "a connection name and optionally a URL"),
-	}, render.FormatCurl, runF)
-}
-
-func newCmdToken(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
-	return newSnippetCmd(d, &cobra.Command{
-		Use:   "token NAME",
-		Short: "Print the raw token or key (refreshed first if needed)",
-		Args:  exactArgs(1, "one connection name"),
-	}, render.FormatToken, runF)
-}
-
-func newCmdSnippet(d *Deps, runF func(*snippetOptions) error) *cobra.Command {
-	return newSnippetCmd(d, &cobra.Command{
-		Use:   "snippet NAME --format FORMAT [URL]",
-		Short: "Print the credential as curl, httpie, powershell, env, header, token or url",
-		Args:  rangeArgs(1, 2, "a connection name and optionally a URL"),
-	}, "", runF)
-}
-
-func snippetRun(ctx context.Context, opts *snippetOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
+func snippetRun(ctx context.Context, opts *snippetOptions, m *auth.Manager) error {
 	if opts.URL != "" {
 		warnForeignHost(opts, m)
 	}

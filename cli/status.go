@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -31,44 +32,38 @@ type statusOptions struct {
 
 func newCmdStatus(d *Deps, runF func(*statusOptions) error) *cobra.Command {
 	opts := &statusOptions{base: d.base()}
-	var within string
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "One line per connection; exit 3 when any needs attention",
-		Long: `Print one line per connection, marking with ! each that needs attention (expired,
+	cmd := newDataCmd(d, "status", "One line per connection; exit 3 when any needs attention", opts, &opts.Exporter, runF, statusRun)
+	cmd.Long = `Print one line per connection, marking with ! each that needs attention (expired,
 failed, not signed in, or expiring within the warning window and unable to
 renew itself), with the command that fixes it, and exit 3 when any does.
 The warning window is the one set in the window's Settings (7 days unless
 changed); --within overrides it. For monitoring: authdeck status || alert
 
 --ics FILE also writes an iCalendar file with an event for each expiry and a
-reminder when its warning window starts (FILE "-": standard output).`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
-			if within != "" {
-				var err error
-				if opts.Within, err = parseWithin(within); err != nil {
-					return usageError{err}
-				}
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return statusRun(opts)
-		},
-	}
-	cmd.Flags().StringVar(&within, "within", "", "the warning window instead of the configured one: 7d, 36h, 90m")
+reminder when its warning window starts (FILE "-": standard output).`
+	cmd.Flags().Var(withinValue{&opts.Within}, "within", "the warning window instead of the configured one: 7d, 36h, 90m")
 	cmd.Flags().StringVar(&opts.ICS, "ics", "", "also write an iCalendar file of the expiry dates to FILE (- for standard output)")
-	addJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }
 
-func statusRun(opts *statusOptions) error {
-	m, err := opts.Manager()
-	if err != nil {
-		return err
+// withinValue reads --within with parseWithin.
+type withinValue struct{ d *time.Duration }
+
+func (v withinValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return ""
 	}
-	defer m.Close()
+	return v.d.String()
+}
+
+func (v withinValue) Type() string { return "duration" }
+
+func (v withinValue) Set(s string) (err error) {
+	*v.d, err = parseWithin(s)
+	return err
+}
+
+func statusRun(_ context.Context, opts *statusOptions, m *auth.Manager) error {
 	conns, err := m.List()
 	if err != nil {
 		return err
@@ -202,7 +197,7 @@ func cutAt(line string) int {
 
 // parseWithin reads a Go duration, plus days ("7d", "1d12h").
 func parseWithin(s string) (time.Duration, error) {
-	bad := fmt.Errorf("--within %q: write a time such as 7d, 36h or 90m", s)
+	bad := fmt.Errorf("%q is not a time: write one such as 7d, 36h or 90m", s)
 	var days time.Duration
 	if i := strings.Index(s, "d"); i >= 0 {
 		n, err := strconv.Atoi(s[:i])

@@ -8,24 +8,24 @@ import (
 )
 
 // suggester offers the stored connection names closest to a mistyped one.
-// It opens the service only when a name was not found.
 func suggester(d *Deps) func(string) []string {
-	return func(typed string) []string {
-		m, err := auth.Open(d.Options)
-		if err != nil {
-			return nil
-		}
-		defer m.Close()
-		conns, err := m.List()
-		if err != nil {
-			return nil
-		}
-		names := make([]string, len(conns))
-		for i, c := range conns {
-			names[i] = c.Name
-		}
-		return closest(typed, names)
+	return func(typed string) []string { return closest(typed, d.connectionNames()) }
+}
+
+// connectionNames are the stored connection names (metadata only: no
+// keyring, no network), for suggestions and completion.
+func (d *Deps) connectionNames() []string {
+	m, err := auth.Open(d.Options)
+	if err != nil {
+		return nil
 	}
+	defer m.Close()
+	conns, _ := m.List()
+	names := make([]string, len(conns))
+	for i, c := range conns {
+		names[i] = c.Name
+	}
+	return names
 }
 
 // closest returns up to three names within a small edit distance of typed
