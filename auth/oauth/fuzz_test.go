@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"errors"
 	"net/url"
 	"testing"
 	"time"
@@ -47,10 +48,19 @@ func FuzzCallback(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string, implicit bool) {
 		q, _ := url.ParseQuery(raw)
-		e := expectation{provider: "P", stateName: "nonce", state: state, implicit: implicit, params: []string{"domain_prefix"}}
+		e := expectation{provider: "P", stateName: "nonce", state: state, implicit: implicit, params: []string{"domain_prefix"},
+			deniesWithoutState: len(raw)%2 == 0}
 		cb, err := parseCallback(q, e)
 		if err != nil {
 			_ = err.Error()
+			// An answer without the state ends the sign-in only as a
+			// documented denial, and never with the page's own words.
+			var pe *ProviderError
+			ends := !errors.Is(err, errEmptyAnswer) && !errors.Is(err, ErrStateMismatch)
+			if ends && q.Get("nonce") != state && q.Get("state") != state &&
+				(!e.deniesWithoutState || !errors.Is(err, ErrAccessDenied) && (!errors.As(err, &pe) || pe.Description != "")) {
+				t.Fatalf("%q without the state ended the sign-in: %v", raw, err)
+			}
 			return
 		}
 		if q.Get("nonce") != state && q.Get("state") != state {
