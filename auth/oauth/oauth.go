@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/sanitize"
 )
 
 // DefaultPort is the loopback port Authdeck's redirect URI uses unless the
@@ -181,7 +182,7 @@ func (c *Client) now() time.Time {
 // providerName names the provider in messages.
 func providerName(p catalog.Provider) string {
 	if p.Name != "" {
-		return p.Name
+		return sanitize.Line(p.Name) // a providers.d file is outside text too
 	}
 	if p.ID != "" {
 		return p.ID

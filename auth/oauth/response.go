@@ -27,6 +27,7 @@ const maxBody = 1 << 20
 const (
 	maxExtraValue = 1024
 	maxExcerpt    = 300
+	maxScopeText  = 4096 // the granted scopes are stored and shown
 	// maxLifetime caps a stated lifetime: beyond a century it means "forever"
 	// and would overflow time.Duration arithmetic.
 	maxLifetime = 100 * 365 * 24 * time.Hour
@@ -250,7 +251,7 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	}
 	t.ExpiresAt = r.expiry(now)
 	if s := r.str("scope"); s != "" {
-		t.Scopes = splitScopes(sanitize.Line(s))
+		t.Scopes = splitScopes(sanitize.Line(bounded(s, maxScopeText)))
 		for _, want := range requested {
 			if !slices.Contains(t.Scopes, want) {
 				t.NotGranted = append(t.NotGranted, want)

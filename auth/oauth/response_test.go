@@ -35,6 +35,7 @@ func TestParseTokenResponse(t *testing.T) {
 		{name: "vcita trailing comma", body: "{\n\"access_token\": \"a\",\n\"expires_in\": 10,\n\"created_at\": 100,\n}", exp: time.Unix(110, 0), extra: map[string]string{"created_at": "100"}},
 		{name: "Vinsight comma scopes, no token_type", body: `{"scope":"write_salesorders,read_contacts","access_token":"a","token_id":"tid","expires_in":31536000}`, requested: []string{"x"}, exp: now.Add(31536000 * time.Second), scopes: []string{"write_salesorders", "read_contacts"}, extra: map[string]string{"token_id": "tid"}},
 		{name: "space scopes", body: `{"access_token":"a","scope":"read  write"}`, scopes: []string{"read", "write"}},
+		{name: "scopes lose control characters", body: `{"access_token":"a","scope":"read \u001b[2Jwrite"}`, scopes: []string{"read", `\x1b[2Jwrite`}},
 		{name: "array scopes", body: `{"access_token":"a","scope":["read","write"]}`, scopes: []string{"read", "write"}},
 		{name: "requested scopes stand in", body: `{"access_token":"a"}`, requested: []string{"profile"}, scopes: []string{"profile"}},
 		{name: "form body", body: `access_token=a&token_type=bearer&expires_in=60&scope=x+y`, ctype: "application/x-www-form-urlencoded", exp: now.Add(time.Minute), typ: "bearer", scopes: []string{"x", "y"}},
