@@ -112,9 +112,9 @@ type Result struct {
 // Errors a caller may want to tell apart. Their messages are meant for people.
 var (
 	ErrAccessDenied = errors.New("access was denied in the browser: connect again and choose Allow/Approve if you meant to connect")
-	// ErrStateMismatch is no longer returned by Authorize, which ignores an
-	// answer with a wrong or missing state and goes on waiting (it reports
-	// it through AuthorizeOptions.Notice). Kept for callers that test it.
+	// ErrStateMismatch marks an answer whose state is missing or wrong.
+	// Authorize never ends with it: it answers such a page, reports it
+	// through AuthorizeOptions.Notice and goes on waiting for the real one.
 	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused: connect again and use only the page Authdeck opens")
 	ErrTimeout       = errors.New("no answer came back from the browser in time: connect again, and allow more time if you need it")
 	ErrAlreadyUsed   = errors.New("this sign-in answer was already used: connect again to start a new one")
