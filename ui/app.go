@@ -163,7 +163,7 @@ func (a *App) Start() {
 	}()
 	a.watcher.start(ctx)
 	if a.configDir != "" {
-		a.folder = watchFolder(a, a.configDir)
+		a.folder = watchFolder(a.configDir, a.reloadFromElsewhere)
 	}
 }
 

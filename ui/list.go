@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -396,7 +397,9 @@ func textWidth(l *widget.Label) float32 {
 	if l.SizeName != "" {
 		size = theme.Size(l.SizeName)
 	}
-	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding()
+	// One pixel more than measured: the label truncates a text that is a
+	// fraction wider than its room.
+	return float32(math.Ceil(float64(fyne.MeasureText(l.Text, size, l.TextStyle).Width+2*theme.InnerPadding()))) + 1
 }
 
 // setText changes a label only when its text differs.

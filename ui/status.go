@@ -192,18 +192,18 @@ func plainFor(err error, c auth.Connection) string {
 	}
 	e, ok := auth.AsError(err)
 	if !ok {
-		return sentence(withoutCommands(err.Error()))
+		return sentence(orDash(withoutCommands(err.Error()), "That did not work"))
 	}
 	return typedWords(e, c)
 }
 
 // typedWords words one of the core's typed errors about c (zero if none).
 func typedWords(e *auth.Error, c auth.Connection) string {
-	what := e.Msg
+	what := withoutCommands(e.Msg)
 	if what == "" || e.Remedy == auth.RemedyStartKeyring {
-		what = remedyLead(e)
+		what = withoutCommands(remedyLead(e))
 	}
-	s := sentence(withoutCommands(what))
+	s := sentence(orDash(what, "That did not work"))
 	if field := inputName(e); field != "" && e.Remedy == auth.RemedyFixInput {
 		s += " (field: " + field + ")"
 	}

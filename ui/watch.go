@@ -196,9 +196,10 @@ type folderWatch struct {
 	done sync.WaitGroup
 }
 
-// watchFolder starts watching dir. Without a watch (no inotify left, say)
-// the once-a-minute refresh round still reloads: nil is returned.
-func watchFolder(a *App, dir string) *folderWatch {
+// watchFolder starts watching dir and calls changed (on its own
+// goroutine) once a change has settled. Without a watch (no inotify left,
+// say) the once-a-minute refresh round still reloads: nil is returned.
+func watchFolder(dir string, changed func()) *folderWatch {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil
@@ -209,11 +210,11 @@ func watchFolder(a *App, dir string) *folderWatch {
 	}
 	f := &folderWatch{w: w}
 	f.done.Add(1)
-	go f.run(a)
+	go f.run(changed)
 	return f
 }
 
-func (f *folderWatch) run(a *App) {
+func (f *folderWatch) run(changed func()) {
 	defer f.done.Done()
 	var settle *time.Timer
 	defer func() {
@@ -233,7 +234,7 @@ func (f *folderWatch) run(a *App) {
 				continue
 			}
 			if settle == nil {
-				settle = time.AfterFunc(folderSettle, func() { a.reloadFromElsewhere() })
+				settle = time.AfterFunc(folderSettle, changed)
 			} else {
 				settle.Reset(folderSettle)
 			}
@@ -257,8 +258,9 @@ func (f *folderWatch) close() {
 // reloadFromElsewhere reloads after a change made outside this window,
 // unless the window is closing.
 func (a *App) reloadFromElsewhere() {
-	if a.base.Err() != nil {
-		return
-	}
-	toUI(a.reload)
+	toUI(func() {
+		if a.base.Err() == nil {
+			a.reload()
+		}
+	})
 }

@@ -1,0 +1,441 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"authdeck/auth"
+	"authdeck/auth/catalog"
+	"authdeck/auth/render"
+	"authdeck/auth/secret"
+	"authdeck/internal/standin"
+)
+
+// texts is every piece of text the window draws now, overlays (dialogs)
+// included.
+func texts(c fyne.Canvas) []string {
+	var out []string
+	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
+	for _, r := range roots {
+		for _, o := range test.LaidOutObjects(r) {
+			if t, ok := o.(*canvas.Text); ok && strings.TrimSpace(t.Text) != "" {
+				out = append(out, t.Text)
+			}
+		}
+	}
+	return out
+}
+
+// findButton is the visible button labelled text in the window or its
+// overlays.
+func findButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
+	t.Helper()
+	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
+	for i := len(roots) - 1; i >= 0; i-- { // the topmost overlay first
+		for _, o := range test.LaidOutObjects(roots[i]) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+				return b
+			}
+		}
+	}
+	t.Fatalf("no button %q in the window", text)
+	return nil
+}
+
+// Issue 14.1: both exports go through the real file dialog and are written.
+func TestReportSavesThroughTheFileDialog(t *testing.T) {
+	f := newFixture(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home) // the dialog opens in the home folder
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(2),
+		Owner: "=HYPERLINK(\"http://evil\")", Note: "@SUM(1)"})
+	f.reload()
+	f.a.win.Resize(fyne.NewSize(960, 640))
+	f.a.showSupport()
+	for _, ext := range []string{"CSV", "JSON"} {
+		test.Tap(findButton(t, f.a.win.Canvas(), "Save as "+ext+"…"))
+		test.Tap(findButton(t, f.a.win.Canvas(), "Save"))
+		path := filepath.Join(home, "authdeck-expiry."+strings.ToLower(ext))
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v (status bar: %q)", ext, err, f.a.statusBar.Text)
+		}
+		if want := "Saved the expiry report to " + path + "."; f.a.statusBar.Text != want {
+			t.Errorf("status bar says %q, want %q", f.a.statusBar.Text, want)
+		}
+		if ext == "JSON" {
+			var rows []reportRow
+			if err := json.Unmarshal(data, &rows); err != nil || len(rows) != 1 || rows[0].WhatToDo == "" {
+				t.Errorf("JSON report %s: %v", data, err)
+			}
+			continue
+		}
+		for _, cell := range []string{`"'=HYPERLINK(""http://evil"")"`, "'@SUM(1)"} {
+			if !strings.Contains(string(data), cell) {
+				t.Errorf("CSV report has no %s (formula not defused):\n%s", cell, data)
+			}
+		}
+	}
+}
+
+func TestCSVCellsNeverStartAFormula(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@A1": "'@A1", "\tx": "'\tx", "\rx": "'\rx",
+		"  =x": "'  =x", "shop": "shop", "": "", "a=b": "a=b",
+	} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// cliWords are what only makes sense at a terminal.
+var cliWords = regexp.MustCompile(`--|\bauthdeck [a-z]`)
+
+// Issue 14.4: whatever goes wrong, the window speaks of its own fields and
+// buttons, never of a flag or a command.
+func TestWindowNeverShowsCommandLineWords(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Sandbox demo 2", Provider: "sandbox", Method: catalog.KindOAuth,
+		Params: map[string]string{"port": standin.FreePort(t)}})
+	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(-9)})
+	f.reload()
+	seen := map[string]bool{}
+	look := func(step string) {
+		for _, s := range append(texts(f.a.win.Canvas()), f.a.statusBar.Text) {
+			if cliWords.MatchString(s) && !seen[s] {
+				t.Errorf("after %s the window shows %q", step, s)
+			}
+			seen[s] = true
+		}
+	}
+	f.a.selectConnection("Sandbox demo 2")
+	test.Tap(f.a.detail.copyHeader) // not signed in
+	f.a.wait()
+	look("Copy header on a connection that is not signed in")
+	if !strings.Contains(f.a.detail.errText.Text, "press Connect") && !strings.Contains(f.a.detail.errText.Text, "Press Connect") {
+		t.Errorf("not signed in says %q", f.a.detail.errText.Text)
+	}
+	f.a.selectConnection("Old key")
+	f.a.detail.replace(f.a.detail.conn, "", "")
+	f.a.wait()
+	look("Replace key with an empty key")
+	f.a.detail.replace(f.a.detail.conn, "k2", "next year")
+	look("Replace key with a date that is not one")
+	for _, err := range []error{
+		&auth.Error{Remedy: auth.RemedyStartKeyring, Err: secret.ErrNotFound},
+		&auth.Error{Input: auth.InputClientID, Remedy: auth.RemedyFixInput, Msg: "the client ID is empty"},
+		&auth.Error{Remedy: auth.RemedyReplaceSecret, Msg: "the key was refused"},
+		&auth.Error{Err: os.ErrNotExist, Msg: "pass --secret-stdin"},
+		context.DeadlineExceeded,
+	} {
+		if s := plain(err); cliWords.MatchString(s) || s == "" {
+			t.Errorf("plain(%v) = %q", err, s)
+		}
+	}
+	if s := plain(&auth.Error{Remedy: auth.RemedyReplaceSecret, Msg: "the key was refused"}); !strings.Contains(s, "Replace key…") {
+		t.Errorf("a refused key says %q", s)
+	}
+}
+
+// Issue 14.8: a failed or cancelled sign-in leaves no "connected" in the
+// status bar; the heading says "Not signed in" once; Connect is the
+// highlighted button.
+func TestNotSignedInReadsAndActsRight(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Sandbox demo", Provider: "sandbox", Method: catalog.KindOAuth,
+		Params: map[string]string{"port": standin.FreePort(t)}})
+	f.reload()
+	f.a.say("Sandbox demo is connected.") // what an earlier sign-in said
+	f.a.selectConnection("Sandbox demo")
+	d := f.a.detail
+	if d.status.Text != "Not signed in" {
+		t.Errorf("heading reads %q", d.status.Text)
+	}
+	if d.connectBtn.Importance != widget.HighImportance || d.copyHeader.Importance == widget.HighImportance {
+		t.Errorf("highlighted: Connect %v, Copy header %v", d.connectBtn.Importance, d.copyHeader.Importance)
+	}
+	test.Tap(d.copyHeader)
+	f.a.wait()
+	if strings.Contains(f.a.statusBar.Text, "is connected") || !strings.Contains(f.a.statusBar.Text, "not signed in") {
+		t.Errorf("after a failed copy the status bar says %q", f.a.statusBar.Text)
+	}
+}
+
+// Issue 14.10: at 800×600 the names come first; badges shrink.
+func TestRowsShowWholeNamesAt800(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []string{"Sandbox demo", "Sandbox demo 2"} {
+		f.add(t, auth.AddRequest{Name: n, Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(3)})
+	}
+	f.reload()
+	f.a.win.Resize(fyne.NewSize(800, 600))
+	for _, n := range []string{"Sandbox demo", "Sandbox demo 2"} {
+		r := f.row(t, n)
+		if w := r.title.Size().Width; w < textWidth(r.title) {
+			t.Errorf("%s gets %.0f px of the %.0f it needs", n, w, textWidth(r.title))
+		}
+	}
+	// A row as narrow as the list at 800×600 keeps the name whole.
+	row := newConnectionRow()
+	row.set(f.a.list.visible[0], f.a.list.stateOf(f.a.list.visible[0], f.clock.Now()))
+	w := test.NewTempWindow(t, row)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(300, row.MinSize().Height))
+	test.AssertRendersToMarkup(t, "row_narrow.xml", w.Canvas())
+	w.Resize(fyne.NewSize(420, row.MinSize().Height))
+	test.AssertRendersToMarkup(t, "row_wide.xml", w.Canvas())
+}
+
+// Issue 14.12: a connection added from the command line (another Manager
+// on the same folder) shows within a second or so.
+func TestChangesFromTheCommandLineShowUp(t *testing.T) {
+	f := newFixture(t)
+	// The test driver runs fyne.Do on the calling goroutine: the test's
+	// own goroutine does the reload the watch asks for.
+	changed := make(chan struct{}, 16)
+	f.a.folder = watchFolder(f.dir, func() { changed <- struct{}{} })
+	if f.a.folder == nil {
+		t.Fatal("no folder watch")
+	}
+	waitChange := func(what string) {
+		select {
+		case <-changed:
+			f.reload()
+		case <-time.After(20 * time.Second): // far beyond the second it takes
+			t.Fatalf("the window never saw %s", what)
+		}
+	}
+	other, err := auth.Open(auth.Options{ConfigDir: f.dir, Secrets: secret.NewMemory(), Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := other.Add(context.Background(), auth.AddRequest{Name: "From the CLI", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	waitChange("the connection added elsewhere")
+	if _, ok := f.a.find("From the CLI"); !ok {
+		t.Fatal("reloaded, but the connection added elsewhere is not listed")
+	}
+	t.Logf("shown %v after the add", time.Since(start).Round(time.Millisecond))
+	if err := other.SetExpiringWithin(30); err != nil {
+		t.Fatal(err)
+	}
+	waitChange("the warning window set elsewhere")
+	if f.a.within != 30*24*time.Hour {
+		t.Errorf("warning window %v after it was set to 30 days elsewhere", f.a.within)
+	}
+}
+
+// Issue 14.12: the detail pane follows search and filter.
+func TestDetailFollowsSearch(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Alpha", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.add(t, auth.AddRequest{Name: "Vend shop", Provider: "vend", Method: catalog.KindToken, Secret: "t",
+		Params: map[string]string{"domain_prefix": "myshop"}})
+	f.reload()
+	f.a.selectConnection("Alpha")
+	test.Type(f.a.list.search, "myshop") // the store domain is searched
+	if names := names(f.a.list.visible); len(names) != 1 || names[0] != "Vend shop" {
+		t.Fatalf("search for the store shows %v", names)
+	}
+	if f.a.detail.conn.Name != "Vend shop" || f.a.selected != "Vend shop" {
+		t.Errorf("the detail pane shows %q while the search hides it", f.a.detail.conn.Name)
+	}
+	f.a.list.search.SetText("nothing like it")
+	if f.a.detail.conn.Name != "" || f.a.detail.placeholder.Hidden {
+		t.Errorf("with nothing shown the pane still shows %q", f.a.detail.conn.Name)
+	}
+}
+
+// Issue 14.13: a date typed in the window means the end of that day.
+func TestEditExpiryMeansTheEndOfTheDay(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(2)})
+	f.reload()
+	f.a.selectConnection("Key")
+	f.a.detail.editExpiry()
+	e := findEntry(t, f.a.win.Canvas(), "YYYY-MM-DD")
+	e.SetText("2026-12-31")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Save"))
+	f.a.wait()
+	c, _ := f.m.Get("Key")
+	want, _ := auth.ParseDate("2026-12-31", time.Local)
+	if c.ExpiresAt == nil || !c.ExpiresAt.Equal(want) || c.ExpiresAt.In(time.Local).Hour() != 23 {
+		t.Errorf("stored %v, want %v (end of that day)", c.ExpiresAt, want)
+	}
+}
+
+func findEntry(t *testing.T, c fyne.Canvas, placeholder string) *widget.Entry {
+	t.Helper()
+	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
+	for i := len(roots) - 1; i >= 0; i-- {
+		for _, o := range test.LaidOutObjects(roots[i]) {
+			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == placeholder && e.Visible() {
+				return e
+			}
+		}
+	}
+	t.Fatalf("no field %q", placeholder)
+	return nil
+}
+
+// Issue 14.14: owner and note are edited in the pane and searched; an
+// estimated expiry says so.
+func TestOwnerNoteSearchAndEstimates(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.selectConnection("Key")
+	d := f.a.detail
+	if !strings.Contains(d.status.Text, "expires in about 1 year (estimate)") || !strings.Contains(d.expires.Text, "usual lifetime") {
+		t.Errorf("an estimated expiry reads %q / %q", d.status.Text, d.expires.Text)
+	}
+	if !d.saveDetails.Disabled() {
+		t.Error("Save is enabled before anything changed")
+	}
+	test.Type(d.owner, "Dana")
+	test.Type(d.note, "nightly stock export")
+	test.Tap(d.saveDetails)
+	f.a.wait()
+	if c, _ := f.m.Get("Key"); c.Owner != "Dana" || c.Note != "nightly stock export" {
+		t.Errorf("stored owner %q note %q", c.Owner, c.Note)
+	}
+	for _, q := range []string{"dana", "stock export"} {
+		f.a.list.search.SetText(q)
+		if len(f.a.list.visible) != 1 {
+			t.Errorf("search %q finds %v", q, names(f.a.list.visible))
+		}
+	}
+	if r := f.row(t, "Key"); !strings.Contains(r.sub.Text, "Dana") {
+		t.Errorf("the row does not name the owner: %q", r.sub.Text)
+	}
+}
+
+// Issue 14.15: Replace key keeps the name and its details.
+func TestReplaceKeyKeepsTheConnection(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "old", ExpiresAt: f.days(-3), Owner: "Dana"})
+	f.reload()
+	f.a.selectConnection("Key")
+	d := f.a.detail
+	if !d.replaceBtn.Visible() || !strings.Contains(d.advice.Text, "Replace key…") {
+		t.Fatalf("an expired key offers no Replace key (advice %q)", d.advice.Text)
+	}
+	test.Tap(d.replaceBtn)
+	findEntry(t, f.a.win.Canvas(), "Paste the new api key").SetText("new")
+	findEntry(t, f.a.win.Canvas(), "YYYY-MM-DD").SetText("2027-01-31")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Replace"))
+	f.a.wait()
+	c, _ := f.m.Get("Key")
+	cred, _ := f.m.Credential(context.Background(), "Key")
+	if c.Owner != "Dana" || cred.Secret != "new" || c.ExpiresAt == nil || auth.FormatDate(*c.ExpiresAt, time.Local) != "2027-01-31" {
+		t.Errorf("after Replace: owner %q secret %q expires %v", c.Owner, cred.Secret, c.ExpiresAt)
+	}
+	if f.a.detail.conn.Name != "Key" || f.a.statusOf(f.a.detail.conn, f.clock.Now()) != auth.StatusOK {
+		t.Errorf("the pane shows %q in %s", f.a.detail.conn.Name, f.a.detail.conn.Status)
+	}
+}
+
+// Issue 14.16: "Check failed" is its own filter choice; notifications at
+// launch come as one, and not again after a restart.
+func TestFilterWordsAndGroupedNotifications(t *testing.T) {
+	opts := filterOptions()
+	seen := map[string]bool{}
+	for _, o := range opts {
+		if seen[o] {
+			t.Errorf("the filter lists %q twice: %v", o, opts)
+		}
+		seen[o] = true
+	}
+	if !seen["Check failed"] {
+		t.Errorf("no Check failed in %v", opts)
+	}
+	f := newFixture(t)
+	for i, n := range []string{"A", "B", "C"} {
+		f.add(t, auth.AddRequest{Name: n, Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(float64(i + 2))})
+	}
+	test.AssertNotificationSent(t, &fyne.Notification{
+		Title:   "3 connections expire this week",
+		Content: "A, B and C. Open Authdeck to replace the keys or sign in again.",
+	}, f.reload)
+	a2 := New(f.a.fyne, f.m) // a restart
+	t.Cleanup(a2.Stop)
+	test.AssertNotificationSent(t, nil, a2.wait)
+}
+
+// Issue 15.3: copying an expired key says so; a key sent as a query
+// parameter has buttons named for what they copy.
+func TestCopyingAnExpiredQueryKey(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k9", ExpiresAt: f.days(-9)})
+	f.reload()
+	f.a.selectConnection("Old key")
+	d := f.a.detail
+	if d.copyHeader.Text != "Copy URL" || d.copyToken.Text != "Copy api-key parameter" {
+		t.Errorf("copy buttons read %q and %q", d.copyHeader.Text, d.copyToken.Text)
+	}
+	test.Tap(d.copyHeader)
+	f.a.wait()
+	if got := f.a.fyne.Clipboard().Content(); !strings.Contains(got, "api-key=k9") {
+		t.Errorf("Copy URL copied %q", got)
+	}
+	want := "Old key expired 9 days ago (" + auth.FormatDate(*f.days(-9), time.Local) + "): the provider will probably refuse it; use Replace key…"
+	if !strings.HasPrefix(f.a.statusBar.Text, want) {
+		t.Errorf("status bar says %q, want it to start %q", f.a.statusBar.Text, want)
+	}
+}
+
+// Issue 13.9: quitting clears a secret still on the clipboard, and only
+// that.
+func TestQuitClearsTheClipboard(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok-9",
+		Params: map[string]string{"domain_prefix": "s"}})
+	f.reload()
+	f.a.selectConnection("shop")
+	cb := f.a.fyne.Clipboard()
+	f.a.detail.copyFormat(render.FormatToken)
+	f.a.wait()
+	if cb.Content() != "tok-9" {
+		t.Fatalf("clipboard %q", cb.Content())
+	}
+	f.a.quit()
+	if cb.Content() != "" {
+		t.Errorf("after quit the clipboard holds %q", cb.Content())
+	}
+	f.a.detail.copyFormat(render.FormatToken)
+	f.a.wait()
+	cb.SetContent("the person's own text")
+	f.a.quit()
+	if cb.Content() != "the person's own text" {
+		t.Errorf("quit cleared what the person copied: %q", cb.Content())
+	}
+}
+
+// Issue 16.5: the list renders as the golden file says (names, countdown
+// and status word per row).
+func TestListRendersToMarkup(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Vinsight key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k1", ExpiresAt: f.days(3)})
+	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k2", ExpiresAt: f.days(-2), Owner: "Dana"})
+	f.reload()
+	w := test.NewTempWindow(t, f.a.list.view())
+	w.Resize(fyne.NewSize(380, 200))
+	test.AssertRendersToMarkup(t, "list.xml", w.Canvas())
+	f.clock.Advance(2 * 24 * time.Hour)
+	f.a.tick()
+	test.AssertRendersToMarkup(t, "list_two_days_later.xml", w.Canvas())
+}
