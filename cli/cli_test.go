@@ -428,7 +428,7 @@ func TestConnectDeniedExitsNonZero(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "authdeck: ") || !strings.Contains(r.stderr, "denied") {
 		t.Fatalf("connect after deny: %+v", r)
 	}
-	if r := run(t, dir, nil, "", "status"); r.code != 3 || !strings.Contains(r.stdout, "needs-connect") || !strings.Contains(r.stdout, "not signed in yet: authdeck connect demo") {
+	if r := run(t, dir, nil, "", "status"); r.code != 3 || !strings.Contains(r.stdout, "needs-connect") || !strings.Contains(r.stdout, "not signed in yet; run authdeck connect demo") {
 		t.Fatalf("status: %+v", r)
 	}
 }

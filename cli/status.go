@@ -158,10 +158,10 @@ func advice(it listItem) string {
 	case it.Problem == "":
 		return fit(indent+"run "+it.Command, indent)
 	}
-	if line := indent + it.Problem + ": " + it.Command; utf8.RuneCountInString(line) <= maxColumns {
+	if line := indent + it.Problem + "; run " + it.Command; utf8.RuneCountInString(line) <= maxColumns {
 		return line + "\n"
 	}
-	return fit(indent+it.Problem+":", indent) + fit(indent+"run "+it.Command, indent)
+	return fit(indent+it.Problem+";", indent) + fit(indent+"run "+it.Command, indent)
 }
 
 // fit breaks a line at spaces so that no line is wider than maxColumns;

@@ -40,7 +40,7 @@ func describe(err error, suggest func(name string) []string) string {
 	}
 	if e.Remedy == auth.RemedySeeList && suggest != nil {
 		if near := suggest(e.Connection); len(near) > 0 {
-			words += ": did you mean " + strings.Join(near, " or ") + "?"
+			return sanitize.Line(words + ": did you mean " + strings.Join(near, " or ") + "?")
 		}
 	}
 	if cmd := remedyCommand(e.Remedy, e.Connection); cmd != "" {
@@ -109,7 +109,7 @@ func problemWords(c auth.Connection, s auth.Status) string {
 	case auth.StatusNeedsConnect:
 		return "not signed in yet"
 	case auth.StatusExpired:
-		return "expired: the provider will probably refuse it"
+		return "expired, the provider will probably refuse it"
 	case auth.StatusExpiring:
 		if c.Method.Browser() {
 			return "cannot renew itself: sign in again before it expires"
