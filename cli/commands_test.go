@@ -457,4 +457,3 @@ func TestConnectTimeoutSaidOnce(t *testing.T) {
 		t.Fatalf("the advice is repeated: %q", r.stderr)
 	}
 }
-
