@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,10 +16,13 @@ import (
 type sandboxOptions struct {
 	base
 	Port string // "" → the catalog's default (17824)
+	// Retry is how often to try again while another Authdeck process of
+	// this folder serves the sandbox (a connect or check in progress).
+	Retry time.Duration
 }
 
 func newCmdSandbox(d *Deps, runF func(*sandboxOptions) error) *cobra.Command {
-	opts := &sandboxOptions{base: d.base()}
+	opts := &sandboxOptions{base: d.base(), Retry: 20 * time.Millisecond}
 	var params []string
 	cmd := &cobra.Command{
 		Use:   "sandbox [--param port=N]",
@@ -26,7 +30,8 @@ func newCmdSandbox(d *Deps, runF func(*sandboxOptions) error) *cobra.Command {
 		Long: `Run this config folder's demo provider (the sandbox) in the foreground until
 Ctrl+C, so that the commands authdeck curl and authdeck snippet print for a
 sandbox connection work from any shell. Authdeck's own commands and the
-window start it by themselves while they need it.
+window start it by themselves while they need it; while one of them serves
+it, this command waits and takes over when it stops.
 
   authdeck sandbox &      # in the background of this shell; kill %1 stops it`,
 		Args: exactArgs(0, "no arguments"),
@@ -49,7 +54,33 @@ window start it by themselves while they need it.
 }
 
 func sandboxRun(ctx context.Context, opts *sandboxOptions, m *auth.Manager) error {
-	return m.ServeSandbox(ctx, opts.Port, func(base string) {
+	ready := func(base string) {
 		fmt.Fprintf(opts.IO.Err, "The sandbox (demo provider) is listening on %s. Ctrl+C stops it.\n", base)
-	})
+	}
+	waitingSince, said := time.Now(), false
+	for {
+		err := m.ServeSandbox(ctx, opts.Port, ready)
+		if !servedElsewhere(err) {
+			return err
+		}
+		// Another process of this folder serves it now, most often a
+		// command that started it for itself and ends in a moment.
+		if !said && time.Since(waitingSince) > 2*time.Second {
+			fmt.Fprintln(opts.IO.Err, "authdeck: "+describe(err, nil)+"; this command takes over when that one stops (Ctrl+C gives up)")
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(opts.Retry):
+		}
+	}
+}
+
+// servedElsewhere says the error is the core's "this folder's sandbox is
+// already running" (the only sandbox refusal with neither an input nor a
+// remedy).
+func servedElsewhere(err error) bool {
+	e, ok := auth.AsError(err)
+	return ok && e.Input == auth.InputNone && e.Remedy == auth.RemedyNone && e.Err == nil
 }
