@@ -65,9 +65,17 @@ func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn
 	if err != nil {
 		return cn, secrets{}, err
 	}
+	if !due(cn) {
+		// Another process renewed it while this one waited: read the new
+		// token outside the lock, so that many waiting callers do not
+		// queue one keyring read after another.
+		lock.Unlock()
+		s, err := m.readSecrets(cn.Connection)
+		return cn, s, err
+	}
 	defer lock.Unlock()
 	s, err := m.readSecrets(cn.Connection)
-	if err != nil || !due(cn) {
+	if err != nil {
 		return cn, s, err
 	}
 	served, err := m.ensureSandbox(ctx, cn)
