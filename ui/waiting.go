@@ -28,6 +28,9 @@ type waiting struct {
 	started, deadline time.Time
 	at                time.Time // the last tick
 	content           *fyne.Container
+	// parent is the container the panel is in, laid out again when the
+	// panel grows or shrinks (nil: the canvas does it).
+	parent *fyne.Container
 }
 
 // newWaiting builds the panel, hidden. copyAddress copies the sign-in
@@ -76,12 +79,23 @@ func (w *waiting) start(doing string, now, deadline time.Time) {
 		w.left.Show()
 		w.tick(now)
 	}
+	w.relayout()
+}
+
+// relayout lays the panel out again after a part was shown or hidden, and
+// the container it is in, whose height changes with it.
+func (w *waiting) relayout() {
+	w.content.Refresh()
+	if parent := w.parent; parent != nil {
+		parent.Refresh()
+	}
 }
 
 // setAddress offers the sign-in address to copy, once it is known.
 func (w *waiting) setAddress(url string) {
 	w.url = url
 	w.address.Show()
+	w.relayout()
 }
 
 // showNotice says what came back from the browser that did not finish the
@@ -89,6 +103,7 @@ func (w *waiting) setAddress(url string) {
 func (w *waiting) showNotice(msg string) {
 	w.notice.SetText(msg)
 	w.notice.Show()
+	w.relayout()
 }
 
 // tick shows the time left at now (the App's once-a-second tick).
@@ -117,4 +132,5 @@ func (w *waiting) leftText(now time.Time) string {
 func (w *waiting) stop() {
 	w.spinner.Stop()
 	w.Hide()
+	w.relayout()
 }

@@ -39,6 +39,7 @@ type wizard struct {
 	a   *App
 	dlg *dialog.CustomDialog
 
+	root     fyne.CanvasObject
 	step     int
 	heading  *widget.Label
 	stepNo   *widget.Label
@@ -65,6 +66,7 @@ type wizard struct {
 	wait     *waiting
 	waitText *widget.Label // what the waiting panel asks the person to do
 	waitErr  *widget.Label // how the sign-in ended, when it did not succeed
+	waitPage *fyne.Container
 	timeout  time.Duration
 	cancel   context.CancelFunc
 	// signedOut is the name of a connection whose sign-in did not finish:
@@ -138,6 +140,8 @@ func (w *wizard) build() {
 	w.waitText = w.wait.doing
 	w.waitErr = wrapLabel("")
 	w.waitErr.Importance = widget.DangerImportance
+	w.waitPage = container.NewVBox(w.wait, w.waitErr)
+	w.wait.parent = w.waitPage
 }
 
 // button makes a wizard button: Enter presses it, Escape closes the wizard.
@@ -162,7 +166,8 @@ func (w *wizard) content() fyne.CanvasObject {
 	// The right inset keeps the scroll bar off the fields and their buttons.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+theme.Padding()), w.body)
 	w.scroll = container.NewVScroll(inset)
-	return container.NewBorder(container.NewVBox(w.stepNo, w.heading, w.fieldErr), buttons, nil, nil, w.scroll)
+	w.root = container.NewBorder(container.NewVBox(w.stepNo, w.heading, w.fieldErr), buttons, nil, nil, w.scroll)
+	return w.root
 }
 
 func wrapLabel(s string) *widget.Label {
@@ -202,7 +207,7 @@ func (w *wizard) page(step int) (fyne.CanvasObject, string) {
 		}
 		return w.fields, w.method.Label
 	case stepWait:
-		return container.NewVBox(w.wait, w.waitErr), "Signing in to " + w.provider.Name
+		return w.waitPage, "Signing in to " + w.provider.Name
 	case stepIssuer:
 		return w.issuerPage(), "Which OpenID Connect provider?"
 	}

@@ -151,7 +151,7 @@ func (w *wizard) providerID(issuer string) string {
 func (w *wizard) issuerProblem(err error) problem {
 	return problem{field: w.issuer, msg: "Authdeck could not read a provider description from this address. " +
 		"Check the issuer address (it usually starts with https:// and has no path after the host, or the path the service names), then press Next again. " +
-		"What happened: " + windowWords(plain(err))}
+		"What happened: " + what(err)}
 }
 
 func boldLabel(s string) *widget.Label {

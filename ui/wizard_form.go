@@ -170,7 +170,7 @@ func (w *wizard) addScopes(main section) {
 func (w *wizard) addRedirect(main, adv section) {
 	uri, err := w.a.m.DefaultRedirectURI(w.provider.ID, w.method.Kind)
 	if err != nil {
-		main.add("Redirect URI", wrapLabel(windowWords(plain(err))), "")
+		main.add("Redirect URI", wrapLabel(what(err)), "")
 		return
 	}
 	w.redirectURI = uri
@@ -217,7 +217,7 @@ func (w *wizard) addUnconfirmed(adv section) {
 		if value == "" {
 			continue
 		}
-		w.unconfirmed[name] = w.field(adv, sentenceStart(catalog.UnconfirmedWords[name], name)+" (Authdeck's best guess)", value,
+		w.unconfirmed[name] = w.field(adv, sentenceStart(catalog.FieldWords(name))+" (Authdeck's best guess)", value,
 			p+"'s documentation does not state this. If "+p+" gave you a different value, correct it here: Authdeck keeps your correction for next time.")
 	}
 }
@@ -284,9 +284,10 @@ func (w *wizard) firstEntry() fyne.Focusable {
 	return nil
 }
 
-func sentenceStart(words, fallback string) string {
+// sentenceStart capitalises the first letter of words.
+func sentenceStart(words string) string {
 	if words == "" {
-		return fallback
+		return ""
 	}
 	return strings.ToUpper(words[:1]) + words[1:]
 }

@@ -114,13 +114,18 @@ func newKeyEntry(password bool) *keyEntry {
 	return e
 }
 
-// TypedKey passes Escape on.
+// TypedKey passes Escape on, and submits on Enter without redrawing
+// afterwards: submitting may close the wizard or start work whose result
+// redraws the entry.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+	switch {
+	case ev.Name == fyne.KeyEscape && e.onEscape != nil:
 		e.onEscape()
-		return
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !e.MultiLine && e.OnSubmitted != nil:
+		e.OnSubmitted(e.Text)
+	default:
+		e.Entry.TypedKey(ev)
 	}
-	e.Entry.TypedKey(ev)
 }
 
 // keyCheck is a check box that Enter submits and that passes Escape on.

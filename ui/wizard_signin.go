@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"authdeck/auth"
+	"authdeck/auth/catalog"
 	"authdeck/auth/oauth"
 )
 
@@ -36,6 +37,9 @@ func (w *wizard) request() (auth.AddRequest, problem) {
 			req.Params[k] = text(e)
 		}
 	}
+	if p := w.checkCorrections(); p.msg != "" {
+		return req, p
+	}
 	if s := text(w.expires); s != "" {
 		at, err := auth.ParseDate(s, time.Local)
 		if err != nil {
@@ -56,6 +60,29 @@ func (w *wizard) chosenScopes() []string {
 	}
 	return append(out, strings.Fields(text(w.scopes))...)
 }
+
+// checkCorrections checks the addresses the person corrected before
+// anything is saved, so the problem is marked on its field.
+func (w *wizard) checkCorrections() problem {
+	for field, value := range w.corrections() {
+		if !strings.HasSuffix(field, "_url") {
+			continue
+		}
+		if err := catalog.CheckURL(value); err != nil {
+			return problem{field: w.unconfirmed[field], msg: sentence(sentenceStart(catalog.FieldWords(field)) + ": " + err.Error())}
+		}
+	}
+	return problem{}
+}
+
+// correctionError is a corrected value the catalog refused.
+type correctionError struct {
+	field string
+	err   error
+}
+
+func (e *correctionError) Error() string { return e.err.Error() }
+func (e *correctionError) Unwrap() error { return e.err }
 
 // corrections are the unconfirmed values the person changed, by field.
 func (w *wizard) corrections() map[string]string {
@@ -84,7 +111,7 @@ func (w *wizard) save() {
 		// the provider (providers.d), so it is used now and from then on.
 		for field, value := range corrections {
 			if _, err := w.a.m.ConfirmValue(providerID, kind, field, value); err != nil {
-				return auth.Connection{}, err
+				return auth.Connection{}, &correctionError{field: field, err: err}
 			}
 		}
 		return w.a.m.Add(w.a.ctx(), req)
@@ -112,10 +139,10 @@ func (w *wizard) save() {
 func (w *wizard) connect(name string) {
 	ctx, cancel := context.WithTimeout(w.a.ctx(), w.timeout)
 	w.cancel = cancel
-	w.show(stepWait)
 	w.waitErr.Hide()
 	now := w.a.m.Now()
 	w.wait.start("Approve the request in your browser. Authdeck opened "+w.provider.Name+"'s sign-in page; come back here when you have approved it.", now, now.Add(w.timeout))
+	w.show(stepWait)
 	w.a.win.Canvas().Unfocus() // Esc cancels, through the wizard's key handler
 	w.a.setBusy(name, true)
 	opts := auth.ConnectOptions{
@@ -146,9 +173,9 @@ func (w *wizard) connect(name string) {
 
 // signInFailed says how the sign-in ended and offers Try again.
 func (w *wizard) signInFailed(err error, timedOut bool) {
-	w.waitText.SetText("")
 	w.waitErr.SetText(w.signInProblem(err, timedOut))
 	w.waitErr.Show()
+	w.waitPage.Refresh()
 	w.updateButtons()
 	w.focus(w.next)
 	w.a.reload()
@@ -166,7 +193,7 @@ func (w *wizard) signInProblem(err error, timedOut bool) string {
 	case errors.Is(err, context.Canceled), errors.Is(err, oauth.ErrCanceled):
 		return "Cancelled." + again
 	}
-	return "The sign-in did not finish: " + windowWords(plain(err)) + again
+	return "The sign-in did not finish: " + what(err) + again
 }
 
 // minutes says a duration in whole minutes, or seconds below one.
