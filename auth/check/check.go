@@ -78,7 +78,12 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 		return Result{Message: networkWords(ctx, err, host, timeout)}
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		// A 200 whose answer stalls or breaks off has not answered: a cut
+		// body must not read as "accepted".
+		return Result{Status: resp.StatusCode, Message: networkWords(ctx, err, host, timeout)}
+	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)) // lets the connection be reused
 
 	res := Result{Status: resp.StatusCode, Message: words(resp, req)}
