@@ -27,7 +27,9 @@ const maxBody = 1 << 20
 const (
 	maxExtraValue = 1024
 	maxExcerpt    = 300
-	maxScopeText  = 4096 // the granted scopes are stored and shown
+	maxScopeText  = 16 << 10 // the granted scopes are stored and shown
+	maxScopes     = 100
+	maxScopeLen   = 200
 	// maxLifetime caps a stated lifetime: beyond a century it means "forever"
 	// and would overflow time.Duration arithmetic.
 	maxLifetime = 100 * 365 * 24 * time.Hour
@@ -246,8 +248,8 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	// A token is printed as it is (authdeck token, header): one that holds
 	// control or invisible characters would act on the terminal it reaches.
 	// No real token does (RFC 6750 b64token), so such a response is refused.
-	if sanitize.Line(t.AccessToken) != t.AccessToken || sanitize.Line(t.RefreshToken) != t.RefreshToken {
-		return Token{}, errors.New("the response's token holds control or invisible characters, which no real token does")
+	if !vschars(t.AccessToken) || !vschars(t.RefreshToken) {
+		return Token{}, errors.New("the provider sent a token with control, invisible or non-ASCII characters, which no token may hold (RFC 6749 appendix A): it cannot be used")
 	}
 	t.ExpiresAt = r.expiry(now)
 	if s := r.str("scope"); s != "" {
@@ -262,6 +264,17 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	}
 	t.Extra = r.extras()
 	return t, nil
+}
+
+// vschars reports whether s holds only RFC 6749's VSCHAR (%x20-7E), the
+// characters an access or refresh token is made of.
+func vschars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // expiry turns the provider's way of stating a lifetime into an absolute
@@ -297,12 +310,19 @@ func clampSeconds(s float64) time.Duration {
 
 // splitScopes reads granted scopes separated by commas and/or spaces
 // (Vinsight answers "a,b,c" to a request for "a b c").
+// The granted scopes are stored and listed: at most maxScopes, each at
+// most maxScopeLen long (a longer one is no scope, and is dropped).
 func splitScopes(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '+' })
-	if len(f) == 0 {
-		return nil
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '+' }) {
+		if len(out) == maxScopes {
+			break
+		}
+		if len(f) <= maxScopeLen {
+			out = append(out, f)
+		}
 	}
-	return f
+	return out
 }
 
 // extras keeps only the harmless fields (KeepExtra), bounded.
