@@ -10,9 +10,10 @@ WINDOW_BIN := bin/authdeck-window
 # Fyne's cgo build: OpenGL and X11 headers, and Wayland ones for GLFW 3.4.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 # Tests: a real Secret Service keyring on a private D-Bus, a headless X server,
-# a real browser for the implicit-grant relay, curl for the stand-in browser.
+# a real browser for the implicit-grant relay, curl for the stand-in browser,
+# setfacl (acl) for the config-folder ACL test.
 APT_TEST  := dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libgl1-mesa-dri \
-             chromium curl imagemagick xdotool
+             chromium curl imagemagick xdotool acl
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # ---- `make test`: every part, in this order, in one place ----

@@ -4,7 +4,9 @@ package private
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"syscall"
@@ -208,4 +210,21 @@ func TestReadFileChecksWhatALinkLeadsTo(t *testing.T) {
 	chownOther(t, target)
 	_, err = ReadFile(link, 100)
 	wantProblem(t, err, OtherOwner)
+}
+
+// A POSIX ACL that lets another user write shows in the group bits (they
+// hold the ACL's mask), so it is refused like a group-writable folder.
+func TestCheckDirRefusesAnACLGrantingWrite(t *testing.T) {
+	setfacl, err := exec.LookPath("setfacl")
+	if err != nil {
+		t.Skip("setfacl is not installed (Debian package acl)")
+	}
+	dir := filepath.Join(t.TempDir(), "authdeck")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(setfacl, "-m", fmt.Sprintf("u:%d:rwx", otherUID), dir).CombinedOutput(); err != nil {
+		t.Skipf("this file system takes no ACLs: %v %s", err, out)
+	}
+	wantProblem(t, CheckDir(dir), Writable)
 }
