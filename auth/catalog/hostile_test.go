@@ -108,6 +108,8 @@ func TestProvidersDRefusesHugeValues(t *testing.T) {
 		"methods[0].help":           `{"id":"acme","name":"A","methods":[{` + tokenMethod + `,"label":"x","help":"` + strings.Repeat("h", 2001) + `"}]}`,
 		"methods[0].default_scopes": `{"id":"acme","name":"A","methods":[{"kind":"oauth","label":"x","authorize_url":"https://a.example/a","token_url":"https://a.example/t","apply":{"header":"Authorization","scheme":"Bearer"},"default_scopes":[` + scopes + `]}]}`,
 	}
+	cases["methods[0].lifetime_seconds"] = `{"id":"acme","name":"A","methods":[{` + tokenMethod + `,"label":"x","lifetime_seconds":9223372036854775807}]}`
+	cases["methods[0].code_lifetime_seconds"] = `{"id":"acme","name":"A","methods":[{` + tokenMethod + `,"label":"x","code_lifetime_seconds":-1}]}`
 	for field, def := range cases {
 		c, _ := loadOne(t, "acme.json", def)
 		if _, ok := c.Lookup("acme"); ok || len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Error(), field) {

@@ -240,6 +240,9 @@ func (m Method) validateURLs(declared map[string]bool) *FieldError {
 	return nil
 }
 
+// maxLifetimeSeconds is 100 years: a longer stated lifetime means "never".
+const maxLifetimeSeconds = 100 * 365 * 24 * 60 * 60
+
 var stateParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // validateRequest checks how the token request is made.
@@ -260,8 +263,12 @@ func (m Method) validateRequest() *FieldError {
 	if m.Refresh && m.Kind != KindOAuth {
 		return fieldFail("refresh", "only an oauth method can refresh")
 	}
-	if m.LifetimeSeconds < 0 {
-		return fieldFail("lifetime_seconds", "must not be negative")
+	for field, v := range map[string]int64{"lifetime_seconds": m.LifetimeSeconds, "code_lifetime_seconds": m.CodeLifetimeSeconds} {
+		// Beyond a century the seconds overflow time.Duration and a fresh
+		// credential would read as long expired.
+		if v < 0 || v > maxLifetimeSeconds {
+			return fieldFail(field, "%d is not a lifetime: give seconds from 0 to %d (100 years)", v, int64(maxLifetimeSeconds))
+		}
 	}
 	return nil
 }
