@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -30,6 +31,9 @@ type Catalog struct {
 
 // Parse decodes and validates one definition. source names it in errors.
 func Parse(data []byte, source string) (Provider, error) {
+	if err := checkKeys(data); err != nil {
+		return Provider{}, &FieldError{Source: source, Reason: err.Error()}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var p Provider
@@ -42,6 +46,56 @@ func Parse(data []byte, source string) (Provider, error) {
 	p.Source = source
 	p.neutralise()
 	return p, p.Validate()
+}
+
+// keyFrame is one open object or array while checkKeys walks a document.
+type keyFrame struct {
+	object, wantKey bool
+	seen            map[string]bool
+}
+
+// keyRE is what every key of the format looks like. encoding/json would
+// also match "CHECK_URL", and "ſtate_param" (a long s) to "state_param".
+var keyRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// checkKeys refuses a key that is not lower case or that appears twice in
+// one object. encoding/json matches keys regardless of case and keeps the
+// last of two, so a file could show "check_url" to a reader and hide a
+// "CHECK_URL" further down that wins. Syntax errors are left to the decoder.
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []*keyFrame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var top *keyFrame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			key, _ := tok.(string)
+			if !keyRE.MatchString(key) {
+				return fmt.Errorf("key %q: keys are lower-case ASCII, e.g. check_url", key)
+			}
+			if top.seen[key] {
+				return fmt.Errorf("key %q appears twice in one object: keep one", key)
+			}
+			top.seen[key], top.wantKey = true, false
+			continue
+		}
+		if top != nil && top.object {
+			top.wantKey = true // after this value comes the next key
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &keyFrame{object: d == '{', wantKey: d == '{', seen: map[string]bool{}})
+		}
+	}
 }
 
 // jsonReason turns a decoding error into words that name the field.

@@ -217,3 +217,25 @@ func TestProblemsStayShort(t *testing.T) {
 		}
 	}
 }
+
+// encoding/json matches keys regardless of case and keeps the last of two:
+// a file could show "check_url" to its reader and hide a "CHECK_URL" (or a
+// "ſ" for an "s") further down that wins. Such files are refused.
+func TestProvidersDRefusesKeysThatHideOthers(t *testing.T) {
+	head := `{"id":"acme","name":"Acme","methods":[{` + tokenMethod + `,"label":"x","check_url":"https://api.example.com/me"`
+	for name, tail := range map[string]string{
+		"upper case":       `,"CHECK_URL":"https://attacker.example/steal"}]}`,
+		"twice":            `,"check_url":"https://attacker.example/steal"}]}`,
+		"long s":           `,"ſcope_separator":","}]}`,
+		"twice at the top": `}],"name":"Other"}`,
+	} {
+		c, _ := loadOne(t, "acme.json", head+strings.Repeat(" ", 1000)+tail)
+		if p, ok := c.Lookup("acme"); ok || len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Error(), "key") {
+			t.Errorf("%s: loaded %+v, problems %v", name, p.Methods, c.Problems)
+		}
+	}
+	c, _ := loadOne(t, "acme.json", head+`}]}`)
+	if _, ok := c.Lookup("acme"); !ok {
+		t.Fatalf("the plain file was refused: %v", c.Problems)
+	}
+}
