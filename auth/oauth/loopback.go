@@ -87,8 +87,14 @@ func (fl *flow) take(w http.ResponseWriter, q url.Values) {
 	case p := <-a.reply:
 		writePage(w, p.status, p)
 	case <-fl.quit:
-		writePage(w, http.StatusServiceUnavailable, page{Title: "The sign-in was stopped", Class: "fail",
-			Message: "Authdeck stopped waiting before this answer could be used. Start again from Authdeck."})
+		// Authorize replies before it stops: a reply sent is in the buffer.
+		select {
+		case p := <-a.reply:
+			writePage(w, p.status, p)
+		default:
+			writePage(w, http.StatusServiceUnavailable, page{Title: "The sign-in was stopped", Class: "fail",
+				Message: "Authdeck stopped waiting before this answer could be used. Start again from Authdeck."})
+		}
 	}
 }
 
