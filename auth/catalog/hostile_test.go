@@ -239,3 +239,14 @@ func TestProvidersDRefusesKeysThatHideOthers(t *testing.T) {
 		t.Fatalf("the plain file was refused: %v", c.Problems)
 	}
 }
+
+// The key check walks any bytes without panicking: broken JSON is left to
+// the decoder's own error.
+func TestCheckKeysSurvivesBrokenJSON(t *testing.T) {
+	for _, in := range []string{"", "]", "}", "[}", "{]", `{"a":}`, `{"a"`, `{"a":[1,{"b":2}],"c":{}}`, `[[[`, `{"a":1}}`, `"x"`, `{"A":1`} {
+		_ = checkKeys([]byte(in))
+		if _, err := Parse([]byte(in), "x.json"); err == nil {
+			t.Errorf("%q parsed", in)
+		}
+	}
+}
