@@ -148,7 +148,8 @@ fuzz-short:
 # ---- A certified OpenID provider for auth/oauth's tests (issue 13.8) ----
 # panva's oidc-provider from npm, pinned by its lock file, installed into
 # auth/oauth/testdata/oidc/node_modules by npm ci (again only when the lock
-# file changes). `make test` requires it; without it the test is skipped.
+# file changes). `make test-go` (so `make test`) requires it; a plain
+# `go test` without it skips that one test.
 OIDC_DIR  := auth/oauth/testdata/oidc
 APT_TEST  += nodejs
 
@@ -161,8 +162,8 @@ $(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json $(OID
 	@command -v npm >/dev/null 2>&1 || ./scripts/apt-need.sh npm
 	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --ignore-scripts
 
-test: deps-oidc
-test: export AUTHDECK_REQUIRE_OIDC := 1
+test-go: deps-oidc
+test-go: export AUTHDECK_REQUIRE_OIDC := 1
 
 
 # Screenshots of every screen under Xvfb (a seeded config, a private keyring)
