@@ -52,8 +52,20 @@ func Run(ctx context.Context, hc *http.Client, req *http.Request, now time.Time)
 	if r.OK && r.Account != "" {
 		r.Message = "OK — signed in as " + r.Account
 	}
-	r.Message = sanitize.Line(sanitize.Redact(r.Message, secrets...))
+	r.Message = sanitize.Line(cut(sanitize.Redact(r.Message, secrets...), maxMessage))
 	return r
+}
+
+// maxMessage bounds a message: it is stored and shown by every status, and a
+// redirect's host comes from the provider.
+const maxMessage = 500
+
+// cut shortens s to at most n characters, marking the cut.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // run makes the request. Its Result's Account is the raw value the response
@@ -256,11 +268,7 @@ func norm(k string) string {
 // terminal and a window, and comes from the network. It is cut before the
 // control characters are escaped, so an escape is never cut in half.
 func clean(s string) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 100 {
-		s = string(r[:100]) + "…"
-	}
-	return sanitize.Line(s)
+	return sanitize.Line(cut(strings.TrimSpace(s), 100))
 }
 
 // notSecret are the request headers that carry no credential: redacting

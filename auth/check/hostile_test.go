@@ -112,3 +112,17 @@ func TestRunRedactsBeforeCutting(t *testing.T) {
 		t.Fatalf("part of the token shown: %+v", res)
 	}
 }
+
+// A redirect's host is the provider's to choose: a 100 KB one must not
+// become a 100 KB message stored and shown by every status.
+func TestRunBoundsTheMessage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://"+strings.Repeat("a", 100<<10)+".example/")
+		w.WriteHeader(http.StatusFound)
+	}))
+	defer srv.Close()
+	res := Run(context.Background(), srv.Client(), newRequest(t, srv.URL+"/me"), now)
+	if res.Status != http.StatusFound || len(res.Message) > 1000 || !strings.HasSuffix(res.Message, "…") {
+		t.Fatalf("status %d, message of %d bytes", res.Status, len(res.Message))
+	}
+}
