@@ -9,7 +9,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -78,5 +80,28 @@ func TestLoginErrorUnwrapsOnlyToItsKind(t *testing.T) {
 	}
 	if inner := errors.Unwrap(err); inner != ErrRejected {
 		t.Fatalf("unwraps to %v", inner)
+	}
+}
+
+// A server that answers with a 200 KB status line made a 200 KB error (Go
+// quotes the line), shown and stored with the connection's status.
+func TestLoginErrorIsBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = c.Read(make([]byte, 4096))
+		_, _ = c.Write([]byte("HTTP/1.1 2" + strings.Repeat("9", 200<<10) + " OK\r\nContent-Length: 0\r\n\r\n"))
+	}()
+	_, err = Login(context.Background(), &http.Client{Timeout: 5 * time.Second}, "http://"+ln.Addr().String()+"/login", email, password)
+	if err == nil || len(err.Error()) > 1000 {
+		t.Fatalf("error of %d bytes", len(fmt.Sprint(err)))
 	}
 }

@@ -47,6 +47,9 @@ func Login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	return cookie, nil
 }
 
+// maxError bounds what a login error says: it is shown and may be stored.
+const maxError = 500
+
 // loginError is an error's cleaned words; it still matches the sentinel
 // errors (ErrRejected, ErrNoCookie) the original wrapped, and nothing else,
 // so the raw text cannot be reached by unwrapping.
@@ -59,7 +62,11 @@ func (e *loginError) Error() string { return e.msg }
 func (e *loginError) Unwrap() error { return e.kind }
 
 func cleanError(err error, secrets ...string) error {
-	e := &loginError{msg: sanitize.Line(sanitize.Redact(err.Error(), secrets...))}
+	msg := sanitize.Redact(err.Error(), secrets...)
+	if r := []rune(msg); len(r) > maxError {
+		msg = string(r[:maxError]) + "…" // a network error may quote a huge status line
+	}
+	e := &loginError{msg: sanitize.Line(msg)}
 	for _, kind := range []error{ErrRejected, ErrNoCookie} {
 		if errors.Is(err, kind) {
 			e.kind = kind
@@ -152,4 +159,3 @@ func header(cookies []*http.Cookie, now time.Time) string {
 	}
 	return strings.Join(parts, "; ")
 }
-
