@@ -8,12 +8,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +106,23 @@ func TestLoginErrorIsBounded(t *testing.T) {
 	_, err = Login(context.Background(), &http.Client{Timeout: 5 * time.Second}, "http://"+ln.Addr().String()+"/login", email, password)
 	if err == nil || len(err.Error()) > 1000 {
 		t.Fatalf("error of %d bytes", len(fmt.Sprint(err)))
+	}
+}
+
+// Whatever a login error comes to quote, no form of the password survives:
+// raw, URL-escaped, JSON-escaped, or the Basic header's base64 of the pair.
+func TestLoginErrorsAreRedacted(t *testing.T) {
+	pair := email + ":" + password
+	basic := base64.StdEncoding.EncodeToString([]byte(pair))
+	jsonPW, _ := json.Marshal(password)
+	forms := []string{password, url.QueryEscape(password), strings.Trim(string(jsonPW), `"`), basic, pair}
+	err := cleanError(fmt.Errorf("%w: the server said %s", ErrRejected, strings.Join(forms, " | ")), pair, password)
+	for _, f := range forms {
+		if strings.Contains(err.Error(), f) {
+			t.Fatalf("%q shows %q", err, f)
+		}
+	}
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("%v lost its kind", err)
 	}
 }
