@@ -126,3 +126,18 @@ func TestLoginErrorsAreRedacted(t *testing.T) {
 		t.Fatalf("%v lost its kind", err)
 	}
 }
+
+// A login answer that sets megabytes of cookies is refused rather than kept
+// in the keyring and sent with every request.
+func TestLoginRefusesHugeCookies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 300 {
+			http.SetCookie(w, &http.Cookie{Name: fmt.Sprintf("c%d", i), Value: strings.Repeat("v", 3000)})
+		}
+	}))
+	defer srv.Close()
+	cookie, err := Login(context.Background(), srv.Client(), srv.URL+"/login", email, password)
+	if err == nil || cookie != "" || !strings.Contains(err.Error(), "more than a session needs") {
+		t.Fatalf("kept %d bytes of cookies, err %v", len(cookie), err)
+	}
+}

@@ -27,6 +27,10 @@ var ErrRejected = errors.New("the email or password was not accepted — check t
 // session cookie came back, so there is nothing to keep.
 var ErrNoCookie = errors.New("no session cookie came back")
 
+// maxCookie bounds the Cookie header kept in the keyring and sent with every
+// request: servers refuse request headers much above 8–16 KiB anyway.
+const maxCookie = 16 << 10
+
 // DefaultTimeout bounds a login when the caller's client sets no timeout.
 const DefaultTimeout = 15 * time.Second
 
@@ -129,6 +133,9 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	cookie = header(resp.Cookies(), time.Now())
 	if cookie == "" {
 		return "", fmt.Errorf("%w: %s accepted the sign-in (%s) but set no session cookie, so Authdeck cannot keep it — use an API key instead", ErrNoCookie, host, code)
+	}
+	if len(cookie) > maxCookie {
+		return "", fmt.Errorf("%s set %d KiB of cookies, more than a session needs (at most %d KiB are kept): use an API key instead", host, len(cookie)>>10, maxCookie>>10)
 	}
 	return cookie, nil
 }
