@@ -166,8 +166,21 @@ test-go: deps-oidc
 test-go: export AUTHDECK_REQUIRE_OIDC := 1
 
 
+# ---- The window walked as a person would (issue 14) ----
+# The real window under Xvfb, driven with xdotool; controls are found by the
+# words on them (tesseract OCR), never by fixed pixels.
+APT_WINDOW := xvfb xauth libgl1-mesa-dri imagemagick xdotool tesseract-ocr python3 gnome-keyring dbus dbus-x11 curl
+APT_TEST   += tesseract-ocr python3
+TEST_PARTS += test-window
+
+.PHONY: test-window screenshots
+
+test-window: build
+	@./scripts/apt-need.sh $(APT_WINDOW)
+	./scripts/window-walk.sh bin
+
 # Screenshots of every screen under Xvfb (a seeded config, a private keyring)
 # into docs/screenshots/; look at each one after a UI change.
 screenshots: build
-	@./scripts/apt-need.sh xvfb imagemagick xdotool gnome-keyring dbus-x11 curl
-	./scripts/screenshots.sh $(BIN) docs/screenshots
+	@./scripts/apt-need.sh $(APT_WINDOW)
+	./scripts/screenshots.sh bin docs/screenshots

@@ -132,7 +132,9 @@ func (d *detailPane) build() {
 		key("Last check"), d.lastCheck,
 	)
 	credential := container.NewBorder(nil, nil, nil, d.reveal, d.secret)
-	copies := container.NewGridWithColumns(3, d.copyHeader, d.copyCurl, d.copyToken)
+	// Not a grid: three equal columns would be three times the longest
+	// label wide ("Copy api-key parameter") and squeeze the list.
+	copies := container.NewBorder(nil, nil, d.copyHeader, d.copyToken, d.copyCurl)
 	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
 	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.removeBtn)
 

@@ -118,7 +118,7 @@ func (l *connectionList) view() fyne.CanvasObject {
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {
-	return rowState{status: l.a.statusOf(c, now), countdown: countdownWords(c, now), busy: l.a.busy[c.Name]}
+	return rowState{status: l.a.statusOf(c, now), countdown: shortCountdown(c, now), busy: l.a.busy[c.Name]}
 }
 
 // refilter rebuilds the visible rows from the loaded connections. The
@@ -249,6 +249,12 @@ func countdownWords(c auth.Connection, now time.Time) string {
 		return "expires in about " + strings.TrimPrefix(cd, "expires in ") + " (estimate)"
 	}
 	return cd + " (estimate)"
+}
+
+// shortCountdown is countdownWords where there is no room for "about …
+// (estimate)": "expires in ~364 days".
+func shortCountdown(c auth.Connection, now time.Time) string {
+	return strings.Replace(strings.TrimSuffix(countdownWords(c, now), " (estimate)"), " about ", " ~", 1)
 }
 
 // connectionRow is one list row: status dot, name with provider badge,

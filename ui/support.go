@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -119,26 +121,49 @@ func reportJSON(rows []reportRow) []byte {
 }
 
 // reportText is the expiry report as aligned plain text, for a chat or a
-// ticket.
+// ticket: one line per connection, then what to do about each that needs
+// something.
 func reportText(conns []auth.Connection, now time.Time, within time.Duration) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tPROVIDER\tSTATUS\tEXPIRES\tACCOUNT\tOWNER\tWHAT TO DO")
+	fmt.Fprintln(w, "NAME\tPROVIDER\tSTATUS\tEXPIRES\tACCOUNT\tOWNER")
+	var todo []string
 	for _, c := range conns {
-		exp := "-"
-		if c.ExpiresAt != nil {
-			exp = auth.FormatDate(*c.ExpiresAt, time.Local)
-			if c.ExpiryEstimated {
-				exp += " (estimate)"
-			}
-		}
 		st := auth.StatusAt(c, now, within)
-		fmt.Fprintf(w, "%s\t%s\t%s (%s)\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName),
-			statusWord(st), countdownWords(c, now), exp, orDash(sanitize.Line(c.Account), "-"),
-			orDash(sanitize.Line(c.Owner), "-"), whatToDo(c, st))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName),
+			statusAndCountdown(c, st, now), reportDate(c), orDash(sanitize.Line(c.Account), "-"),
+			orDash(sanitize.Line(c.Owner), "-"))
+		if do := whatToDo(c, st); do != "Nothing." {
+			todo = append(todo, "• "+sanitize.Line(c.Name)+": "+do)
+		}
 	}
 	w.Flush()
+	if len(todo) > 0 {
+		b.WriteString("\nWhat to do:\n" + strings.Join(todo, "\n") + "\n")
+	}
 	return b.String()
+}
+
+// statusAndCountdown is "Expired (expired 3 days ago)", or the status
+// alone when the countdown would only repeat it.
+func statusAndCountdown(c auth.Connection, st auth.Status, now time.Time) string {
+	cd := shortCountdown(c, now) // the EXPIRES column says "(estimate)"
+	if strings.EqualFold(cd, statusWord(st)) {
+		return statusWord(st)
+	}
+	return statusWord(st) + " (" + cd + ")"
+}
+
+// reportDate is the expiry as a date, marked when Authdeck estimated it.
+func reportDate(c auth.Connection) string {
+	if c.ExpiresAt == nil {
+		return "-"
+	}
+	s := auth.FormatDate(*c.ExpiresAt, time.Local)
+	if c.ExpiryEstimated {
+		s += " (estimate)"
+	}
+	return s
 }
 
 // saveReport opens the file dialog that saves the report as ext.
@@ -162,6 +187,13 @@ func (a *App) saveReport(ext string, data func() []byte) *dialog.FileDialog {
 		a.say("Saved the expiry report to " + wc.URI().Path() + ".")
 	}, a.win)
 	d.SetFileName("authdeck-expiry." + ext)
+	// Start in the home folder: without a location Fyne may open its own
+	// storage folder, where nobody would look for a report.
+	if home, err := os.UserHomeDir(); err == nil {
+		if dir, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+			d.SetLocation(dir)
+		}
+	}
 	// Show before Resize: a FileDialog builds its window in Show, and
 	// Resize before that asked the missing window for its size (the crash
 	// of issue 14.1).
