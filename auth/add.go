@@ -153,12 +153,16 @@ func checkParams(p catalog.Provider, given map[string]string) (map[string]string
 
 // checkSecret checks that the method's secret and user were given.
 func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secrets, error) {
-	if strings.ContainsAny(req.Secret, "\r\n") {
+	if req.Secret != sanitize.Line(req.Secret) {
 		in := InputSecret
 		if meth.Kind.Browser() {
 			in = InputClientSecret
 		}
-		return secrets{}, inputError(in, "the secret contains a line break: paste only the secret itself")
+		what := "a control or invisible character"
+		if strings.ContainsAny(req.Secret, "\r\n") {
+			what = "a line break"
+		}
+		return secrets{}, inputError(in, "the secret contains %s: paste only the secret itself", what)
 	}
 	if !meth.Kind.Browser() {
 		if req.Secret == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,4 +268,92 @@ func TestSandboxesOfTwoConfigFoldersDoNotInterfere(t *testing.T) {
 	if json.NewDecoder(resp.Body).Decode(&answer) != nil || answer.KeyID == "" {
 		t.Fatal("the sandbox does not say whose it is")
 	}
+}
+
+// A FIFO where connections.json or settings.json should be never hangs a
+// command; a settings file others can change is not trusted.
+func TestMetadataFilesAreReadSafely(t *testing.T) {
+	f := newFixture(t, Options{})
+	path := filepath.Join(f.dir, store.FileName)
+	if err := mkfifo(path); err != nil {
+		t.Skip("no FIFOs here: ", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := f.m.List(); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a FIFO was read as connections.json")
+		}
+	case <-time.After(20 * time.Second): // only bounds a hang
+		t.Fatal("List hung on a FIFO")
+	}
+	settings := filepath.Join(f.dir, settingsFile)
+	if err := os.WriteFile(settings, []byte(`{"version":1,"expiring_within_days":200}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(settings, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if d := f.m.ExpiringDays(); d != DefaultExpiringDays {
+		t.Errorf("a world-writable settings.json set the window to %d days", d)
+	}
+	if err := f.m.SetExpiringWithin(30); err != nil || f.m.ExpiringDays() != 30 {
+		t.Errorf("saving replaced it with a private file: %v, %d", err, f.m.ExpiringDays())
+	}
+}
+
+// A pasted secret with control or invisible characters is refused: it would
+// be printed as it is by header and token.
+func TestPastedSecretWithControlCharactersIsRefused(t *testing.T) {
+	f := newFixture(t, Options{})
+	for _, bad := range []string{"key\x1b]0;x\x07", "key\u202eyek", "key\u200b", "a\tb"} {
+		_, err := f.m.Add(context.Background(), AddRequest{Name: "k", Provider: "vend", Method: catalog.KindToken, Secret: bad})
+		if e, ok := AsError(err); !ok || e.Input != InputSecret {
+			t.Errorf("secret %q: err = %v, want a typed error about the secret", bad, err)
+		}
+	}
+}
+
+// A failed refresh keeps at most a bounded, redacted excerpt of what the
+// provider said.
+func TestRefreshFailureMessageIsBoundedAndRedacted(t *testing.T) {
+	srv := httptestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"` + r.Form.Get("refresh_token") + strings.Repeat("x", 100000) + `"}`))
+	})
+	f := newFixture(t, Options{})
+	p, _ := f.m.Provider("vend")
+	p.ID, p.Name = "fake", "Fake"
+	for i := range p.Methods {
+		p.Methods[i].TokenURL = srv + "/token"
+	}
+	if _, err := f.m.SaveProvider(p); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "fake", ClientID: "c", Secret: "s", Params: map[string]string{"domain_prefix": "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	cn, _ := f.m.resolve("shop")
+	if _, err := f.m.storeAuthorized(ctx, cn, secrets{ClientSecret: "s"}, oauth.Result{Token: oauth.Token{AccessToken: "at", RefreshToken: "rt-secret-value", ExpiresAt: f.clock.Now().Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Refresh(ctx, "shop"); err == nil {
+		t.Fatal("the refresh did not fail")
+	}
+	c, _ := f.m.Get("shop")
+	if c.LastRefresh == nil || len(c.LastRefresh.Message) > maxMessage+len("…") || strings.Contains(c.LastRefresh.Message, "rt-secret-value") {
+		t.Fatalf("last refresh message: %d bytes, %.80q", len(c.LastRefresh.Message), c.LastRefresh.Message)
+	}
+}
+
+// httptestServer serves h on loopback for the test and returns its URL.
+func httptestServer(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

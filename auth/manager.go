@@ -84,6 +84,9 @@ func Open(opts Options) (*Manager, error) {
 		}
 	}
 	st, err := store.Open(dir)
+	if err == nil {
+		err = privateLocks(dir)
+	}
 	var foreign *store.NotPrivateError
 	if errors.As(err, &foreign) {
 		return nil, &Error{Remedy: RemedyFixConfigFolder, Err: err}
@@ -106,7 +109,11 @@ func Open(opts Options) (*Manager, error) {
 		m.secrets = secret.NewKeyring(dir)
 	}
 	if m.http == nil {
-		m.http = &http.Client{Timeout: 30 * time.Second}
+		// A provider's answer has no business sending megabytes of headers.
+		m.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxResponseHeaderBytes: 64 << 10,
+			TLSHandshakeTimeout: 10 * time.Second, ForceAttemptHTTP2: true,
+		}}
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -179,6 +186,12 @@ func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
 		return "", err
 	}
 	m.catalog.Store(cat)
+	if got, ok := cat.Lookup(p.ID); !ok || got.Source != p.Source {
+		// Written, but the catalog refused it (a providers.d folder that
+		// others can change, say): saying "saved" would be a lie.
+		return "", &Error{Remedy: RemedyFixProviderFile, Err: errors.Join(cat.Problems...),
+			Msg: fmt.Sprintf("%s was written but could not be used", p.Source)}
+	}
 	return p.Source, nil
 }
 
@@ -215,4 +228,10 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 // RFC 8414 metadata.
 func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (catalog.Provider, error) {
 	return oauth.Discover(ctx, m.http, id, issuer)
+}
+
+// privateLocks refuses a locks folder others can change: whoever can plant
+// files there can stall every refresh.
+func privateLocks(dir string) error {
+	return store.CheckPrivate(filepath.Join(dir, "locks"))
 }

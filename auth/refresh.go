@@ -10,6 +10,9 @@ import (
 	"authdeck/auth/store"
 )
 
+// maxMessage bounds what is kept of a provider's words about a failure.
+const maxMessage = 500
+
 // needsRefresh reports whether a refreshable token is expired or inside its
 // refresh margin: the smaller of the Manager's margin and a fifth of the
 // token's lifetime, so short-lived tokens are not renewed on every use.
@@ -86,7 +89,7 @@ func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn
 	now := m.now()
 	if err != nil {
 		// Record the failure; the stored credential stays as it was.
-		msg := sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, cn.ClientID+":"+s.ClientSecret)
+		msg := sanitize.Clip(sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, cn.ClientID+":"+s.ClientSecret), maxMessage)
 		_ = m.update(context.WithoutCancel(ctx), cn.Name, func(c *store.Connection) error {
 			c.LastRefresh = &store.Outcome{At: now, Message: msg}
 			return nil

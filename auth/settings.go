@@ -2,10 +2,10 @@ package auth
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"time"
 
+	"authdeck/auth/private"
 	"authdeck/auth/store"
 )
 
@@ -53,7 +53,10 @@ func (m *Manager) SetExpiringWithin(days int) error {
 // since a warning window is no reason to refuse to show connections.
 func (m *Manager) readSettings() settings {
 	s := settings{Version: 1, ExpiringWithinDays: DefaultExpiringDays}
-	data, err := os.ReadFile(filepath.Join(m.dir, settingsFile))
+	// Like connections.json: never wait on a FIFO, never trust a file that
+	// others can change (its window would only be a nuisance, so the
+	// defaults stand in; saving a setting replaces the file with a private one).
+	data, err := private.ReadFile(filepath.Join(m.dir, settingsFile), 64<<10)
 	if err != nil {
 		return s
 	}

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"authdeck/auth/sanitize"
 )
@@ -341,17 +340,7 @@ func (r tokenResponse) extras() map[string]string {
 }
 
 // bounded cuts s to at most n bytes on a rune boundary and drops invalid UTF-8.
-func bounded(s string, n int) string {
-	s = strings.ToValidUTF8(s, "")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func bounded(s string, n int) string { return sanitize.Clip(s, n) }
 
 var (
 	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)

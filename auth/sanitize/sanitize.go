@@ -164,3 +164,18 @@ func dedupe(in []string) []string {
 	}
 	return out
 }
+
+// Clip bounds s to at most n bytes, cut at a character boundary and marked
+// with "…", so that a provider's huge answer is not a huge line in every
+// message and file it reaches.
+func Clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

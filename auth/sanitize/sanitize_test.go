@@ -90,3 +90,12 @@ func BenchmarkTextPlain(b *testing.B) {
 		_ = Text(s)
 	}
 }
+
+func TestClipCutsAtACharacter(t *testing.T) {
+	if got := Clip("ab€cd", 3); got != "ab…" {
+		t.Errorf("Clip = %q", got)
+	}
+	if got := Clip("short", 10); got != "short" {
+		t.Errorf("Clip = %q", got)
+	}
+}

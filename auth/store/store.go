@@ -16,6 +16,7 @@ import (
 
 	"authdeck/auth/catalog"
 	"authdeck/auth/filelock"
+	"authdeck/auth/private"
 )
 
 // Version is the metadata format this build writes and understands.
@@ -23,6 +24,9 @@ const Version = 1
 
 // FileName is the metadata file in the config directory.
 const FileName = "connections.json"
+
+// maxFile bounds connections.json: 10,000 connections take about 4 MB.
+const maxFile = 256 << 20
 
 // Connection is what Authdeck knows about one connection, apart from its
 // secrets (which live in the keyring under SecretKey).
@@ -119,7 +123,9 @@ func (s *Store) Loads() int64 { return s.loads.Load() }
 // Load reads every connection. A missing file is an empty store.
 func (s *Store) Load() ([]Connection, error) {
 	s.loads.Add(1)
-	data, err := os.ReadFile(s.Path())
+	// Read as a private, plain file: a FIFO put in its place must not hang
+	// every command, and a file others can change is refused.
+	data, err := private.ReadFile(s.Path(), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
