@@ -117,7 +117,8 @@ func (e *expiryWatch) observe(now time.Time) bool {
 		}
 	}
 	if len(fresh) > 0 {
-		e.a.fyne.SendNotification(expiryNotification(fresh, now, e.a.within, e.a.statusOf))
+		n := expiryNotification(fresh, now, e.a.within, e.a.statusOf)
+		e.a.notify(n.Title, n.Content)
 		e.save(present)
 	}
 	return changed
