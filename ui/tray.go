@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
@@ -8,47 +11,85 @@ import (
 	"authdeck/auth/render"
 )
 
-// tray is the system-tray icon with each connection's status and a "Copy
-// header" per connection, where the desktop shows tray icons at all.
+// trayConnections is how many connections the tray menu lists, most urgent
+// first; the window shows the rest.
+const trayConnections = 8
+
+// tray is the system-tray icon, coloured by the worst connection's status,
+// and its menu: Show Authdeck, the most urgent connections (each with Copy
+// header and Show in Authdeck), Quit.
 type tray struct {
 	a    *App
-	desk desktop.App
+	desk desktop.App // nil where there is no tray (tests, no session bus)
 	// present says a tray host is there to show the icon; closing the
 	// window hides it only then.
 	present bool
-	shown   string // the menu last set, to skip identical updates
+	shown   string      // the menu last set, to skip identical updates
+	worst   auth.Status // the status the icon shows
+	// menu is the one menu the tray ever gets, its items replaced on each
+	// update: Fyne's tray, once started, applies the menu it was first
+	// given, which must not be a stale copy.
+	menu *fyne.Menu
 }
 
+// newTray sets the tray up before the app's loop starts: Fyne starts the
+// tray only with the loop, so a menu first set afterwards never appears.
 func newTray(a *App) *tray {
 	t := &tray{a: a}
 	desk, ok := a.fyne.(desktop.App)
-	if !ok {
+	if !ok || !trayPossible() {
 		return t
 	}
 	t.desk = desk
+	t.update()
 	background(a, func() (bool, error) { return trayHostPresent(), nil }, func(ok bool, _ error) {
 		t.present = ok
-		if ok {
-			desk.SetSystemTrayIcon(icon())
-			t.update()
-		}
 	})
 	return t
 }
 
-// update rebuilds the tray menu when a status changed.
+// update rebuilds the tray menu and icon when a status changed.
 func (t *tray) update() {
-	if t == nil || !t.present {
+	if t == nil || t.desk == nil {
 		return
 	}
 	now := t.a.m.Now()
-	var items []*fyne.MenuItem
-	sig := ""
-	for _, c := range t.a.conns {
+	worst, counts := auth.StatusOK, map[auth.Status]int{}
+	var rows []string
+	for i, c := range t.a.conns {
 		st := t.a.statusOf(c, now)
-		label := trayDot(st) + " " + c.Name + " — " + statusWord(st)
-		sig += label + "\n"
-		name := c.Name
+		counts[st]++
+		if severity(st) > severity(worst) {
+			worst = st
+		}
+		if i < trayConnections {
+			rows = append(rows, trayDot(st)+" "+c.Name+" — "+statusWord(st))
+		}
+	}
+	summary := traySummary(len(t.a.conns), counts)
+	sig := summary + "\n" + strings.Join(rows, "\n")
+	if sig == t.shown {
+		return
+	}
+	t.shown = sig
+	if worst != t.worst || t.worst == "" {
+		t.worst = worst
+		t.desk.SetSystemTrayIcon(statusIcon(worst))
+	}
+	if t.menu == nil {
+		t.menu = fyne.NewMenu("Authdeck")
+	}
+	t.menu.Items = t.items(summary, rows)
+	t.desk.SetSystemTrayMenu(t.menu)
+}
+
+// items are the tray menu's entries for the rows update worked out.
+func (t *tray) items(summary string, rows []string) []*fyne.MenuItem {
+	head := fyne.NewMenuItem(summary, nil)
+	head.Disabled = true
+	items := []*fyne.MenuItem{fyne.NewMenuItem("Show Authdeck", t.a.win.Show), head}
+	for i, label := range rows {
+		name := t.a.conns[i].Name
 		item := fyne.NewMenuItem(label, nil)
 		item.ChildMenu = fyne.NewMenu("",
 			fyne.NewMenuItem("Copy header", func() { t.copyHeader(name) }),
@@ -56,12 +97,43 @@ func (t *tray) update() {
 		)
 		items = append(items, item)
 	}
-	if sig == t.shown {
-		return
+	if more := len(t.a.conns) - len(rows); more > 0 {
+		rest := fyne.NewMenuItem(fmt.Sprintf("%d more in the window", more), nil)
+		rest.Disabled = true
+		items = append(items, rest)
 	}
-	t.shown = sig
-	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Show Authdeck", t.a.win.Show))
-	t.desk.SetSystemTrayMenu(fyne.NewMenu("Authdeck", items...))
+	// Our own Quit (Fyne would add one that skips a.quit's clean-up).
+	quit := fyne.NewMenuItem("Quit", t.a.quit)
+	quit.IsQuit = true
+	return append(items, fyne.NewMenuItemSeparator(), quit)
+}
+
+// traySummary is the menu's first line: how many connections need what.
+func traySummary(total int, counts map[auth.Status]int) string {
+	if total == 0 {
+		return "No connections yet"
+	}
+	var parts []string
+	for _, s := range []auth.Status{auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError, auth.StatusExpiring} {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(statusWord(s))))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("All %d connections OK", total)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// severity orders statuses for the icon: the worst one colours it.
+func severity(s auth.Status) int {
+	switch s {
+	case auth.StatusExpiring:
+		return 1
+	case auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError:
+		return 2
+	}
+	return 0
 }
 
 func trayDot(s auth.Status) string { return lookOf(s, false).dot }
@@ -72,7 +144,7 @@ func (t *tray) copyHeader(name string) {
 		return s, err
 	}, func(s string, err error) {
 		if err != nil {
-			t.a.fyne.SendNotification(&fyne.Notification{Title: "Could not copy the header of " + name, Content: plain(err)})
+			t.a.notify("Could not copy the header of "+name, plain(err))
 			return
 		}
 		t.a.copySecret(s)

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Starts the Authdeck window N times with CONNS connections under a private
+# Xvfb, waits each time for the mapped window, then stops it the three ways a
+# person does, in turn: SIGTERM (log-out, kill), the Quit menu item, closing
+# the window. Counts the windows that mapped, the stops that exited within
+# 2 s, and checks after every run that no connection was lost or changed.
+# On a failure it keeps the run's log with a goroutine dump (SIGQUIT) in OUT.
+#
+# usage: test/soak/soak.sh BINDIR N CONNS OUT
+#   BINDIR holds authdeck and authdeck-window; run it on a private session
+#   bus with an unlocked keyring (scripts/with-keyring.sh).
+# Needs: xvfb xdotool jq python3-xlib.
+set -euo pipefail
+bindir=$(realpath "${1:?usage: soak.sh BINDIR N CONNS OUT}")
+runs=${2:?} conns=${3:?} out=$(realpath -m "${4:?}")
+here=$(dirname "$(realpath "$0")")
+cli=$bindir/authdeck win=$bindir/authdeck-window
+[[ -n ${DBUS_SESSION_BUS_ADDRESS:-} ]] || { echo "soak: run me with scripts/with-keyring.sh (no session bus)" >&2; exit 2; }
+# Bounds that only catch a hang: a window that has not mapped after MAP_LIMIT
+# seconds is missing, a process still running EXIT_LIMIT seconds after the
+# request to stop is hung. EXIT_TARGET is the requirement.
+MAP_LIMIT=${MAP_LIMIT:-60} EXIT_TARGET=${EXIT_TARGET:-2} EXIT_LIMIT=${EXIT_LIMIT:-20}
+
+rm -rf "$out"; mkdir -p "$out"
+work=$(mktemp -d)
+xpid="" app=""
+cleanup() {
+	[[ -n $app ]] && kill -9 "$app" 2>/dev/null || true
+	[[ -n $xpid ]] && kill "$xpid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export LANG=en_US.UTF-8 TZ=UTC AUTHDECK_CONFIG_DIR=$work/config BROWSER=false GOTRACEBACK=all
+
+for n in $(seq 60 120); do [[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] || break; done
+Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xpid=$!
+export DISPLAY=":$n"
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done 2>/dev/null || true
+for _ in $(seq 100); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.1; done
+
+# CONNS connections of the kinds that need no provider: keys and tokens,
+# some expiring, some expired, some without an expiry.
+day() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+for i in $(seq "$conns"); do
+	case $((i % 4)) in
+	0) exp=(--expires "$(day "+$((i * 9)) days")") ;;
+	1) exp=(--expires "$(day "+$((i % 6 + 1)) days")") ;;
+	2) exp=(--expires "$(day "-$i days")") ;;
+	3) exp=() ;;
+	esac
+	if ((i % 2)); then
+		printf 'soak-key-%03d' "$i" | "$cli" add "Soak $i" --provider vinsight --method api-key "${exp[@]}" --secret-stdin >/dev/null 2>&1
+	else
+		printf 'soak-token-%03d' "$i" | "$cli" add "Soak $i" --provider vend --method token --param domain_prefix="store$i" "${exp[@]}" --secret-stdin >/dev/null 2>&1
+	fi
+done
+# What must survive every run: each connection as listed (less the
+# countdown, which moves with the clock) and each one's token (its secret).
+snapshot() {
+	"$cli" list --json | jq -S 'map(del(.countdown))'
+	for i in $(seq "$conns"); do "$cli" token "Soak $i" 2>/dev/null; echo; done
+}
+snapshot >"$work/before"
+[[ $(jq length <<<"$("$cli" list --json)") == "$conns" ]] || { echo "soak: seeding made the wrong number of connections" >&2; exit 1; }
+
+mapped=0 intime=0 intact=0
+# wait_gone PID SECONDS: poll until PID has exited; false if it has not.
+wait_gone() {
+	local deadline=$((SECONDS + $2))
+	local t0=$EPOCHREALTIME
+	while kill -0 "$1" 2>/dev/null; do
+		# A zombie has exited: its parent (us) just has not reaped it yet.
+		[[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]] && break
+		((SECONDS < deadline)) || return 1
+		sleep 0.02
+	done
+	elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b-a}')
+}
+# keep NAME: save this run's log, with a goroutine dump if it still runs.
+keep() {
+	if kill -0 "$app" 2>/dev/null; then
+		kill -QUIT "$app" 2>/dev/null || true
+		wait_gone "$app" 5 || kill -9 "$app" 2>/dev/null || true
+	fi
+	wait "$app" 2>/dev/null || true
+	cp "$work/app.log" "$out/run-$i-$1.log"
+	echo "  kept $out/run-$i-$1.log" >&2
+}
+for i in $(seq "$runs"); do
+	how=(sigterm quit-menu close-window)
+	how=${how[$(((i - 1) % 3))]}
+	"$win" >"$work/app.log" 2>&1 &
+	app=$!
+	wid="" start=$SECONDS
+	while [[ -z $wid ]] && ((SECONDS - start < MAP_LIMIT)) && kill -0 "$app" 2>/dev/null; do
+		wid=$(xdotool search --onlyvisible --pid "$app" --name '^Authdeck$' 2>/dev/null | head -1) || true
+		[[ -n $wid ]] || sleep 0.05
+	done
+	if [[ -z $wid ]]; then
+		echo "run $i: NO WINDOW after $((SECONDS - start)) s" >&2
+		keep no-window
+		app=""
+		continue
+	fi
+	mapped=$((mapped + 1))
+	case $how in
+	sigterm) kill -TERM "$app" ;;
+	quit-menu)
+		# File ▸ Quit: the menu opens at the top left; Quit is its last item.
+		xdotool mousemove --window "$wid" 20 12 click 1
+		sleep 0.3
+		xdotool key --window "$wid" Up Return ;;
+	close-window) "$here/closewin.py" "$wid" ;;
+	esac
+	elapsed=""
+	if wait_gone "$app" "$EXIT_LIMIT"; then
+		wait "$app" 2>/dev/null || true
+		if awk -v e="$elapsed" -v t="$EXIT_TARGET" 'BEGIN{exit !(e <= t)}'; then
+			intime=$((intime + 1))
+		else
+			echo "run $i ($how): exited after ${elapsed} s" >&2
+			cp "$work/app.log" "$out/run-$i-slow-$how.log"
+		fi
+	else
+		echo "run $i ($how): STILL RUNNING after $EXIT_LIMIT s" >&2
+		keep "hung-$how"
+	fi
+	app=""
+	if snapshot | cmp -s - "$work/before"; then
+		intact=$((intact + 1))
+	else
+		echo "run $i ($how): CONNECTIONS CHANGED" >&2
+		snapshot | diff "$work/before" - >"$out/run-$i-changed.diff" || true
+	fi
+	printf 'run %3d %-12s mapped, exited in %s s\n' "$i" "$how" "${elapsed:-?}"
+done
+summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections)"
+echo "$summary" | tee "$out/summary.txt"
+[[ $mapped == "$runs" && $intime == "$runs" && $intact == "$runs" ]]
