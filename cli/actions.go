@@ -94,7 +94,7 @@ func newCmdExpires(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 			if !strings.EqualFold(args[1], "none") {
 				var err error
 				if opts.Expires, err = parseExpires(args[1]); err != nil {
-					return err
+					return usagef("%v", err) // the DATE argument, not a flag
 				}
 			}
 			return execute(cmd.Context(), d, opts, runF, expiresRun)

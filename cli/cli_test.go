@@ -174,6 +174,7 @@ func TestBadInput(t *testing.T) {
 		{"bad param", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--param", "domain_prefix", "--secret-stdin"}, "KEY=VALUE", 2},
 		{"bad format", "", []string{"snippet", "shop", "--format", "xml"}, "not a snippet format", 2},
 		{"bad within", "", []string{"status", "--within", "soon"}, "--within", 2},
+		{"bad date argument", "", []string{"expires", "shop", "soon"}, `"soon" is not a date: write it as YYYY-MM-DD`, 2},
 		{"bad timeout", "", []string{"connect", "shop", "--timeout", "soon"}, "write seconds (90)", 2},
 		{"replace without --secret-stdin", "k", []string{"replace", "shop"}, "--secret-stdin", 2},
 		{"refresh a pasted token", "", []string{"refresh", "shop"}, "cannot refresh", 1},

@@ -18,6 +18,7 @@ import (
 func main() {
 	dir := flag.String("dir", "", "config directory to write")
 	n := flag.Int("n", 50, "number of connections")
+	read := flag.Bool("read", false, "only read the connection list, as every command does first: the floor of `list --json`")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("seed: -dir is required")
@@ -25,6 +26,13 @@ func main() {
 	st, err := store.Open(*dir)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *read {
+		conns, err := st.Load()
+		if err != nil || len(conns) == 0 {
+			log.Fatalf("seed: read %s: %d connections, %v", *dir, len(conns), err)
+		}
+		return
 	}
 	now := time.Now()
 	kinds := []struct {
