@@ -9,7 +9,8 @@
 #      not signed in says "press Connect", never a flag or a command;
 #   3. Replace key… on an expired key;
 #   4. a connection added from the command line shows up by itself;
-#   5. search finds a store domain; 6. at 800×600 names are whole.
+#   5. search finds a store domain; 6. Ctrl+N works from the search field;
+#   7. at 800×600 names are whole.
 #
 # usage: scripts/window-walk.sh BINDIR   (holding authdeck and authdeck-window)
 # Needs: xvfb xdotool imagemagick tesseract-ocr python3 gnome-keyring dbus.
@@ -85,9 +86,15 @@ click_text "Search names"
 type_text "myshop"
 # (the other row's second line, "Ops team · API key", must be gone)
 if wait_text "Vend shop" >/dev/null && ! find_text "Ops team" >/dev/null; then pass "search finds the store domain"; else fail "search for myshop"; fi
+# 6. Ctrl+N opens the wizard even while the search field has the focus.
+key ctrl+n
+if wait_text "Which service" >/dev/null; then pass "Ctrl+N from the search field opens the wizard"; else fail "Ctrl+N in the search field"; fi
+click_text "Cancel" || key Escape
+key ctrl+f # Ctrl+F puts the focus back in the search field
 key ctrl+a BackSpace
+wait_text "Ops team" >/dev/null && pass "Ctrl+F and emptying the search show every row again" || fail "emptying the search"
 
-# 6. At 800×600 the names stay whole.
+# 7. At 800×600 the names stay whole.
 xdotool windowsize "$win" 800 600
 sleep 1
 if wait_text "Vinsight old export" >/dev/null && wait_text "Added from terminal" >/dev/null; then pass "names whole at 800×600"; else fail "names cut at 800×600"; fi

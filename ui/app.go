@@ -339,41 +339,54 @@ func catalogBanner(probs []error) fyne.CanvasObject {
 	return l
 }
 
+// mainMenu is the File menu. Ctrl+N and Ctrl+F hang on its items: the
+// window hands a shortcut to a focused text field before its own list, but
+// the menu's shortcuts come first, so these work from the search field too.
 func (a *App) mainMenu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem("Quit", a.quit)
 	quit.IsQuit = true // replaces the Quit Fyne would add, which skips a.quit
-	return fyne.NewMainMenu(
-		fyne.NewMenu("File",
-			fyne.NewMenuItem("Add connection…", func() { a.showWizard("", "") }),
-			fyne.NewMenuItem("Expiry report…", a.showSupport),
-			fyne.NewMenuItem("Settings…", a.showSettings),
-			fyne.NewMenuItemSeparator(),
-			quit,
-		),
-	)
+	items := []*fyne.MenuItem{}
+	for _, sc := range a.shortcuts() {
+		if sc.menu != "" {
+			item := fyne.NewMenuItem(sc.menu, sc.do)
+			item.Shortcut = sc.keys
+			items = append(items, item)
+		}
+	}
+	items = append(items,
+		fyne.NewMenuItem("Expiry report…", a.showSupport),
+		fyne.NewMenuItem("Settings…", a.showSettings),
+		fyne.NewMenuItemSeparator(),
+		quit)
+	return fyne.NewMainMenu(fyne.NewMenu("File", items...))
 }
 
-// addShortcuts wires Ctrl+N (add), Ctrl+F (search) and Ctrl+C (copy the
-// selection's header; a focused text field keeps its own Ctrl+C).
+// addShortcuts wires the shortcuts that are not menu items: Ctrl+C copies
+// the selection's primary snippet (a focused text field keeps its own
+// Ctrl+C).
 func (a *App) addShortcuts() {
 	for _, sc := range a.shortcuts() {
-		a.win.Canvas().AddShortcut(sc.keys, func(fyne.Shortcut) { sc.do() })
+		if sc.menu == "" {
+			a.win.Canvas().AddShortcut(sc.keys, func(fyne.Shortcut) { sc.do() })
+		}
 	}
 }
 
-// shortcut is one keyboard shortcut and what it does.
+// shortcut is one keyboard shortcut, what it does, and the File menu item
+// it belongs to ("" for none).
 type shortcut struct {
 	keys fyne.Shortcut
 	do   func()
+	menu string
 }
 
 // shortcuts are the window's keyboard shortcuts: Ctrl+N adds a connection,
-// Ctrl+F searches, Ctrl+C copies the selected connection's header.
+// Ctrl+F searches, Ctrl+C copies the selected connection's header (or URL).
 func (a *App) shortcuts() []shortcut {
 	return []shortcut{
-		{&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.showWizard("", "") }},
-		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.win.Canvas().Focus(a.list.search) }},
-		{&fyne.ShortcutCopy{}, func() { a.detail.copyFormat("header") }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.showWizard("", "") }, "Add connection…"},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func() { a.win.Canvas().Focus(a.list.search) }, "Search connections"},
+		{&fyne.ShortcutCopy{}, func() { a.detail.copyFormat(a.detail.primary) }, ""},
 	}
 }
 

@@ -439,3 +439,22 @@ func TestListRendersToMarkup(t *testing.T) {
 	f.a.tick()
 	test.AssertRendersToMarkup(t, "list_two_days_later.xml", w.Canvas())
 }
+
+// Ctrl+N and Ctrl+F hang on File menu items: a focused text field would
+// swallow them otherwise (the window gives shortcuts to the focused widget
+// before its own, but menu shortcuts before both).
+func TestMenuCarriesTheShortcuts(t *testing.T) {
+	f := newFixture(t)
+	want := map[string]string{"Add connection…": "CustomDesktop:Control+N", "Search connections": "CustomDesktop:Control+F"}
+	for _, item := range f.a.win.MainMenu().Items[0].Items {
+		if keys, ok := want[item.Label]; ok {
+			if item.Shortcut == nil || item.Shortcut.ShortcutName() != keys {
+				t.Errorf("%s has shortcut %v, want %s", item.Label, item.Shortcut, keys)
+			}
+			delete(want, item.Label)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("File menu lacks %v", want)
+	}
+}
