@@ -10,7 +10,7 @@
 #   3. Replace key… on an expired key;
 #   4. a connection added from the command line shows up by itself;
 #   5. search finds a store domain; 6. Ctrl+N works from the search field;
-#   7. at 800×600 names are whole.
+#   7. at 800×600 names are whole; 8. the README's first sign-in (sandbox).
 #
 # usage: scripts/window-walk.sh BINDIR   (holding authdeck and authdeck-window)
 # Needs: xvfb xdotool imagemagick tesseract-ocr python3 gnome-keyring dbus.
@@ -39,8 +39,12 @@ add old-key "Vinsight old export" --provider vinsight --method api-key --expires
 add tok-1 "Vend shop" --provider vend --method token --param domain_prefix=myshop
 "$cli" add "Sandbox demo" --provider sandbox --method oauth --param port=$((20000 + RANDOM % 20000)) </dev/null >/dev/null
 
+# A browser that approves the sandbox's consent page, as a person would.
+printf '#!/bin/sh\nexec curl -sSL --data decision=approve "$1" >/dev/null\n' >"$work/approve"
+chmod +x "$work/approve"
+
 xwin_start_x
-xwin_start "$bindir/authdeck-window"
+BROWSER=$work/approve xwin_start "$bindir/authdeck-window"
 wait_text "Vinsight old export" 20 >/dev/null && pass "the window lists the connections" || fail "the list never showed"
 
 # 1. The expiry report, saved in both formats through the file dialog.
@@ -98,6 +102,17 @@ wait_text "Ops team" >/dev/null && pass "Ctrl+F and emptying the search show eve
 xdotool windowsize "$win" 800 600
 sleep 1
 if wait_text "Vinsight old export" >/dev/null && wait_text "Added from terminal" >/dev/null; then pass "names whole at 800×600"; else fail "names cut at 800×600"; fi
+
+# 8. README's first sign-in: the sandbox through the wizard, then a copy.
+xdotool windowsize "$win" 960 640
+key ctrl+n
+if click_text "Sandbox (demo)" && click_text "Next" && click_text "Next" && click_text "Connect" &&
+	wait_text "renews automatically" 40 >/dev/null; then
+	pass "the sandbox sign-in from the wizard ends with a green row"
+	if click_text "Copy header" && wait_text "clipboard will be cleared" >/dev/null; then pass "Copy header copies"; else fail "Copy header after the sign-in"; fi
+else
+	fail "the sandbox sign-in from the wizard"
+fi
 
 xwin_stop
 if ((failures > 0)); then
