@@ -211,8 +211,7 @@ func minutes(d time.Duration) string {
 func (w *wizard) finish(name, msg string) {
 	w.dlg.Hide()
 	w.a.say(msg)
-	w.a.selected = name
-	w.a.reload()
+	w.a.selectAndReload(name)
 }
 
 // tick shows the time left while a sign-in is waited for (the App's
