@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -228,20 +229,20 @@ var expiringChoices = []int{1, 3, 7, 14, 30, 60}
 
 // showSettings lets the person choose when a credential turns "expiring".
 func (a *App) showSettings() {
+	// The folder's setting may be a number this list does not offer (set
+	// from the command line): offer it too, so it shows as chosen.
+	current := a.m.ExpiringDays()
+	choices := expiringChoices
+	if !slices.Contains(choices, current) {
+		choices = append(slices.Clone(choices), current)
+		slices.Sort(choices)
+	}
 	var labels []string
-	current := ""
-	for _, d := range expiringChoices {
-		l := fmt.Sprintf("%d days before", d)
-		if d == 1 {
-			l = "1 day before"
-		}
-		labels = append(labels, l)
-		if d == a.m.ExpiringDays() {
-			current = l
-		}
+	for _, d := range choices {
+		labels = append(labels, daysWord(d)+" before")
 	}
 	pick := widget.NewSelect(labels, nil)
-	pick.SetSelected(current)
+	pick.SetSelected(daysWord(current) + " before")
 	help := wrapLabel("When a credential that cannot renew itself turns amber and you get a notification. Credentials Authdeck renews by itself are refreshed shortly before they expire.")
 	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Warn me", pick), widget.NewFormItem("", help),
@@ -251,7 +252,7 @@ func (a *App) showSettings() {
 		}
 		for i, l := range labels {
 			if l == pick.Selected {
-				a.setExpiringWithin(expiringChoices[i])
+				a.setExpiringWithin(choices[i])
 				a.say("Connections now turn amber " + l + " they expire.")
 			}
 		}

@@ -458,3 +458,47 @@ func TestMenuCarriesTheShortcuts(t *testing.T) {
 		t.Errorf("File menu lacks %v", want)
 	}
 }
+
+// Settings shows the folder's warning window even when the command line
+// set a number the list does not offer, and saves a choice there.
+func TestSettingsShowTheFoldersWarningWindow(t *testing.T) {
+	f := newFixture(t)
+	if err := f.m.SetExpiringWithin(10); err != nil {
+		t.Fatal(err)
+	}
+	f.a.showSettings()
+	var pick *widget.Select
+	for _, o := range test.LaidOutObjects(f.a.win.Canvas().Overlays().Top()) {
+		if s, ok := o.(*widget.Select); ok {
+			pick = s
+		}
+	}
+	if pick == nil || pick.Selected != "10 days before" {
+		t.Fatalf("Settings shows %v", pick)
+	}
+	pick.SetSelected("3 days before")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Save"))
+	if got := f.m.ExpiringDays(); got != 3 || f.a.within != 3*24*time.Hour {
+		t.Errorf("saved %d days, window uses %v", got, f.a.within)
+	}
+}
+
+// Issue 16.5: only App's methods write the selection and the busy set.
+func TestOnlyAppWritesSelectionAndBusy(t *testing.T) {
+	writes := regexp.MustCompile(`\.(selected\s*=[^=]|busy\[[^\]]*\]\s*=[^=])|delete\(\w+\.a\.busy`)
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		if name == "app.go" || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if writes.MatchString(line) && !strings.Contains(line, "l.selecting") {
+				t.Errorf("%s:%d writes App state directly: %s", name, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
