@@ -184,3 +184,54 @@ test-window: build
 screenshots: build
 	@./scripts/apt-need.sh $(APT_WINDOW)
 	./scripts/screenshots.sh bin docs/screenshots
+
+# ---- Beyond one Linux box (issue 17): Windows under Wine, the tray, the soak ----
+# make package-windows: dist/windows/{authdeck-window.exe (GUI, icon),
+# authdeck.exe (console), the zip of both}, cross-built with MinGW-w64.
+# make test-wine: that build run under Wine (wine64 under Xvfb).
+# make test-tray: the tray icon on a StatusNotifier host on a private bus.
+# make soak: 100 starts and stops of the window with 50 connections;
+# soak-short (10 starts) is part of make test. vet-darwin: the macOS build.
+APT_WINDOWS := gcc-mingw-w64-x86-64 zip
+APT_WINE    := wine wine64 xvfb xauth xdotool imagemagick
+APT_TRAY    := xvfb xauth libgl1-mesa-dri xdotool xclip python3-xlib dbus dbus-x11 gnome-keyring
+APT_SOAK    := xvfb xauth libgl1-mesa-dri xdotool jq python3-xlib dbus dbus-x11 gnome-keyring procps
+APT_TEST    += $(APT_WINDOWS) $(APT_WINE) $(APT_TRAY) $(APT_SOAK)
+WIN_DIST    := dist/windows
+WIN_EXE     := $(WIN_DIST)/authdeck-window.exe
+SOAK_RUNS   ?= 100
+SOAK_CONNS  ?= 50
+TEST_PARTS  += vet-darwin test-wine test-tray soak-short
+
+.PHONY: package-windows test-wine test-tray soak soak-short vet-darwin
+
+package-windows: $(WIN_EXE)
+
+$(WIN_EXE): $(FYNE_TOOL) $(PACKAGE_SOURCES) | deps-build
+	@./scripts/apt-need.sh $(APT_WINDOWS)
+	GO=$(GO) packaging/windows/package.sh $(FYNE_TOOL) $(WIN_DIST)
+
+test-wine: package-windows
+	@./scripts/apt-need.sh $(APT_WINE)
+	AUTHDECK_WINE_DIST=$(CURDIR)/$(WIN_DIST) AUTHDECK_WINE_SHOT=$(CURDIR)/$(WIN_DIST)/wine-window.png \
+	  $(GO) test -count=1 -timeout 15m -run TestWine ./test/wine
+
+test-tray: build
+	@./scripts/apt-need.sh $(APT_TRAY)
+	AUTHDECK_TRAY_BINDIR=$(CURDIR)/bin ./scripts/with-keyring.sh \
+	  $(GO) test -count=1 -timeout 10m -run TestTray ./test/tray
+
+# Logs and goroutine dumps of any failed start or stop land in dist/soak*.
+soak: build
+	@./scripts/apt-need.sh $(APT_SOAK)
+	./scripts/with-keyring.sh test/soak/soak.sh bin $(SOAK_RUNS) $(SOAK_CONNS) dist/soak
+
+soak-short: build
+	@./scripts/apt-need.sh $(APT_SOAK)
+	./scripts/with-keyring.sh test/soak/soak.sh bin 10 $(SOAK_CONNS) dist/soak-short
+
+# macOS cannot be run here: vet what builds for it without cgo (everything
+# but the window, which needs cgo for OpenGL and Cocoa).
+DARWIN_PKGS := . ./auth/... ./cli/... ./internal/display/...
+vet-darwin:
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet $(DARWIN_PKGS)
