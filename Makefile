@@ -195,7 +195,7 @@ screenshots: build
 APT_WINDOWS := gcc-mingw-w64-x86-64 zip
 APT_WINE    := wine wine64 xvfb xauth xdotool imagemagick
 APT_TRAY    := xvfb xauth libgl1-mesa-dri xdotool xclip python3-xlib dbus dbus-x11 gnome-keyring
-APT_SOAK    := xvfb xauth libgl1-mesa-dri xdotool jq python3-xlib dbus dbus-x11 gnome-keyring procps
+APT_SOAK    := xvfb xauth libgl1-mesa-dri xdotool jq python3-xlib dbus dbus-x11 gnome-keyring libsecret-tools procps
 APT_TEST    += $(APT_WINDOWS) $(APT_WINE) $(APT_TRAY) $(APT_SOAK)
 WIN_DIST    := dist/windows
 WIN_EXE     := $(WIN_DIST)/authdeck-window.exe

@@ -9,7 +9,7 @@
 # usage: test/soak/soak.sh BINDIR N CONNS OUT
 #   BINDIR holds authdeck and authdeck-window; run it on a private session
 #   bus with an unlocked keyring (scripts/with-keyring.sh).
-# Needs: xvfb xdotool jq python3-xlib.
+# Needs: xvfb xdotool jq python3-xlib libsecret-tools.
 set -euo pipefail
 bindir=$(realpath "${1:?usage: soak.sh BINDIR N CONNS OUT}")
 runs=${2:?} conns=${3:?} out=$(realpath -m "${4:?}")
@@ -56,13 +56,17 @@ for i in $(seq "$conns"); do
 	fi
 done
 # What must survive every run: each connection as listed (less the
-# countdown, which moves with the clock) and each one's token (its secret).
+# countdown, which moves with the clock) and each keyring item's secret
+# (read in one go with secret-tool; Authdeck's items are named
+# authdeck:<hash of the config folder>).
+ns=authdeck:$(printf %s "$AUTHDECK_CONFIG_DIR" | sha256sum | cut -c1-12)
 snapshot() {
 	"$cli" list --json | jq -S 'map(del(.countdown))'
-	for i in $(seq "$conns"); do "$cli" token "Soak $i" 2>/dev/null; echo; done
+	secret-tool search --all service "$ns" 2>/dev/null | awk '/^label = /{l=$0} /^secret = /{print l" "$0}' | sort
 }
 snapshot >"$work/before"
-[[ $(jq length <<<"$("$cli" list --json)") == "$conns" ]] || { echo "soak: seeding made the wrong number of connections" >&2; exit 1; }
+[[ $(jq length <<<"$("$cli" list --json)") == "$conns" && $(grep -c "connection/" "$work/before") == "$conns" ]] ||
+	{ echo "soak: seeding made the wrong number of connections or keyring items" >&2; exit 1; }
 
 mapped=0 intime=0 intact=0
 # wait_gone PID SECONDS: poll until PID has exited; false if it has not.
@@ -104,6 +108,7 @@ for i in $(seq "$runs"); do
 		continue
 	fi
 	mapped=$((mapped + 1))
+	maptime=$((SECONDS - start))
 	case $how in
 	sigterm) kill -TERM "$app" ;;
 	quit-menu)
@@ -133,7 +138,7 @@ for i in $(seq "$runs"); do
 		echo "run $i ($how): CONNECTIONS CHANGED" >&2
 		snapshot | diff "$work/before" - >"$out/run-$i-changed.diff" || true
 	fi
-	printf 'run %3d %-12s mapped, exited in %s s\n' "$i" "$how" "${elapsed:-?}"
+	printf 'run %3d %-12s mapped within %d s, exited in %s s\n' "$i" "$how" "$maptime" "${elapsed:-?}"
 done
 summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections)"
 echo "$summary" | tee "$out/summary.txt"
