@@ -1,7 +1,8 @@
 // Package render turns a stored credential into the snippets people paste:
 // a header line, curl, HTTPie and PowerShell commands, a .env line, the raw
 // token, or a URL with the key added. The window and the CLI share it, so a
-// snippet is quoted the same way wherever it is copied from.
+// snippet is quoted the same way wherever it is copied from. It also writes
+// the iCalendar file of expiry dates (calendar.go) that both offer.
 //
 // Shell snippets are built so that no byte of a token can end a quoted
 // string, start an expansion or run a command in sh, bash or zsh. A value
