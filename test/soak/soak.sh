@@ -68,7 +68,7 @@ snapshot >"$work/before"
 [[ $(jq length <<<"$("$cli" list --json)") == "$conns" && $(grep -c "connection/" "$work/before") == "$conns" ]] ||
 	{ echo "soak: seeding made the wrong number of connections or keyring items" >&2; exit 1; }
 
-mapped=0 intime=0 intact=0
+mapped=0 intime=0 intact=0 crashed=0
 # wait_gone PID SECONDS: poll until PID has exited; false if it has not.
 wait_gone() {
 	local deadline=$((SECONDS + $2))
@@ -109,18 +109,29 @@ for i in $(seq "$runs"); do
 	fi
 	mapped=$((mapped + 1))
 	maptime=$((SECONDS - start))
+	# A failed request (the window gone already) is reported, not fatal:
+	# whether the program then exits is what counts.
 	case $how in
 	sigterm) kill -TERM "$app" ;;
 	quit-menu)
 		# File ▸ Quit: the menu opens at the top left; Quit is its last item.
-		xdotool mousemove --window "$wid" 20 12 click 1
+		# Keys go where the pointer is, as typed ones do (no window manager).
+		xdotool mousemove --window "$wid" 20 12 click 1 || echo "run $i: xdotool could not click File" >&2
 		sleep 0.3
-		xdotool key --window "$wid" Up Return ;;
-	close-window) "$here/closewin.py" "$wid" ;;
+		xdotool key Up Return || echo "run $i: xdotool could not type" >&2 ;;
+	close-window) "$here/closewin.py" "$wid" || echo "run $i: could not ask window $wid to close" >&2 ;;
 	esac
 	elapsed=""
 	if wait_gone "$app" "$EXIT_LIMIT"; then
-		wait "$app" 2>/dev/null || true
+		rc=0
+		wait "$app" 2>/dev/null || rc=$?
+		# Every way out is a clean exit: a crash that happens to end the
+		# program in time is still a failure.
+		if [[ $rc != 0 ]]; then
+			echo "run $i ($how): exit status $rc" >&2
+			cp "$work/app.log" "$out/run-$i-exit-$rc.log"
+			crashed=$((crashed + 1))
+		fi
 		if awk -v e="$elapsed" -v t="$EXIT_TARGET" 'BEGIN{exit !(e <= t)}'; then
 			intime=$((intime + 1))
 		else
@@ -140,6 +151,6 @@ for i in $(seq "$runs"); do
 	fi
 	printf 'run %3d %-12s mapped within %d s, exited in %s s\n' "$i" "$how" "$maptime" "${elapsed:-?}"
 done
-summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections)"
+summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections), $crashed unclean exits"
 echo "$summary" | tee "$out/summary.txt"
-[[ $mapped == "$runs" && $intime == "$runs" && $intact == "$runs" ]]
+[[ $mapped == "$runs" && $intime == "$runs" && $intact == "$runs" && $crashed == 0 ]]
