@@ -54,7 +54,9 @@ func TestQuickstartAsWritten(t *testing.T) {
 	}
 	lines := quickstartBlock(t)
 	var script strings.Builder
-	script.WriteString("set -e\n")
+	// The harness around the commands: stop at the first failure, and never
+	// leave a background sandbox holding the port behind.
+	script.WriteString("set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n")
 	for i, line := range lines {
 		fmt.Fprintf(&script, "%s\necho '== step %d done' >&2\n", line, i+1)
 	}
@@ -104,10 +106,10 @@ func TestQuickstartAsWritten(t *testing.T) {
 }
 
 // waitForPort waits until nothing listens on addr (another test's sandbox
-// may hold it for a moment).
+// may hold it for a while: make test runs packages side by side).
 func waitForPort(t *testing.T, addr string) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		l, err := net.Listen("tcp", addr)
 		if err == nil {
 			l.Close()
