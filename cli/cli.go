@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -151,11 +152,18 @@ func fromCobra(root *cobra.Command, args []string, err error) error {
 			words += ": did you mean " + strings.Join(s, " or ") + "?"
 		}
 		return usagef("%s (see authdeck --help)", words)
-	case strings.HasPrefix(msg, "required flag"), strings.HasPrefix(msg, "invalid argument"):
-		return usageError{errors.New(strings.ReplaceAll(msg, `"`, ""))}
+	case strings.HasPrefix(msg, "required flag"):
+		var flags []string
+		for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
+			flags = append(flags, "--"+m[1])
+		}
+		cmd, _, _ := root.Find(args)
+		return usagef("%s needs %s (see authdeck %s --help)", cmd.Name(), strings.Join(flags, " and "), cmd.Name())
 	}
 	return err
 }
+
+var quotedRE = regexp.MustCompile(`"([^"]+)"`)
 
 func newRoot(d *Deps) *cobra.Command {
 	root := &cobra.Command{

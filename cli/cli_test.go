@@ -167,7 +167,7 @@ func TestBadInput(t *testing.T) {
 		{"empty stdin", "", []string{"add", "x", "--provider", "vend", "--method", "token", "--secret-stdin"}, "standard input was empty", 2},
 		{"no secret flag", "", []string{"add", "x", "--provider", "vend", "--method", "token"}, "--secret-stdin", 2},
 		{"unknown connection", "", []string{"header", "nope"}, `no connection called "nope"`, 1},
-		{"missing provider flag", "", []string{"add", "x"}, "provider", 2},
+		{"missing provider flag", "", []string{"add", "x"}, "add needs --provider (see authdeck add --help)", 2},
 		{"missing argument", "", []string{"header"}, "takes one connection name", 2},
 		{"unknown command", "", []string{"lst"}, `unknown command "lst": did you mean list?`, 2},
 		{"unknown flag", "", []string{"list", "--jsn"}, "unknown flag: --jsn", 2},
