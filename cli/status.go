@@ -42,7 +42,7 @@ changed); --within overrides it. For monitoring: authdeck status || alert
 --ics FILE also writes an iCalendar file with an event for each expiry and a
 reminder when its warning window starts (FILE "-": standard output).`
 	cmd.Flags().Var(withinValue{&opts.Within}, "within", "the warning window instead of the configured one: 7d, 36h, 90m")
-	cmd.Flags().StringVar(&opts.ICS, "ics", "", "also write an iCalendar file of the expiry dates to FILE (- for standard output)")
+	cmd.Flags().StringVar(&opts.ICS, "ics", "", "also write an iCalendar file of the expiry dates to `FILE` (- for standard output)")
 	return cmd
 }
 
