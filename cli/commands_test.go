@@ -409,6 +409,14 @@ func TestNoDisplayIsOneLine(t *testing.T) {
 	}
 }
 
+// With no connections, status says how to add one and needs no attention.
+func TestStatusWithoutConnections(t *testing.T) {
+	r := newFixture(t).run(t, "", "status")
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "No connections yet") {
+		t.Fatalf("%+v", r)
+	}
+}
+
 // --help documents the exit codes (issue 15.9).
 func TestHelpDocumentsExitCodes(t *testing.T) {
 	r := newFixture(t).run(t, "", "--help")

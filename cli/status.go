@@ -78,6 +78,8 @@ func statusRun(_ context.Context, opts *statusOptions, m *auth.Manager) error {
 		err = writeICS(opts.IO.Out, conns, within, now)
 	case opts.Exporter != nil:
 		err = opts.Exporter.Write(opts.IO.Out, items)
+	case len(conns) == 0:
+		fmt.Fprintln(opts.IO.Err, "No connections yet. Add one with authdeck add NAME --provider ID, or open the window.")
 	default:
 		err = writeStatusLines(opts.IO.Out, items)
 	}
