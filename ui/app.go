@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -287,6 +288,10 @@ func (a *App) selectConnection(name string) {
 func (a *App) setBusy(name string, busy bool) {
 	if busy {
 		a.busy[name] = true
+		// An older word about it ("… is connected") no longer holds.
+		if name != "" && strings.Contains(a.statusBar.Text, name) {
+			a.say("")
+		}
 	} else {
 		delete(a.busy, name)
 	}

@@ -158,6 +158,12 @@ func TestNotSignedInReadsAndActsRight(t *testing.T) {
 		Params: map[string]string{"port": standin.FreePort(t)}})
 	f.reload()
 	f.a.say("Sandbox demo is connected.") // what an earlier sign-in said
+	f.a.setBusy("Sandbox demo", true)     // a new one starts
+	if f.a.statusBar.Text != "" {
+		t.Errorf("while signing in again the status bar says %q", f.a.statusBar.Text)
+	}
+	f.a.setBusy("Sandbox demo", false)
+	f.a.say("Sandbox demo is connected.")
 	f.a.selectConnection("Sandbox demo")
 	d := f.a.detail
 	if d.status.Text != "Not signed in" {
