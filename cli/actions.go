@@ -40,11 +40,10 @@ func newCmdRefresh(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 
 func refreshRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
 	c, err := m.Refresh(ctx, opts.Name)
-	if err != nil {
-		return err
+	if err == nil {
+		fmt.Fprintf(opts.IO.Out, "Refreshed %s: new token valid until %s.\n", sanitize.Line(c.Name), expiryText(c))
 	}
-	fmt.Fprintf(opts.IO.Out, "Refreshed %s: new token valid until %s.\n", sanitize.Line(c.Name), expiryText(c))
-	return nil
+	return err
 }
 
 func expiryText(c auth.Connection) string {
@@ -75,11 +74,11 @@ func newCmdRemove(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 }
 
 func removeRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
-	if err := m.Remove(ctx, opts.Name); err != nil {
-		return err
+	err := m.Remove(ctx, opts.Name)
+	if err == nil {
+		fmt.Fprintf(opts.IO.Err, "Removed %s and its secrets.\n", sanitize.Line(opts.Name))
 	}
-	fmt.Fprintf(opts.IO.Err, "Removed %s and its secrets.\n", sanitize.Line(opts.Name))
-	return nil
+	return err
 }
 
 func newCmdExpires(d *Deps, runF func(*nameOptions) error) *cobra.Command {

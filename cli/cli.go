@@ -158,7 +158,8 @@ func fromCobra(root *cobra.Command, args []string, err error) error {
 			flags = append(flags, "--"+m[1])
 		}
 		cmd, _, _ := root.Find(args)
-		return usagef("%s needs %s (see authdeck %s --help)", cmd.Name(), strings.Join(flags, " and "), cmd.Name())
+		path := strings.TrimPrefix(cmd.CommandPath(), "authdeck ")
+		return usagef("%s needs %s (see authdeck %s --help)", path, strings.Join(flags, " and "), path)
 	}
 	return err
 }

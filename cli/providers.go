@@ -70,20 +70,22 @@ type providerOptions struct {
 	Issuer string
 }
 
-func newCmdProvidersShow(d *Deps, runF func(*providerOptions) error) *cobra.Command {
+// newProviderCmd builds a providers subcommand on one provider id.
+func newProviderCmd(d *Deps, use, short string, runF func(*providerOptions) error, run func(context.Context, *providerOptions, *auth.Manager) error) (*cobra.Command, *providerOptions) {
 	opts := &providerOptions{base: d.base()}
-	cmd := &cobra.Command{
-		Use:   "show ID --json",
-		Short: "Print a provider definition in the providers.d format",
-		Long: `Print a provider definition exactly as a file CONFIG/providers.d/ID.json
-takes it: redirect the output there and edit it to change the provider.`,
-		Args:              exactArgs(1, "one provider id"),
-		ValidArgsFunction: completeProviderArg(d),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ID = args[0]
-			return execute(cmd.Context(), d, opts, runF, providersShowRun)
-		},
+	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(1, "one provider id")}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts.ID = args[0]
+		return execute(cmd.Context(), d, opts, runF, run)
 	}
+	return cmd, opts
+}
+
+func newCmdProvidersShow(d *Deps, runF func(*providerOptions) error) *cobra.Command {
+	cmd, _ := newProviderCmd(d, "show ID --json", "Print a provider definition in the providers.d format", runF, providersShowRun)
+	cmd.Long = `Print a provider definition exactly as a file CONFIG/providers.d/ID.json
+takes it: redirect the output there and edit it to change the provider.`
+	cmd.ValidArgsFunction = completeProviderArg(d)
 	// The output is always JSON; the flag is accepted because the contract names it.
 	cmd.Flags().Bool("json", true, "print JSON (the only format)")
 	return cmd
@@ -103,20 +105,9 @@ func providersShowRun(_ context.Context, opts *providerOptions, m *auth.Manager)
 }
 
 func newCmdProvidersAdd(d *Deps, runF func(*providerOptions) error) *cobra.Command {
-	opts := &providerOptions{base: d.base()}
-	cmd := &cobra.Command{
-		Use:   "add ID --from-issuer URL",
-		Short: "Describe a standard OAuth / OpenID Connect provider from its discovery document",
-		Args:  exactArgs(1, "one new provider id"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ID = args[0]
-			if opts.Issuer == "" {
-				return usagef("providers add needs --from-issuer URL (the provider's issuer, e.g. https://login.example.com)")
-			}
-			return execute(cmd.Context(), d, opts, runF, providersAddRun)
-		},
-	}
-	cmd.Flags().StringVar(&opts.Issuer, "from-issuer", "", "issuer URL whose /.well-known metadata describes the provider")
+	cmd, opts := newProviderCmd(d, "add ID --from-issuer URL", "Describe a standard OAuth / OpenID Connect provider from its discovery document", runF, providersAddRun)
+	cmd.Flags().StringVar(&opts.Issuer, "from-issuer", "", "the provider's issuer `URL`, e.g. https://login.example.com: its /.well-known metadata describes the provider")
+	_ = cmd.MarkFlagRequired("from-issuer")
 	return cmd
 }
 

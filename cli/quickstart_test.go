@@ -151,3 +151,24 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 		t.Fatal("still answering after Ctrl+C")
 	}
 }
+
+// The command-line program links no Fyne package, so that no command pays
+// for the graphics stack's start-up (issue 15.1; make bench measures it).
+func TestCommandLineLinksNoFyne(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	out, err := exec.Command(goTool, "list", "-tags", "migrated_fynedo", "-deps", "authdeck").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if !strings.Contains(string(out), "authdeck/cli\n") {
+		t.Fatalf("go list did not list the program's packages:\n%.300s", out)
+	}
+	for _, pkg := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(pkg, "fyne.io/") || strings.Contains(pkg, "go-gl/") {
+			t.Fatalf("authdeck links %s", pkg)
+		}
+	}
+}
