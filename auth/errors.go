@@ -66,6 +66,8 @@ func (e *Error) Error() string {
 		return e.Msg
 	case e.Msg == "":
 		return e.Err.Error()
+	case errors.Is(e.Err, ErrSandboxRunning):
+		return e.Msg // the cause only repeats it
 	}
 	return e.Msg + ": " + e.Err.Error()
 }

@@ -24,6 +24,10 @@ const SandboxID = "sandbox"
 
 const sandboxKeyItem = "sandbox/signing-key"
 
+// ErrSandboxRunning is matched by errors.Is when ServeSandbox finds this
+// config folder's demo provider already served by another process.
+var ErrSandboxRunning = errors.New("the demo provider is already running")
+
 // ensureSandbox makes sure this config folder's demo provider answers for a
 // sandbox connection. Another Authdeck process of the same folder may serve
 // it already (the sandbox is stateless: its tokens are signed with a key kept
@@ -139,7 +143,7 @@ func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(base
 	}
 	switch sandboxAt(ctx, addr) {
 	case sandbox.KeyID(key):
-		return &Error{Remedy: RemedyNone, Msg: fmt.Sprintf("this folder's demo provider is already running on %s (in an open Authdeck window or another terminal): it serves every command as it is", addr)}
+		return &Error{Err: ErrSandboxRunning, Msg: fmt.Sprintf("this folder's demo provider is already running on %s (in an open Authdeck window or another terminal): it serves every command as it is", addr)}
 	case "":
 	default:
 		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput,

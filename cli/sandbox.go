@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -77,10 +78,5 @@ func sandboxRun(ctx context.Context, opts *sandboxOptions, m *auth.Manager) erro
 	}
 }
 
-// servedElsewhere says the error is the core's "this folder's sandbox is
-// already running" (the only sandbox refusal with neither an input nor a
-// remedy).
-func servedElsewhere(err error) bool {
-	e, ok := auth.AsError(err)
-	return ok && e.Input == auth.InputNone && e.Remedy == auth.RemedyNone && e.Err == nil
-}
+// servedElsewhere says another process of this folder serves the sandbox.
+func servedElsewhere(err error) bool { return errors.Is(err, auth.ErrSandboxRunning) }
