@@ -172,6 +172,8 @@ test-go: export AUTHDECK_REQUIRE_OIDC := 1
 APT_WINDOW := xvfb xauth libgl1-mesa-dri imagemagick xdotool tesseract-ocr python3 gnome-keyring dbus dbus-x11 curl
 APT_TEST   += tesseract-ocr python3
 TEST_PARTS += test-window
+# The wizard's real-window tests (ui/wizard_x11_test.go) run in test-go.
+test-go: export AUTHDECK_REQUIRE_X11 := 1
 
 .PHONY: test-window screenshots
 
