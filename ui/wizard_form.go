@@ -36,8 +36,10 @@ type form struct {
 	// The Advanced section: values Authdeck fills in, folded away.
 	advanced    *fyne.Container
 	advancedBtn *keyButton
-	// entries are the fields in the order shown, for the first focus.
+	// entries are the fields in the order shown, for the first focus;
+	// labels their labels, turned red with a problem.
 	entries []*keyEntry
+	labels  map[*keyEntry]*widget.Label
 }
 
 // section is a list of labelled fields being built.
@@ -45,22 +47,25 @@ type section struct{ box *fyne.Container }
 
 func newSection() section { return section{box: container.NewVBox()} }
 
-// add appends a field with its bold label and a line of help under it.
-func (s section) add(label string, field fyne.CanvasObject, help string) {
-	s.box.Add(boldLabel(label))
+// add appends a field with its bold label and a line of help under it,
+// and returns the label.
+func (s section) add(label string, field fyne.CanvasObject, help string) *widget.Label {
+	l := boldLabel(label)
+	s.box.Add(l)
 	s.box.Add(field)
 	if help != "" {
 		h := wrapLabel(help)
 		h.SizeName = theme.SizeNameCaptionText
 		s.box.Add(h)
 	}
+	return l
 }
 
 // buildFields makes the form the chosen method needs, each field with help
 // saying where to find its value; technical values Authdeck fills in are
 // folded away under Advanced.
 func (w *wizard) buildFields() fyne.CanvasObject {
-	w.form = form{fields: w.fields, params: map[string]*keyEntry{}, scopeChecks: map[string]*keyCheck{}, unconfirmed: map[string]*keyEntry{}}
+	w.form = form{fields: w.fields, params: map[string]*keyEntry{}, scopeChecks: map[string]*keyCheck{}, unconfirmed: map[string]*keyEntry{}, labels: map[*keyEntry]*widget.Label{}}
 	main, adv := newSection(), newSection()
 	if w.method.Help != "" {
 		main.box.Add(wrapLabel(w.method.Help))
@@ -84,9 +89,14 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 // field adds a text field to s and returns it.
 func (w *wizard) field(s section, label, value, help string) *keyEntry {
 	e := w.entry(value, "", false)
-	s.add(label, e, help)
-	w.entries = append(w.entries, e)
+	w.labelled(s, label, e, help)
 	return e
+}
+
+// labelled adds an entry made elsewhere (a password field) to s.
+func (w *wizard) labelled(s section, label string, e *keyEntry, help string) {
+	w.labels[e] = s.add(label, e, help)
+	w.entries = append(w.entries, e)
 }
 
 // addParams asks for the provider's values (Vend's store): those with a
@@ -122,8 +132,7 @@ func (w *wizard) addBrowserFields(main, adv section) {
 	}
 	if m.Kind == catalog.KindOAuth && !m.PublicClient {
 		w.clientSecret = w.entry("", "", true)
-		w.entries = append(w.entries, w.clientSecret)
-		main.add("Client secret", w.clientSecret, "The client secret is next to the client ID on "+w.where()+". It is stored in your system keyring.")
+		w.labelled(main, "Client secret", w.clientSecret, "The client secret is next to the client ID on "+w.where()+". It is stored in your system keyring.")
 	}
 	if m.SendsScopes() {
 		w.addScopes(main)
@@ -156,8 +165,7 @@ func (w *wizard) addScopes(main section) {
 		}
 		help = "Any other permission " + w.provider.Name + " names, separated by spaces."
 		w.scopes = w.entry(strings.Join(other, " "), "", false)
-		w.entries = append(w.entries, w.scopes)
-		main.add("Other permissions (optional)", w.scopes, help)
+		w.labelled(main, "Other permissions (optional)", w.scopes, help)
 		return
 	}
 	w.scopes = w.field(main, "Permissions (scopes)", strings.Join(other, " "), help)
@@ -199,12 +207,10 @@ func (w *wizard) addPastedFields(main section) {
 		w.user = w.field(main, orDash(m.UserLabel, "User name"), "", "")
 	}
 	w.secret = w.entry("", "", true)
-	w.entries = append(w.entries, w.secret)
-	main.add(orDash(m.SecretLabel, "Secret"), w.secret, "Paste it here; it is stored in your system keyring, never in a file.")
+	w.labelled(main, orDash(m.SecretLabel, "Secret"), w.secret, "Paste it here; it is stored in your system keyring, never in a file.")
 	if m.Kind == catalog.KindAPIKey || m.Kind == catalog.KindToken {
 		w.expires = w.entry("", "YYYY-MM-DD", false)
-		w.entries = append(w.entries, w.expires)
-		main.add("Expires on (optional)", w.expires, "If the provider told you when this stops working, Authdeck reminds you before then.")
+		w.labelled(main, "Expires on (optional)", w.expires, "If the provider told you when this stops working, Authdeck reminds you before then.")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
@@ -32,6 +33,10 @@ func (w *wizard) showProblem(p problem) {
 	}
 	p.field.AlwaysShowValidationError = true
 	p.field.SetValidationError(errors.New(p.msg))
+	if l := w.labels[p.field]; l != nil {
+		l.Importance = widget.DangerImportance // visible while the field has the focus
+		l.Refresh()
+	}
 	w.scrollTo(p.field)
 	w.focus(p.field)
 }
@@ -51,6 +56,12 @@ func (w *wizard) scrollTo(o fyne.CanvasObject) {
 // clearMarks takes the marks of an earlier problem off every field.
 func (w *wizard) clearMarks() {
 	w.fieldErr.Hide()
+	for _, l := range w.labels {
+		if l.Importance == widget.DangerImportance {
+			l.Importance = widget.MediumImportance
+			l.Refresh()
+		}
+	}
 	for _, e := range w.entries {
 		if e.AlwaysShowValidationError {
 			e.AlwaysShowValidationError = false

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
@@ -368,7 +369,7 @@ func TestWizardErrorsInWindowWords(t *testing.T) {
 				return
 			}
 			f := tc.field(w)
-			if f == nil || !f.AlwaysShowValidationError {
+			if f == nil || !f.AlwaysShowValidationError || w.labels[f] == nil || w.labels[f].Importance != widget.DangerImportance {
 				t.Fatalf("the field is not marked")
 			}
 			if a.win.Canvas().Focused() != f {
