@@ -25,6 +25,7 @@ type problem struct {
 func (w *wizard) showProblem(p problem) {
 	w.fieldErr.SetText(p.msg)
 	w.fieldErr.Show()
+	w.root.Refresh() // lay out now: the message takes room from the step
 	if p.field == nil {
 		return
 	}
