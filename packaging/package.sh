@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds the Linux bundle dist/authdeck-VERSION-linux-ARCH.tar.xz: the release
-# binary, its desktop entry and icon (all three made by `fyne package`), shell
-# completions, and a Makefile whose `make install` installs them.
+# Builds the Linux bundle dist/authdeck-VERSION-linux-ARCH.tar.xz: the window
+# program authdeck-window, its desktop entry and icon (all three made by `fyne
+# package`), the command-line program authdeck, shell completions, and a
+# Makefile whose `make install` installs them.
 #
 # usage: packaging/package.sh FYNE OUTPUT.tar.xz   (run from the repository root)
 set -eu
@@ -20,13 +21,17 @@ git ls-files -co --exclude-standard | while IFS= read -r f; do
 	[ -e "$f" ] && printf '%s\n' "$f"
 done | tar -cf - -T - | tar -xf - -C "$work/src"
 
+# fyne reads FyneApp.toml from the folder it builds: give the window's
+# folder the app's metadata, its icon path made relative to that folder.
+win="$work/src/cmd/authdeck-window"
+sed 's|^\( *Icon *= *"\)\(assets/\)|\1../../\2|' "$work/src/FyneApp.toml" >"$win/FyneApp.toml"
 # fyne's own tarball is unpacked again at once: compress it as little as xz can.
-(cd "$work/src" && XZ_OPT=-0 "$fyne" package -os linux --release --tags migrated_fynedo)
+(cd "$win" && XZ_OPT=-0 "$fyne" package -os linux --release --tags migrated_fynedo)
 
 # Take what fyne made (the layout under usr/ depends on the build machine) and
 # lay it out the way our Makefile installs it.
 mkdir "$work/fyne"
-tar -xJf "$work/src/Authdeck.tar.xz" -C "$work/fyne"
+tar -xJf "$win/Authdeck.tar.xz" -C "$work/fyne"
 find_one() { # the single file under $work/fyne matching the path pattern $1
 	found=$(find "$work/fyne" -path "$1" -type f)
 	[ "$(printf '%s\n' "$found" | grep -c .)" = 1 ] || { echo "package.sh: expected one $1 in fyne's bundle, found: $found" >&2; exit 1; }
@@ -36,7 +41,9 @@ base=$(basename "$out" .tar.xz)
 b="$work/$base"
 mkdir -p "$b/bin" "$b/share/applications" "$b/share/icons/hicolor/512x512/apps" \
 	"$b/share/bash-completion/completions" "$b/share/zsh/site-functions" "$b/share/fish/vendor_completions.d"
-cp "$(find_one '*/bin/authdeck')" "$b/bin/authdeck"
+cp "$(find_one '*/bin/authdeck-window')" "$b/bin/authdeck-window"
+# The command-line program: no Fyne in it (see main.go).
+${GO:-go} build -C "$work/src" -trimpath -ldflags "-s -w" -o "$b/bin/authdeck" .
 cp "$(find_one '*/applications/net.authdeck.app.desktop')" "$b/share/applications/net.authdeck.app.desktop"
 cp "$(find_one '*/pixmaps/net.authdeck.app.png')" "$b/share/icons/hicolor/512x512/apps/net.authdeck.app.png"
 "$b/bin/authdeck" completion bash >"$b/share/bash-completion/completions/authdeck"

@@ -64,10 +64,19 @@ func TestPackage(t *testing.T) {
 				}
 			}
 
+			// The window program is installed beside authdeck, and the menu
+			// entry starts it directly. Without a display it says so.
+			window := filepath.Join(tc.prefix, "bin", "authdeck-window")
+			cmd := exec.Command(window)
+			cmd.Env = append(withoutDisplay(os.Environ()), env...)
+			if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "display") {
+				t.Errorf("authdeck-window without a display: %v, %q; want it to say there is no display", err, out)
+			}
+
 			entryPath := filepath.Join(tc.prefix, "share", "applications", "net.authdeck.app.desktop")
 			entry := desktopEntry(t, entryPath)
 			want := map[string]string{
-				"Type": "Application", "Name": "Authdeck", "Exec": exe,
+				"Type": "Application", "Name": "Authdeck", "Exec": window,
 				"Icon": "net.authdeck.app", "Categories": "Development;Security;",
 			}
 			for key, value := range want {
@@ -113,6 +122,16 @@ func TestPackage(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withoutDisplay(env []string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, "DISPLAY=") && !strings.HasPrefix(e, "WAYLAND_DISPLAY=") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // mustRun runs a program and returns its standard output; extra is added to

@@ -72,6 +72,7 @@ type App struct {
 
 // Run opens the window and returns when the app quits.
 func Run() {
+	openDisplay()
 	a := app.NewWithID("net.authdeck.app")
 	a.SetIcon(icon())
 	dir, err := auth.DefaultConfigDir()
@@ -87,7 +88,9 @@ func Run() {
 	ui := New(a, m)
 	ui.configDir = dir
 	ui.Start()
+	stopSignals := ui.quitOnSignal()
 	ui.win.ShowAndRun()
+	stopSignals()
 	ui.Stop()
 }
 

@@ -33,7 +33,7 @@ trap cleanup EXIT
 export LANG=en_US.UTF-8 TZ=UTC AUTHDECK_CONFIG_DIR=$work/config BROWSER=false GOTRACEBACK=all
 
 for n in $(seq 60 120); do [[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] || break; done
-Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 xpid=$!
 export DISPLAY=":$n"
 for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done 2>/dev/null || true
