@@ -31,7 +31,11 @@ mkdir -p "$HOME"
 cli=$bindir/authdeck
 failures=0
 pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; echo "  on screen: $(screen_text)"; import -window "$win" "$work/fail-$failures.png" 2>/dev/null || true; failures=$((failures + 1)); }
+fail() {
+	echo "FAIL: $*"
+	if alive; then echo "  on screen: $(screen_text)"; else echo "  the window is gone; its log ends:"; tail -5 "$work/app.log"; fi
+	failures=$((failures + 1))
+}
 day() { date -u -d "$1" +%Y-%m-%d; }
 add() { local secret=$1; shift; printf '%s' "$secret" | "$cli" add "$@" --secret-stdin >/dev/null; }
 

@@ -44,13 +44,20 @@ xwin_cleanup() {
 }
 
 # alive: the window's process is still running (it has not crashed).
-alive() { [[ -n $app ]] && kill -0 "$app" 2>/dev/null; }
+# (a process that has died but not been waited for is a zombie: kill -0
+# still succeeds on it)
+alive() {
+	local st
+	st=$(ps -o stat= -p "${app:-0}" 2>/dev/null) || return 1
+	[[ -n $st && $st != Z* ]]
+}
 
 # ocr_words: one line per word seen in the window now, in reading order:
 # "x y w h LINE word" (LINE numbers tesseract's block, paragraph and line).
 # Light text on a dark theme reads best negated and made black and white.
 ocr_words() {
-	import -window "$win" "$work/ocr.png" 2>/dev/null || return 1
+	alive || return 1
+	timeout 10 import -window "$win" "$work/ocr.png" 2>/dev/null || return 1
 	convert "$work/ocr.png" -colorspace Gray -negate -threshold 55% "$work/ocr2.png"
 	OMP_THREAD_LIMIT=1 tesseract "$work/ocr2.png" - --psm 11 tsv 2>/dev/null |
 		awk -F'\t' 'NR>1 && $12 != "" && $11 > 30 {print $7, $8, $9, $10, $3*10000+$4*100+$5, $12}'
@@ -126,6 +133,6 @@ wait_text() {
 # screen_text: every word on screen, one line (for error messages).
 screen_text() { ocr_words | awk '{printf "%s ", $6} END {print ""}'; }
 
-shot() { sleep "${2:-0.8}"; import -window "$win" "$out/$1.png"; echo "saved $out/$1.png"; }
+shot() { sleep "${2:-0.8}"; timeout 10 import -window "$win" "$out/$1.png"; echo "saved $out/$1.png"; }
 key() { xdotool key --window "$win" --delay 120 "$@"; sleep 0.4; }
 type_text() { xdotool type --window "$win" --delay 30 "$1"; sleep 0.3; }
