@@ -226,7 +226,7 @@ test-tray: build
 # Logs and goroutine dumps of any failed start or stop land in dist/soak*.
 soak: build
 	@./scripts/apt-need.sh $(APT_SOAK)
-	./scripts/with-keyring.sh test/soak/soak.sh bin $(SOAK_RUNS) $(SOAK_CONNS) dist/soak
+	./scripts/with-keyring.sh test/soak/soak.sh bin $(SOAK_RUNS) $(SOAK_CONNS) dist/soak docs/BENCHMARKS.md
 
 soak-short: build
 	@./scripts/apt-need.sh $(APT_SOAK)
