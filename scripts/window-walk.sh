@@ -33,7 +33,7 @@ failures=0
 pass() { echo "PASS: $*"; }
 fail() {
 	echo "FAIL: $*"
-	if alive; then echo "  on screen: $(screen_text)"; else echo "  the window is gone; its log ends:"; tail -5 "$work/app.log"; fi
+	if alive; then echo "  on screen: $(screen_text)"; else echo "  the window is gone:"; grep -m1 -A6 '^panic' "$work/app.log" || tail -5 "$work/app.log"; fi
 	failures=$((failures + 1))
 }
 day() { date -u -d "$1" +%Y-%m-%d; }
