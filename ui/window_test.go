@@ -508,3 +508,17 @@ func TestOnlyAppWritesSelectionAndBusy(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14.8 and 16.5: the detail pane of a connection that is not signed
+// in, as the golden file shows it: one "Not signed in" in the heading,
+// Connect the highlighted button, no Replace key for a browser sign-in.
+func TestDetailRendersToMarkup(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Sandbox demo", Provider: "sandbox", Method: catalog.KindOAuth, Owner: "Dana",
+		Params: map[string]string{"port": "17999"}})
+	f.reload()
+	f.a.selectConnection("Sandbox demo")
+	w := test.NewTempWindow(t, f.a.detail.view())
+	w.Resize(fyne.NewSize(520, 760))
+	test.AssertRendersToMarkup(t, "detail_not_signed_in.xml", w.Canvas())
+}
