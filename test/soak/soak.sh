@@ -169,7 +169,7 @@ if [[ -n $record ]]; then
 		echo "| connections and secrets unchanged | $intact/$runs | $runs/$runs |"
 		echo "| unclean exits (crash, killed by the signal) | $crashed | 0 |"
 		echo
-		echo "What the soak found and what was fixed is in docs/upstream-fyne.md: SIGTERM before Fyne's handler started (exit 143 in a third of SIGTERMs; Authdeck now handles it before the window shows), GLFW's single try at the X server (no window in 1–3 of 100 starts; Authdeck now retries), a tray update during quit (a panic; dropped now). An unclean exit left is Fyne's own shutdown race (report 4 there)."
+		echo "What the soak found and what was fixed is in docs/upstream-fyne.md: SIGTERM before Fyne's handler started (exit 143 in a third of SIGTERMs; Authdeck now handles it before the window shows), GLFW's single try at the X server (no window in 1–3 of 100 starts; Authdeck now retries), a tray update during quit (a panic; dropped now). An unclean exit left is Fyne's own shutdown race (report 3 there), which Authdeck cannot reach."
 	)
 	{
 		awk '/^## Soak/ {skip = 1; next} skip && /^## / {skip = 0} !skip' "$record"
