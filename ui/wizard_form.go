@@ -252,6 +252,8 @@ func (w *wizard) showAdvanced(on bool) {
 		icon = theme.MenuDropDownIcon()
 	}
 	w.advancedBtn.SetIcon(icon)
+	w.fields.Refresh() // lay the longer (or shorter) step out now
+	w.scroll.Refresh()
 }
 
 // inAdvanced reports whether a field is in the folded section.

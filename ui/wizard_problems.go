@@ -42,15 +42,13 @@ func (w *wizard) showProblem(p problem) {
 	w.focus(p.field)
 }
 
-// scrollTo scrolls the step so that o and the label above it are in view.
+// scrollTo scrolls the step so that o and the label above it are at the
+// top of the view. Always: the message just shown above the step takes
+// room whose height is known only once its lines are laid out.
 func (w *wizard) scrollTo(o fyne.CanvasObject) {
 	d := fyne.CurrentApp().Driver()
 	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(w.scroll).Y + w.scroll.Offset.Y
 	label := 2 * o.MinSize().Height // the field's label and some air
-	view := w.scroll.Size().Height
-	if y-label >= w.scroll.Offset.Y && y+o.Size().Height <= w.scroll.Offset.Y+view {
-		return // already in view
-	}
 	w.scroll.ScrollToOffset(fyne.NewPos(0, max(y-label, 0)))
 }
 

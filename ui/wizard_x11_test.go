@@ -402,6 +402,14 @@ func TestWizardScrolledInARealWindow(t *testing.T) {
 	x.click("Connect")
 	x.see("needs a client ID")
 	x.see("Sign in with your Vinsight account") // the heading: the step is whole
+	// The field is in view: its label with room for the field under it
+	// above the buttons.
+	words := x.read()
+	_, labelY, ok1 := find(words, "Client ID")
+	_, buttonsY, ok2 := find(words, "Cancel")
+	if !ok1 || !ok2 || labelY+60 > buttonsY {
+		t.Errorf("the Client ID field is not in view: its label at %d, the buttons at %d", labelY, buttonsY)
+	}
 	x.shot("13-wizard-error-800x600")
 	x.wheelTo("Advanced settings")
 	x.shot("scrolled")
