@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 
@@ -44,7 +45,7 @@ func statusIcon(s auth.Status) fyne.Resource {
 	if err := png.Encode(&buf, img); err != nil {
 		return icon()
 	}
-	r := fyne.NewStaticResource("tray-"+string(rune('0'+sev))+".png", buf.Bytes())
+	r := fyne.NewStaticResource("tray-"+strconv.Itoa(sev)+".png", buf.Bytes())
 	statusIcons[sev] = r
 	return r
 }
@@ -65,11 +66,20 @@ func shrink(src image.Image, size int) *image.NRGBA {
 				}
 			}
 			if n > 0 {
-				dst.SetNRGBA(x, y, color.NRGBA{uint8(r / n), uint8(g / n), uint8(bl / n), uint8(a / n)})
+				dst.SetNRGBA(x, y, color.NRGBA{mean(r, n), mean(g, n), mean(bl, n), mean(a, n)})
 			}
 		}
 	}
 	return dst
+}
+
+// mean is sum/n as a colour channel (n channels of at most 255 each).
+func mean(sum, n uint32) uint8 {
+	v := sum / n
+	if v > 255 {
+		return 255
+	}
+	return uint8(v)
 }
 
 // drawDot paints a filled circle with a white ring in the bottom-right
