@@ -30,7 +30,8 @@ func newKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
 	return b
 }
 
-// TypedKey presses the button on Enter and passes Escape on.
+// TypedKey presses the button on Enter or Space, keeping the focus, and
+// passes Escape on.
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
@@ -38,8 +39,13 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 		case b.Disabled():
 		case b.onEnter != nil:
 			b.onEnter()
-		default:
-			b.Tapped(nil)
+		case b.OnTapped != nil:
+			b.OnTapped()
+		}
+	case fyne.KeySpace:
+		// Not Tapped: a tap takes the focus away (it is meant for the mouse).
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
 		}
 	case fyne.KeyEscape:
 		if b.onEscape != nil {

@@ -538,6 +538,10 @@ func TestWizardKeyboardJourney(t *testing.T) {
 	for i := 0; i < 10 && (c.Focused() == nil || c.Focused().(*keyButton).Text != "Sandbox (demo)"); i++ {
 		test.FocusNext(c)
 	}
+	pressKey(a, fyne.KeySpace) // chooses, and the focus stays
+	if w.providerPick.Selected != "Sandbox (demo)" || c.Focused() == nil {
+		t.Fatalf("Space chose %q, focus %v", w.providerPick.Selected, c.Focused())
+	}
 	pressKey(a, fyne.KeyReturn)
 	if w.step != stepMethod {
 		t.Fatalf("Enter on the sandbox: step %d", w.step)
