@@ -69,7 +69,7 @@ snapshot >"$work/before"
 [[ $(jq length <<<"$("$cli" list --json)") == "$conns" && $(grep -c "connection/" "$work/before") == "$conns" ]] ||
 	{ echo "soak: seeding made the wrong number of connections or keyring items" >&2; exit 1; }
 
-mapped=0 intime=0 intact=0 crashed=0 maxmap=0 maxexit=0
+mapped=0 intime=0 intact=0 crashed=0 maxmap=0 maxexit=0 retried=0
 # wait_gone PID SECONDS: poll until PID has exited; false if it has not.
 wait_gone() {
 	local deadline=$((SECONDS + $2))
@@ -146,6 +146,7 @@ for i in $(seq "$runs"); do
 		keep "hung-$how"
 	fi
 	app=""
+	grep -q "did not answer" "$work/app.log" && retried=$((retried + 1))
 	if snapshot | cmp -s - "$work/before"; then
 		intact=$((intact + 1))
 	else
@@ -154,7 +155,7 @@ for i in $(seq "$runs"); do
 	fi
 	printf 'run %3d %-12s mapped within %d s, exited in %s s\n' "$i" "$how" "$maptime" "${elapsed:-?}"
 done
-summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections), $crashed unclean exits"
+summary="mapped $mapped/$runs, exited within ${EXIT_TARGET} s $intime/$runs, connections intact after $intact/$runs runs ($conns connections), $crashed unclean exits, $retried starts retried the X server"
 echo "$summary" | tee "$out/summary.txt"
 if [[ -n $record ]]; then
 	section=$(
@@ -169,7 +170,7 @@ if [[ -n $record ]]; then
 		echo "| connections and secrets unchanged | $intact/$runs | $runs/$runs |"
 		echo "| unclean exits (crash, killed by the signal) | $crashed | 0 |"
 		echo
-		echo "What the soak found and what was fixed is in docs/upstream-fyne.md: SIGTERM before Fyne's handler started (exit 143 in a third of SIGTERMs; Authdeck now handles it before the window shows), GLFW's single try at the X server (no window in 1–3 of 100 starts; Authdeck now retries), a tray update during quit (a panic; dropped now). An unclean exit left is Fyne's own shutdown race (report 3 there), which Authdeck cannot reach."
+		echo "What the soak found and what was fixed is in docs/upstream-fyne.md: SIGTERM before Fyne's handler started (exit 143 in a third of SIGTERMs; Authdeck now handles it before the window shows), GLFW's single try at the X server (no window in 1–3 of 100 starts; Authdeck now retries), a tray update during quit (a panic; dropped now). Starts where the X server did not answer at first: $retried (each one a missing window before). Fyne's own shutdown race (report 3 there) can still end a quit uncleanly, about once in 100 runs; Authdeck cannot reach it."
 	)
 	{
 		awk '/^## Soak/ {skip = 1; next} skip && /^## / {skip = 0} !skip' "$record"
