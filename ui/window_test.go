@@ -37,20 +37,33 @@ func texts(c fyne.Canvas) []string {
 	return out
 }
 
-// findButton is the visible button labelled text in the window or its
-// overlays.
-func findButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
+// findIn is the visible object of type T that match accepts, in the
+// window or its overlays, the topmost overlay first.
+func findIn[T fyne.CanvasObject](t *testing.T, c fyne.Canvas, what string, match func(T) bool) T {
 	t.Helper()
 	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
-	for i := len(roots) - 1; i >= 0; i-- { // the topmost overlay first
+	for i := len(roots) - 1; i >= 0; i-- {
 		for _, o := range test.LaidOutObjects(roots[i]) {
-			if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
-				return b
+			if x, ok := o.(T); ok && x.Visible() && match(x) {
+				return x
 			}
 		}
 	}
-	t.Fatalf("no button %q in the window", text)
-	return nil
+	t.Fatalf("no %s in the window", what)
+	var none T
+	return none
+}
+
+// findButton is the visible button labelled text.
+func findButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
+	t.Helper()
+	return findIn(t, c, "button "+text, func(b *widget.Button) bool { return b.Text == text })
+}
+
+// findEntry is the visible field showing placeholder.
+func findEntry(t *testing.T, c fyne.Canvas, placeholder string) *widget.Entry {
+	t.Helper()
+	return findIn(t, c, "field "+placeholder, func(e *widget.Entry) bool { return e.PlaceHolder == placeholder })
 }
 
 // Issue 14.1: both exports go through the real file dialog and are written.
@@ -282,20 +295,6 @@ func TestEditExpiryMeansTheEndOfTheDay(t *testing.T) {
 	if c.ExpiresAt == nil || !c.ExpiresAt.Equal(want) || c.ExpiresAt.In(time.Local).Hour() != 23 {
 		t.Errorf("stored %v, want %v (end of that day)", c.ExpiresAt, want)
 	}
-}
-
-func findEntry(t *testing.T, c fyne.Canvas, placeholder string) *widget.Entry {
-	t.Helper()
-	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
-	for i := len(roots) - 1; i >= 0; i-- {
-		for _, o := range test.LaidOutObjects(roots[i]) {
-			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == placeholder && e.Visible() {
-				return e
-			}
-		}
-	}
-	t.Fatalf("no field %q", placeholder)
-	return nil
 }
 
 // Issue 14.14: owner and note are edited in the pane and searched; an
