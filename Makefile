@@ -216,7 +216,7 @@ $(WIN_EXE): $(FYNE_TOOL) $(PACKAGE_SOURCES) | deps-build
 test-wine: package-windows
 	@./scripts/apt-need.sh $(APT_WINE)
 	AUTHDECK_WINE_DIST=$(CURDIR)/$(WIN_DIST) AUTHDECK_WINE_SHOT=$(CURDIR)/$(WIN_DIST)/wine-window.png \
-	  $(GO) test -count=1 -timeout 15m -run TestWine ./test/wine
+	  $(GO) test -count=1 -timeout 15m -run "TestWine|TestWindowsPackage" ./test/wine
 
 test-tray: build
 	@./scripts/apt-need.sh $(APT_TRAY)
