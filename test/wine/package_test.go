@@ -14,11 +14,11 @@ import (
 
 // Resource types and subsystems of the PE format.
 const (
-	rtIcon          = 3
-	rtGroupIcon     = 14
-	rtVersion       = 16
-	rtManifest      = 24
-	subsystemGUI    = 2
+	rtIcon           = 3
+	rtGroupIcon      = 14
+	rtVersion        = 16
+	rtManifest       = 24
+	subsystemGUI     = 2
 	subsystemConsole = 3
 )
 
