@@ -69,9 +69,6 @@ type wizard struct {
 	waitPage *fyne.Container
 	timeout  time.Duration
 	cancel   context.CancelFunc
-	// signedOut is the name of a connection whose sign-in did not finish:
-	// the wizard removed it, and Try again adds it again.
-	signedOut string
 }
 
 // showWizard opens the add-connection wizard; a provider id (and method

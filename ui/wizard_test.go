@@ -536,7 +536,7 @@ func TestWizardKeyboardJourney(t *testing.T) {
 	w := a.wizard
 	c := a.win.Canvas()
 	for i := 0; i < 10 && (c.Focused() == nil || c.Focused().(*keyButton).Text != "Sandbox (demo)"); i++ {
-		test.FocusNext(c)
+		c.FocusNext()
 	}
 	pressKey(a, fyne.KeySpace) // chooses, and the focus stays
 	if w.providerPick.Selected != "Sandbox (demo)" || c.Focused() == nil {
