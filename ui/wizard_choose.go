@@ -147,11 +147,36 @@ func (w *wizard) providerID(issuer string) string {
 	return id
 }
 
+// issuerCauses say in a few words why an issuer could not be read, by a
+// telling part of the error (the full error lists every address tried).
+var issuerCauses = []struct{ in, words string }{
+	{"no such host", "no server is known by that name: check the spelling"},
+	{"connection refused", "nothing answers at that address"},
+	{"names issuer", "the description found there belongs to another issuer: use the issuer address it names, if you trust it"},
+	{"HTTP 40", "the server answers, but publishes no OpenID Connect description at that address"},
+	{"not a JSON", "the server answers, but not with an OpenID Connect description"},
+	{"timeout", "the server did not answer in time"},
+	{"deadline", "the server did not answer in time"},
+}
+
 // issuerProblem words a failed discovery for the issuer field.
 func (w *wizard) issuerProblem(err error) problem {
-	return problem{field: w.issuer, msg: "Authdeck could not read a provider description from this address. " +
-		"Check the issuer address (it usually starts with https:// and has no path after the host, or the path the service names), then press Next again. " +
-		"What happened: " + what(err)}
+	cause := what(err)
+	for _, c := range issuerCauses {
+		if strings.Contains(err.Error(), c.in) {
+			cause = sentence(c.words)
+			break
+		}
+	}
+	return problem{field: w.issuer, msg: "Authdeck could not read a provider description from this address: " +
+		strings.TrimSuffix(lowerFirst(cause), ".") + ". Correct the issuer address (it usually starts with https://), then press Next again."}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func boldLabel(s string) *widget.Label {

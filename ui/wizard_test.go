@@ -459,7 +459,7 @@ func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 	// An address with nothing behind it is said on the field.
 	test.Type(w.issuer, srv.URL+"/nothing")
 	pressKey(a, fyne.KeyReturn)
-	if w.step != stepIssuer || !strings.Contains(w.fieldErr.Text, "could not read") || !w.issuer.AlwaysShowValidationError {
+	if w.step != stepIssuer || !strings.Contains(w.fieldErr.Text, "publishes no OpenID Connect description") || !w.issuer.AlwaysShowValidationError {
 		t.Fatalf("a wrong issuer: step %d, %q", w.step, w.fieldErr.Text)
 	}
 	noCommands(t, w, "issuer")
