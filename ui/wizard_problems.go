@@ -78,6 +78,12 @@ func (w *wizard) problemFor(err error) problem {
 	if errors.As(err, &ce) {
 		return problem{field: w.unconfirmed[ce.field], msg: "Authdeck cannot use this " + catalog.FieldWords(ce.field) + ". Correct it in the marked field under Advanced settings, then press " + w.next.Text + " again."}
 	}
+	var missing *catalog.MissingParamError
+	if errors.As(err, &missing) && len(missing.Names) > 0 {
+		if q, ok := w.provider.Param(missing.Names[0]); ok {
+			return problem{field: w.params[q.Name], msg: q.Label + " is empty: type it, then press " + w.next.Text + " again."}
+		}
+	}
 	e, ok := auth.AsError(err)
 	if !ok {
 		return problem{msg: what(err)}

@@ -564,3 +564,14 @@ func TestWizardKeyboardJourney(t *testing.T) {
 		t.Error("Esc did not close the wizard")
 	}
 }
+
+// A parameter the core finds missing is marked on the wizard's own field.
+func TestWizardMarksAMissingParameter(t *testing.T) {
+	a := wizardApp(t, nil, nil)
+	a.showWizard("vend", catalog.KindToken)
+	w := a.wizard
+	p := w.problemFor(fmt.Errorf("sign-in: %w", &catalog.MissingParamError{Provider: "Vend", Names: []string{"domain_prefix"}}))
+	if p.field != w.params["domain_prefix"] || !strings.HasPrefix(p.msg, w.provider.Params[0].Label+" is empty") {
+		t.Errorf("a missing store says %q on %v", p.msg, p.field)
+	}
+}
