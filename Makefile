@@ -221,7 +221,7 @@ test-wine: package-windows
 test-tray: build
 	@./scripts/apt-need.sh $(APT_TRAY)
 	AUTHDECK_TRAY_BINDIR=$(CURDIR)/bin ./scripts/with-keyring.sh \
-	  $(GO) test -count=1 -timeout 10m -run TestTray ./test/tray
+	  $(GO) test -count=1 -timeout 10m -run "TestTray|TestWindowWaitsForXServer" ./test/tray
 
 # Logs and goroutine dumps of any failed start or stop land in dist/soak*.
 soak: build

@@ -4,6 +4,7 @@
 // host: the test owns org.kde.StatusNotifierWatcher on its private session
 // bus, as a desktop's panel does, and drives the window program through the
 // icon's D-Bus menu (com.canonical.dbusmenu), the way a person clicks it.
+// It also starts the window before its X server answers (display_test.go).
 package tray
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -313,9 +315,10 @@ func dotSeverity(w, h int32, argb []byte) int {
 
 // window is the running window program.
 type window struct {
-	cmd  *exec.Cmd
-	log  *bytes.Buffer
-	done chan error
+	cmd    *exec.Cmd
+	log    *bytes.Buffer
+	done   chan error
+	exited atomic.Bool
 }
 
 func startWindow(t *testing.T, exe string, env []string) *window {
@@ -324,7 +327,11 @@ func startWindow(t *testing.T, exe string, env []string) *window {
 	if err := w.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { w.done <- w.cmd.Wait() }()
+	go func() {
+		err := w.cmd.Wait()
+		w.exited.Store(true)
+		w.done <- err
+	}()
 	t.Cleanup(func() {
 		if w.cmd.ProcessState == nil {
 			_ = w.cmd.Process.Kill()
@@ -343,6 +350,9 @@ func (w *window) waitVisible(t *testing.T, visible bool) string {
 	t.Helper()
 	var id string
 	poll(t, fmt.Sprintf("the window mapped=%v", visible), func() (bool, string) {
+		if w.exited.Load() {
+			t.Fatalf("the window program exited while waiting for the window mapped=%v", visible)
+		}
 		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(w.cmd.Process.Pid), "--name", "^Authdeck$").Output()
 		id = strings.TrimSpace(string(out))
 		return (id != "") == visible, "xdotool: " + id
