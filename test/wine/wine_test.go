@@ -187,8 +187,9 @@ func (w *prefix) noSecretInFiles(t *testing.T, secret string) {
 	}
 }
 
-// window starts authdeck-window.exe under Xvfb, waits for its mapped
-// window to be drawn, and keeps a screenshot (AUTHDECK_WINE_SHOT).
+// window opens the window under Xvfb through authdeck.exe, waits for it
+// to be mapped and its list drawn, and keeps a screenshot
+// (AUTHDECK_WINE_SHOT).
 func (w *prefix) window(t *testing.T, dist string) {
 	t.Helper()
 	// A wineserver started by a command without DISPLAY keeps later windows
@@ -201,7 +202,9 @@ func (w *prefix) window(t *testing.T, dist string) {
 		c.Env = append(os.Environ(), display)
 		return c
 	}
-	cmd := exec.Command("wine", filepath.Join(dist, "authdeck-window.exe"))
+	// authdeck.exe without arguments starts authdeck-window.exe from beside
+	// itself, as a double-click or a Start-menu entry would.
+	cmd := exec.Command("wine", filepath.Join(dist, "authdeck.exe"))
 	var log bytes.Buffer
 	cmd.Env, cmd.Stdout, cmd.Stderr = env, &log, &log
 	if err := cmd.Start(); err != nil {
