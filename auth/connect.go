@@ -23,6 +23,10 @@ type ConnectOptions struct {
 	NoBrowser bool
 }
 
+// SignInTimeout is how long a browser sign-in waits for the person to
+// approve, in the window and on the command line alike.
+const SignInTimeout = 5 * time.Minute
+
 // DefaultRedirectURI is the address to register with a provider for a
 // method, before any connection exists (the wizard shows it).
 func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (string, error) {

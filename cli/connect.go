@@ -22,7 +22,7 @@ type connectOptions struct {
 }
 
 func newCmdConnect(d *Deps, runF func(*connectOptions) error) *cobra.Command {
-	opts := &connectOptions{base: d.base(), Timeout: 5 * time.Minute}
+	opts := &connectOptions{base: d.base(), Timeout: auth.SignInTimeout}
 	cmd := &cobra.Command{
 		Use:   "connect NAME",
 		Short: "Sign in through the browser and store the token",

@@ -40,6 +40,9 @@ type App struct {
 	copied string
 	// clearAfter and after decide when a copied secret is cleared; tests
 	// replace after to fire the clearing at once.
+	// signIn is how long a browser sign-in waits (auth.SignInTimeout;
+	// tests shorten it).
+	signIn     time.Duration
 	clearAfter time.Duration
 	after      func(time.Duration, func())
 
@@ -118,6 +121,7 @@ func New(fa fyne.App, m *auth.Manager) *App {
 		fyne: fa, m: m,
 		within:     m.ExpiringWithin(),
 		clearAfter: clipboardClearAfter,
+		signIn:     auth.SignInTimeout,
 		after:      afterOnUI,
 		busy:       map[string]bool{},
 	}

@@ -445,14 +445,25 @@ func (d *detailPane) showError(msg string) {
 // Cancel while it runs, the failure in words when it fails, in the pane and
 // in the status bar (which must never keep an older "connected").
 func runAction[T any](d *detailPane, doing string, work func(ctx context.Context, name string) (T, error), ok func(T)) {
+	runActionWithin(d, doing, 0, work, ok)
+}
+
+// runActionWithin is runAction that gives up after limit (0: no limit), with
+// the time left shown.
+func runActionWithin[T any](d *detailPane, doing string, limit time.Duration, work func(ctx context.Context, name string) (T, error), ok func(T)) {
 	if d.cancel != nil || d.conn.Name == "" {
 		return
 	}
 	name, c := d.conn.Name, d.conn
 	ctx, cancel := context.WithCancel(d.a.ctx())
+	var deadline time.Time
+	if limit > 0 {
+		ctx, cancel = context.WithTimeout(d.a.ctx(), limit)
+		deadline = d.a.m.Now().Add(limit)
+	}
 	d.cancel = cancel
 	d.clearError()
-	d.progress.start(doing, d.a.m.Now(), time.Time{})
+	d.progress.start(doing, d.a.m.Now(), deadline)
 	d.a.setBusy(name, true)
 	background(d.a, func() (T, error) { return work(ctx, name) }, func(v T, err error) {
 		cancel()
@@ -555,7 +566,7 @@ func (d *detailPane) refresh() {
 }
 
 func (d *detailPane) connect() {
-	runAction(d, "Approve the request in your browser…", func(ctx context.Context, name string) (auth.Connection, error) {
+	runActionWithin(d, "Approve the request in your browser…", d.a.signIn, func(ctx context.Context, name string) (auth.Connection, error) {
 		return d.a.m.Connect(ctx, name, auth.ConnectOptions{
 			Listening: func(_, authorizeURL string) { toUI(func() { d.progress.setAddress(authorizeURL) }) },
 			Notice:    func(n oauth.Notice) { toUI(func() { d.progress.showNotice(n.String()) }) },

@@ -438,3 +438,36 @@ func TestKeyboardShortcuts(t *testing.T) {
 		t.Error("Ctrl+N did not open the wizard")
 	}
 }
+
+// Reconnect from the detail pane waits no longer than a sign-in from the
+// wizard or the command line, shows the time left, and then says what to do.
+func TestReconnectGivesUpWithTheSignInTimeout(t *testing.T) {
+	f := newFixture(t)
+	f.m.Close()
+	opened := make(chan struct{}, 1)
+	m, err := auth.Open(auth.Options{ConfigDir: t.TempDir(), Secrets: secret.NewMemory(), Now: f.clock.Now,
+		OpenBrowser: func(string) error { opened <- struct{}{}; return nil }}) // nobody approves
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	a := New(test.NewTempApp(t), m)
+	a.wait()
+	if a.signIn != auth.SignInTimeout {
+		t.Fatalf("the window waits %v for a sign-in, the command line %v", a.signIn, auth.SignInTimeout)
+	}
+	a.signIn = 300 * time.Millisecond
+	if _, err := m.Add(context.Background(), auth.AddRequest{Name: "demo", Provider: auth.SandboxID,
+		Params: map[string]string{"port": standin.FreePort(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	a.reload()
+	a.wait()
+	a.selectConnection("demo")
+	a.detail.connect()
+	<-opened
+	a.wait()
+	if got := a.detail.errText.Text; !strings.Contains(got, "No answer came back from the browser") || !strings.Contains(got, "Connect") {
+		t.Fatalf("after the time ran out the pane says %q", got)
+	}
+}

@@ -26,10 +26,6 @@ const (
 	stepIssuer
 )
 
-// signInTimeout is how long the wizard waits for the browser: the same as
-// the command line's connect (its --timeout default).
-const signInTimeout = 5 * time.Minute
-
 // wizard is the add-connection dialog: provider → method → fields →
 // (browser sign-in) waiting for the approval. Its files: wizard.go (the
 // frame, the steps and the keys), wizard_choose.go (provider, method,
@@ -77,7 +73,7 @@ func (a *App) showWizard(providerID string, kind catalog.Kind) {
 	if a.wizard != nil && a.wizard.dlg != nil {
 		return // one at a time
 	}
-	w := &wizard{a: a, providers: a.m.Providers(), timeout: signInTimeout}
+	w := &wizard{a: a, providers: a.m.Providers(), timeout: a.signIn}
 	w.build()
 	a.wizard = w
 	w.dlg = dialog.NewCustomWithoutButtons("Add a connection", w.content(), a.win)
