@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +21,7 @@ import (
 	"authdeck/auth/sandbox"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
+	"authdeck/internal/standin"
 )
 
 // TestMain lets the test binary stand in for the authdeck command, so tests
@@ -282,16 +282,6 @@ func TestVersionFromMetadata(t *testing.T) {
 	}
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // countRefreshes wraps a provider and counts refresh-token grants.
 type countRefreshes struct {
 	next http.Handler
@@ -310,7 +300,7 @@ func (c *countRefreshes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // startSandbox runs the demo provider with the config directory's signing
 // key (kept in the real keyring, as the app does) and counts refreshes.
-func startSandbox(t testing.TB, dir string) (port int, counter *countRefreshes) {
+func startSandbox(t testing.TB, dir string) (port string, counter *countRefreshes) {
 	t.Helper()
 	key := make([]byte, 32)
 	for i := range key {
@@ -320,9 +310,9 @@ func startSandbox(t testing.TB, dir string) (port int, counter *countRefreshes) 
 	if err := kr.Set("sandbox/signing-key", hex.EncodeToString(key)); err != nil {
 		t.Fatal(err)
 	}
-	port = freePort(t)
+	port = standin.FreePort(t)
 	counter = &countRefreshes{next: sandbox.New(key, sandbox.Options{})}
-	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	l, err := net.Listen("tcp", "127.0.0.1:"+port)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +342,7 @@ func writeBrowser(t testing.TB, decision string) string {
 func sandboxDemo(t testing.TB, dir string) *countRefreshes {
 	t.Helper()
 	port, counter := startSandbox(t, dir)
-	if r := run(t, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+strconv.Itoa(port)); r.code != 0 {
+	if r := run(t, dir, nil, "", "add", "demo", "--provider", "sandbox", "--param", "port="+port); r.code != 0 {
 		t.Fatalf("add: %+v", r)
 	}
 	return counter
@@ -441,7 +431,7 @@ func TestProvidersAddFromIssuer(t *testing.T) {
 	requireKeyring(t)
 	dir := t.TempDir()
 	port, _ := startSandbox(t, dir)
-	issuer := "http://127.0.0.1:" + strconv.Itoa(port)
+	issuer := "http://127.0.0.1:" + port
 	r := run(t, dir, nil, "", "providers", "add", "acme", "--from-issuer", issuer)
 	if r.code != 0 || strings.TrimSpace(r.stdout) != filepath.Join(dir, "providers.d", "acme.json") {
 		t.Fatalf("providers add: %+v", r)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/secret"
 	"authdeck/internal/fakeclock"
+	"authdeck/internal/standin"
 )
 
 // fixture is a config folder with an in-memory keyring and a clock the test
@@ -451,8 +451,8 @@ func TestMistypedNameAndForeignHost(t *testing.T) {
 // A sign-in that gets no answer says so once, with the flag to wait longer.
 func TestConnectTimeoutSaidOnce(t *testing.T) {
 	f := newFixture(t)
-	port := freePort(t)
-	f.add(t, auth.AddRequest{Name: "store", Provider: "vend", ClientID: "cid", Secret: "cs", RedirectURI: "http://127.0.0.1:" + strconv.Itoa(port) + "/callback/vend"})
+	port := standin.FreePort(t)
+	f.add(t, auth.AddRequest{Name: "store", Provider: "vend", ClientID: "cid", Secret: "cs", RedirectURI: "http://127.0.0.1:" + port + "/callback/vend"})
 	r := f.run(t, "", "connect", "store", "--no-browser", "--timeout", "0.3")
 	if r.code != 1 || !strings.Contains(r.stderr, "Redirect URI (register it with the provider)") {
 		t.Fatalf("%+v", r)

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +149,7 @@ func TestKill9AtRandomPoints(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	names := []string{"tok-a", "tok-b", "oa-a", "oa-b"}
 	oauthNames := names[2:]
-	p := "port=" + strconv.Itoa(port)
+	p := "port=" + port
 	ops := map[string]int{}
 	for i := range 20 {
 		op := []string{"add", "connect", "refresh", "remove"}[rng.IntN(4)]

@@ -15,6 +15,7 @@ import (
 
 	"authdeck/auth"
 	"authdeck/auth/secret"
+	"authdeck/internal/standin"
 )
 
 // quickstartBlock is the shell block after the "<!-- quickstart -->" marker
@@ -122,13 +123,13 @@ func waitForPort(t *testing.T, addr string) {
 // authdeck sandbox serves the folder's demo provider until cancelled.
 func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	f := newFixture(t)
-	port := freePort(t)
+	port := standin.FreePort(t)
 	b, _, errOut := testIO("")
 	opts := &sandboxOptions{base: b, Port: fmt.Sprint(port), Retry: 10 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- sandboxRun(ctx, opts, f.manager(t)) }()
-	url := fmt.Sprintf("http://127.0.0.1:%d/.well-known/authdeck-sandbox", port)
+	url := fmt.Sprintf("http://127.0.0.1:%s/.well-known/authdeck-sandbox", port)
 	var resp *http.Response
 	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -144,7 +145,7 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("ended with %v", err)
 	}
-	if !strings.Contains(errOut.String(), fmt.Sprintf("listening on http://127.0.0.1:%d", port)) {
+	if !strings.Contains(errOut.String(), fmt.Sprintf("listening on http://127.0.0.1:%s", port)) {
 		t.Fatalf("stderr %q", errOut.String())
 	}
 	if _, err := http.Get(url); err == nil {

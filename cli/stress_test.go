@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,7 +29,7 @@ func TestWindowAndProcessesShareConnections(t *testing.T) {
 	keep := []string{"oa-1", "oa-2", "oa-3"}
 	gone := []string{"oa-gone-1", "oa-gone-2"}
 	for _, name := range append(append([]string{}, keep...), gone...) {
-		if r := run(t, dir, nil, "", "add", name, "--provider", "sandbox", "--param", "port="+strconv.Itoa(port), "--client-id", "cid-"+name); r.code != 0 {
+		if r := run(t, dir, nil, "", "add", name, "--provider", "sandbox", "--param", "port="+port, "--client-id", "cid-"+name); r.code != 0 {
 			t.Fatalf("add %s: %+v", name, r)
 		}
 		if r := run(t, dir, nil, "", "connect", name, "--timeout", "30s"); r.code != 0 {
