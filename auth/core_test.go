@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -356,4 +357,28 @@ func httptestServer(t *testing.T, h http.HandlerFunc) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// A credential asked for while another process removes the connection is
+// "no such connection", not "its secret is missing: remove it".
+func TestCredentialDuringARemovalSaysTheConnectionIsGone(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok"}); err != nil {
+		t.Fatal(err)
+	}
+	cn, err := f.m.resolve("shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The other process: the connection marked, its secret deleted.
+	if err := f.m.update(ctx, "shop", func(c *store.Connection) error { c.Removing = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.secrets.Delete(cn.SecretKey()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.m.credential(ctx, cn); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want the connection reported gone", err)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/check"
 	"authdeck/auth/render"
+	"authdeck/auth/secret"
 	"authdeck/auth/session"
 	"authdeck/auth/store"
 )
@@ -51,6 +52,9 @@ func (m *Manager) credential(ctx context.Context, cn conn) (render.Credential, c
 		cn, s, err = m.refreshIfDue(ctx, cn)
 	} else {
 		s, err = m.readSecrets(cn.Connection)
+		if errors.Is(err, secret.ErrNotFound) {
+			err = m.removedMeanwhile(cn, err)
+		}
 	}
 	if err != nil {
 		return render.Credential{}, cn, err
@@ -61,6 +65,21 @@ func (m *Manager) credential(ctx context.Context, cn conn) (render.Credential, c
 		}
 	}
 	return credentialFor(cn, s), cn, nil
+}
+
+// removedMeanwhile explains a secret that vanished after the connection was
+// read: a removal in another process got there first (it deletes the secret
+// before the metadata, under the lock this read does not take), so the
+// connection is gone, not broken.
+func (m *Manager) removedMeanwhile(cn conn, missing error) error {
+	c, err := m.load(cn.Name)
+	switch {
+	case err != nil:
+		return err
+	case c.Removing:
+		return m.notFound(cn.Name)
+	}
+	return missing
 }
 
 func credentialFor(cn conn, s secrets) render.Credential {

@@ -13,18 +13,8 @@ root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# fyne package writes into the folder it packages (a generated metadata file,
-# the binary, and Build+1 in FyneApp.toml), and this tree is shared: package a
-# copy of the working tree instead, so the tree stays clean.
-mkdir "$work/src"
-git ls-files -co --exclude-standard | while IFS= read -r f; do
-	[ -e "$f" ] && printf '%s\n' "$f"
-done | tar -cf - -T - | tar -xf - -C "$work/src"
-
-# fyne reads FyneApp.toml from the folder it builds: give the window's
-# folder the app's metadata, its icon path made relative to that folder.
-win="$work/src/cmd/authdeck-window"
-sed 's|^\( *Icon *= *"\)\(assets/\)|\1../../\2|' "$work/src/FyneApp.toml" >"$win/FyneApp.toml"
+. "$root/packaging/window-src.sh"
+win=$(window_src "$work")
 # fyne's own tarball is unpacked again at once: compress it as little as xz can.
 (cd "$win" && XZ_OPT=-0 "$fyne" package -os linux --release --tags migrated_fynedo)
 

@@ -17,17 +17,8 @@ version=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# fyne package writes into the folder it packages (a .syso, the binary and
-# Build+1 in FyneApp.toml), and this tree is shared: package a copy.
-mkdir "$work/src"
-git ls-files -co --exclude-standard | while IFS= read -r f; do
-	[ -e "$f" ] && printf '%s\n' "$f"
-done | tar -cf - -T - | tar -xf - -C "$work/src"
-
-# fyne reads FyneApp.toml from the folder it builds: give the window's
-# folder the app's metadata, its icon path made relative to that folder.
-win="$work/src/cmd/authdeck-window"
-sed 's|^\( *Icon *= *"\)\(assets/\)|\1../../\2|' "$work/src/FyneApp.toml" >"$win/FyneApp.toml"
+. "$root/packaging/window-src.sh"
+win=$(window_src "$work")
 (cd "$win" && CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 \
 	"$fyne" package -os windows --release --tags migrated_fynedo)
 # fyne names the program after the app (Authdeck.exe); the command-line
