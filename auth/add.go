@@ -48,7 +48,7 @@ func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
 	err = m.store.Update(ctx, func(conns []store.Connection) ([]store.Connection, error) {
 		if store.Find(conns, c.Name) >= 0 {
 			return nil, &Error{Connection: c.Name, Input: InputName, Remedy: RemedyChooseName,
-				Msg: fmt.Sprintf("a connection called %q already exists: choose another name, or remove that one first", c.Name)}
+				Msg: fmt.Sprintf("a connection called %q already exists", c.Name)}
 		}
 		if err := m.writeSecrets(c, s); err != nil {
 			return nil, err

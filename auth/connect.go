@@ -51,7 +51,7 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	}
 	if !cn.meth.Kind.Browser() {
 		return Connection{}, &Error{Connection: name, Remedy: RemedyReplaceSecret,
-			Msg: fmt.Sprintf("%q is a pasted %s, not a browser sign-in: there is nothing to sign in to; replace the %s instead", name, secretLabel(cn.meth), secretLabel(cn.meth))}
+			Msg: fmt.Sprintf("%q is a pasted %s, not a browser sign-in", name, secretLabel(cn.meth))}
 	}
 	s, err := m.readSecrets(cn.Connection)
 	if err != nil {

@@ -125,7 +125,7 @@ func (m *Manager) readSecrets(c store.Connection) (secrets, error) {
 	raw, err := m.secrets.Get(c.SecretKey())
 	if errors.Is(err, secret.ErrNotFound) {
 		return secrets{}, &Error{Connection: c.Name, Remedy: RemedyRemove, Err: err,
-			Msg: fmt.Sprintf("the secret of %q is missing from the keyring: remove the connection and add it again", c.Name)}
+			Msg: fmt.Sprintf("the secret of %q is missing from the keyring", c.Name)}
 	}
 	if err != nil {
 		return secrets{}, keyringError(err)
@@ -133,7 +133,7 @@ func (m *Manager) readSecrets(c store.Connection) (secrets, error) {
 	var s secrets
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
 		return secrets{}, &Error{Connection: c.Name, Remedy: RemedyRemove,
-			Msg: fmt.Sprintf("the keyring item of %q is damaged: remove the connection and add it again", c.Name)}
+			Msg: fmt.Sprintf("the keyring item of %q is damaged", c.Name)}
 	}
 	return s, nil
 }

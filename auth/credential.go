@@ -44,7 +44,7 @@ func (m *Manager) Credential(ctx context.Context, name string) (Credential, erro
 func (m *Manager) credential(ctx context.Context, cn conn) (render.Credential, conn, error) {
 	if cn.ConnectedAt == nil {
 		return render.Credential{}, cn, &Error{Connection: cn.Name, Remedy: RemedySignIn,
-			Msg: fmt.Sprintf("%q is not signed in yet: sign in through the browser first", cn.Name)}
+			Msg: fmt.Sprintf("%q is not signed in yet", cn.Name)}
 	}
 	var s secrets
 	var err error

@@ -57,7 +57,7 @@ func (m *Manager) Remove(ctx context.Context, name string) error {
 // errBrowserExpiry refuses to set the expiry of a browser sign-in.
 func errBrowserExpiry(name string) error {
 	return &Error{Connection: name, Input: InputExpires, Remedy: RemedySignIn,
-		Msg: "a browser sign-in learns its expiry from the provider: sign in again instead"}
+		Msg: "a browser sign-in learns its expiry from the provider"}
 }
 
 // SetExpiry sets (or, with nil, clears) the expiry date of a pasted
@@ -102,7 +102,7 @@ func (m *Manager) Replace(ctx context.Context, name, newSecret string, at *time.
 	}
 	if cn.meth.Kind.Browser() {
 		return Connection{}, &Error{Connection: name, Remedy: RemedySignIn,
-			Msg: fmt.Sprintf("%q signs in through the browser: sign in again to get a new token", name)}
+			Msg: fmt.Sprintf("%q signs in through the browser: it has no pasted key to replace", name)}
 	}
 	req := AddRequest{Name: name, Provider: cn.Provider, Method: cn.Method, User: cn.User, Secret: newSecret}
 	if _, err := checkSecret(cn.p, cn.meth, req); err != nil {

@@ -141,7 +141,7 @@ func (m *Manager) canRefresh(cn conn) error {
 	}
 	if !cn.HasRefreshToken {
 		return &Error{Connection: cn.Name, Remedy: RemedySignIn,
-			Msg: fmt.Sprintf("%q has no refresh token: sign in again through the browser", cn.Name)}
+			Msg: fmt.Sprintf("%q has no refresh token, so it cannot be renewed by itself", cn.Name)}
 	}
 	return nil
 }

@@ -178,7 +178,7 @@ func TestBadInput(t *testing.T) {
 		{"bad timeout", "", []string{"connect", "shop", "--timeout", "soon"}, "write seconds (90)", 2},
 		{"replace without --secret-stdin", "k", []string{"replace", "shop"}, "--secret-stdin", 2},
 		{"refresh a pasted token", "", []string{"refresh", "shop"}, "cannot refresh", 1},
-		{"connect a pasted token", "", []string{"connect", "shop"}, "nothing to sign in to", 1},
+		{"connect a pasted token", "", []string{"connect", "shop"}, "not a browser sign-in; run authdeck replace shop", 1},
 		{"extra argument", "", []string{"header", "shop", "more"}, "takes one connection name", 2},
 	}
 	for _, tc := range cases {

@@ -46,6 +46,9 @@ func describe(err error, suggest func(name string) []string) string {
 	if cmd := remedyCommand(e.Remedy, e.Connection); cmd != "" {
 		words += "; run " + cmd
 	}
+	if e.Remedy == auth.RemedyChooseName {
+		words += ": choose another NAME, or remove that one first"
+	}
 	return sanitize.Line(words)
 }
 
