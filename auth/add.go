@@ -169,7 +169,7 @@ func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secre
 			return secrets{}, inputError(InputSecret, "no %s was given: paste the %s from %s", secretLabel(meth), secretLabel(meth), docsOr(p))
 		}
 		if (meth.Kind == catalog.KindBasic || meth.Kind == catalog.KindSession) && req.User == "" {
-			return secrets{}, inputError(InputUser, "%s needs the %s", p.Name, strings.ToLower(orDefault(meth.UserLabel, "user name")))
+			return secrets{}, inputError(InputUser, "%s needs the %s", p.Name, lowerWords(orDefault(meth.UserLabel, "user name")))
 		}
 		return secrets{Secret: req.Secret}, nil
 	}
@@ -219,7 +219,20 @@ func paramHint(p catalog.Provider) string {
 func docsOr(p catalog.Provider) string { return orDefault(p.DocsURL, "the provider's developer site") }
 
 func secretLabel(m catalog.Method) string {
-	return strings.ToLower(orDefault(m.SecretLabel, "secret"))
+	return lowerWords(orDefault(m.SecretLabel, "secret"))
+}
+
+// lowerWords puts a label into the middle of a sentence: "Personal token"
+// becomes "personal token", but an acronym stays as it is ("API key",
+// "app ID").
+func lowerWords(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if len(w) < 2 || strings.ToUpper(w) != w {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 func orDefault(s, def string) string {

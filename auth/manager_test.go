@@ -133,7 +133,7 @@ func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"undeclared param", AddRequest{Name: "x", Provider: "vcita", Secret: "s", ClientID: "c", Params: map[string]string{"tenant": "a"}}, `no parameter "tenant"`, InputParam},
 		{"oauth without client id", AddRequest{Name: "x", Provider: "vend", Secret: "s"}, "client ID", InputClientID},
 		{"oauth without secret", AddRequest{Name: "x", Provider: "vend", ClientID: "c"}, "client secret", InputClientSecret},
-		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "needs the app id", InputUser},
+		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "needs the app ID", InputUser},
 		{"public redirect", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", RedirectURI: "https://example.com/cb"}, "loopback", InputRedirectURI},
 		{"expiry on oauth", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", ExpiresAt: new(time.Time)}, "only for pasted credentials", InputExpires},
 		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "a\nb"}, "line break", InputSecret},

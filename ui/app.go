@@ -285,6 +285,11 @@ func (a *App) selectConnection(name string) {
 	if !ok {
 		name = ""
 	}
+	// A word about the connection just left behind would read as if it
+	// were about the one now shown: the detail pane keeps its own.
+	if prev := a.selected; prev != "" && prev != name && strings.HasPrefix(a.statusBar.Text, prev+": ") {
+		a.say("")
+	}
 	a.selected = name
 	a.list.selectName(name)
 	a.detail.show(c)

@@ -603,7 +603,7 @@ func dateEntry(at *time.Time) *widget.Entry {
 func (d *detailPane) editExpiry() {
 	c := d.conn
 	entry := dateEntry(c.ExpiresAt)
-	help := wrapLabel("The last day this " + strings.ToLower(methodWords(c)) +
+	help := wrapLabel("The last day this " + methodWords(c) +
 		" works, as the provider says (it stays valid until the end of that day). Leave it empty if it does not expire.")
 	dlg := dialog.NewForm("Expiry of "+c.Name, "Save", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Expires on", entry), widget.NewFormItem("", help)},
@@ -629,9 +629,9 @@ func (d *detailPane) editExpiry() {
 func (d *detailPane) replaceKey() {
 	c := d.conn
 	secret := widget.NewPasswordEntry()
-	secret.SetPlaceHolder("Paste the new " + strings.ToLower(methodWords(c)))
+	secret.SetPlaceHolder("Paste the new " + methodWords(c))
 	expires := dateEntry(nil)
-	help := wrapLabel("Get a new " + strings.ToLower(methodWords(c)) + " from " + c.ProviderName +
+	help := wrapLabel("Get a new " + methodWords(c) + " from " + c.ProviderName +
 		" and paste it here; it goes to your system keyring. Expires on: the last day it works; leave it empty for " +
 		c.ProviderName + "'s usual lifetime.")
 	dlg := dialog.NewForm("Replace the key of "+c.Name, "Replace", "Cancel",

@@ -471,3 +471,23 @@ func TestReconnectGivesUpWithTheSignInTimeout(t *testing.T) {
 		t.Fatalf("after the time ran out the pane says %q", got)
 	}
 }
+
+// The status bar never goes on talking about a connection the person has
+// moved away from.
+func TestStatusBarForgetsTheConnectionLeftBehind(t *testing.T) {
+	f := newFixture(t)
+	for _, name := range []string{"Vend A", "Vend B"} {
+		f.add(t, auth.AddRequest{Name: name, Provider: "vend", Method: catalog.KindToken, Secret: "tok"})
+	}
+	f.reload()
+	f.a.selectConnection("Vend A")
+	f.a.say("Vend A: the provider refused it.")
+	f.a.selectConnection("Vend A")
+	if f.a.statusBar.Text == "" {
+		t.Fatal("re-selecting the same connection cleared its message")
+	}
+	f.a.selectConnection("Vend B")
+	if got := f.a.statusBar.Text; got != "" {
+		t.Fatalf("with Vend B shown the status bar still says %q", got)
+	}
+}

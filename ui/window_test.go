@@ -340,7 +340,7 @@ func TestReplaceKeyKeepsTheConnection(t *testing.T) {
 		t.Fatalf("an expired key offers no Replace key (advice %q)", d.advice.Text)
 	}
 	test.Tap(d.replaceBtn)
-	findEntry(t, f.a.win.Canvas(), "Paste the new api key").SetText("new")
+	findEntry(t, f.a.win.Canvas(), "Paste the new API key").SetText("new")
 	findEntry(t, f.a.win.Canvas(), "YYYY-MM-DD").SetText("2027-01-31")
 	test.Tap(findButton(t, f.a.win.Canvas(), "Replace"))
 	f.a.wait()

@@ -329,7 +329,7 @@ func TestWizardErrorsInWindowWords(t *testing.T) {
 	}{
 		{"bad name", "vinsight", catalog.KindAPIKey, func(w *wizard) { w.name.SetText("!!"); w.secret.SetText("k") },
 			func(w *wizard) *keyEntry { return w.name }, "not a usable name"},
-		{"no key", "vinsight", catalog.KindAPIKey, func(w *wizard) {}, func(w *wizard) *keyEntry { return w.secret }, "api key"},
+		{"no key", "vinsight", catalog.KindAPIKey, func(w *wizard) {}, func(w *wizard) *keyEntry { return w.secret }, "API key"},
 		{"bad date", "vinsight", catalog.KindAPIKey, func(w *wizard) { w.secret.SetText("k"); w.expires.SetText("next year") },
 			func(w *wizard) *keyEntry { return w.expires }, "YYYY-MM-DD"},
 		{"no user", "vinsight", catalog.KindSession, func(w *wizard) { w.secret.SetText("pw") }, func(w *wizard) *keyEntry { return w.user }, "email"},
