@@ -128,7 +128,7 @@ func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, tar
 	if err != nil {
 		return "", Connection{}, err
 	}
-	if target == "" && (f == render.FormatCurl || f == render.FormatHTTPie || f == render.FormatPowerShell || f == render.FormatURL) {
+	if target == "" && f.NeedsURL() {
 		if target, err = checkURL(cn); err != nil {
 			return "", Connection{}, err
 		}

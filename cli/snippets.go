@@ -79,9 +79,10 @@ func snippetRun(ctx context.Context, opts *snippetOptions, m *auth.Manager) erro
 	if err != nil {
 		return onConnection(opts.Name, err)
 	}
-	now := m.Now()
-	if auth.StatusAt(c, now, m.ExpiringWithin()) == auth.StatusExpired {
-		opts.warn("%s", expiredWarning(c, now))
+	// c.Status is the core's status rule at the moment the credential was
+	// handed out: no second read of the settings on this hot path.
+	if c.Status == auth.StatusExpired {
+		opts.warn("%s", expiredWarning(c, m.Now()))
 		if opts.RequireValid {
 			return exitError{exitAttention}
 		}

@@ -57,6 +57,16 @@ const (
 	FormatURL        Format = "url"        // the URL with a query credential added
 )
 
+// NeedsURL says the format is a request to an address (curl, HTTPie,
+// PowerShell, the URL itself), not just the credential.
+func (f Format) NeedsURL() bool {
+	switch f {
+	case FormatCurl, FormatHTTPie, FormatPowerShell, FormatURL:
+		return true
+	}
+	return false
+}
+
 var formats = []Format{FormatHeader, FormatCurl, FormatHTTPie, FormatPowerShell, FormatEnv, FormatToken, FormatURL}
 
 // Formats lists every snippet format.
@@ -214,7 +224,8 @@ func Render(f Format, c Credential, target string) (string, error) {
 			return "", &NotAHeaderError{Query: c.Query}
 		}
 		return c.Header + ": " + c.Value, nil
-	case FormatCurl, FormatHTTPie, FormatPowerShell, FormatURL:
+	}
+	if f.NeedsURL() {
 		return renderRequest(f, c, target)
 	}
 	return "", fmt.Errorf("%q is not a snippet format: use one of %s", f, formatList())
