@@ -104,8 +104,8 @@ func (e expectation) refusal(code, description string) error {
 		return ErrAccessDenied
 	}
 	return &ProviderError{
-		Code:        bounded(sanitize.Line(code), 64),
-		Description: bounded(sanitize.Line(description), maxExcerpt),
+		Code:        sanitize.Clip(sanitize.Line(code), 64),
+		Description: sanitize.Clip(sanitize.Line(description), maxExcerpt),
 		provider:    e.provider,
 		action:      "the sign-in",
 		hint:        firstNonEmpty(hintFor(code, false, 0), "connect again; if it keeps failing, check the app's settings with the provider"),

@@ -75,7 +75,7 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 	// RFC 8414 §3.3 / OIDC Discovery §4.3: the document must name the issuer it
 	// was fetched for, or it may describe another server (mix-up).
 	if strings.TrimSuffix(md.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
-		return catalog.Provider{}, fmt.Errorf("the discovery document at %s names issuer %q, not %q: refusing it; use the issuer it names if you trust it", issuer, sanitize.Line(bounded(md.Issuer, 200)), issuer)
+		return catalog.Provider{}, fmt.Errorf("the discovery document at %s names issuer %q, not %q: refusing it; use the issuer it names if you trust it", issuer, sanitize.Line(sanitize.Clip(md.Issuer, 200)), issuer)
 	}
 	return providerFromMetadata(id, u, md, openID)
 }

@@ -202,8 +202,8 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 		if e.hint == "" {
 			e.hint = hintFor(e.Code, refreshing, time.Duration(f.Method.CodeLifetimeSeconds)*time.Second)
 		}
-		e.Code = bounded(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
-		e.Description = bounded(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
+		e.Code = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
+		e.Description = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
 		return e
 	}
 	if r.status >= 300 && r.status < 400 {

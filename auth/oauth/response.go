@@ -67,7 +67,7 @@ func HarmlessExtras(m map[string]string) map[string]string {
 		if out == nil {
 			out = map[string]string{}
 		}
-		out[k] = bounded(sanitize.Line(v), maxExtraValue)
+		out[k] = sanitize.Clip(sanitize.Line(v), maxExtraValue)
 	}
 	return out
 }
@@ -234,12 +234,12 @@ func (r tokenResponse) seconds(k string) (float64, bool) {
 // token turns the fields into a Token.
 func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	if code := r.str("error"); code != "" {
-		return Token{}, &ProviderError{Code: bounded(sanitize.Line(code), 64), Description: bounded(sanitize.Line(r.str("error_description")), maxExcerpt)}
+		return Token{}, &ProviderError{Code: sanitize.Clip(sanitize.Line(code), 64), Description: sanitize.Clip(sanitize.Line(r.str("error_description")), maxExcerpt)}
 	}
 	t := Token{
 		AccessToken:  r.str("access_token"),
 		RefreshToken: r.str("refresh_token"),
-		TokenType:    bounded(sanitize.Line(r.str("token_type")), 64),
+		TokenType:    sanitize.Clip(sanitize.Line(r.str("token_type")), 64),
 	}
 	if t.AccessToken == "" {
 		return Token{}, errors.New("the response holds no access_token")
@@ -252,7 +252,7 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	}
 	t.ExpiresAt = r.expiry(now)
 	if s := r.str("scope"); s != "" {
-		t.Scopes = splitScopes(sanitize.Line(bounded(s, maxScopeText)))
+		t.Scopes = splitScopes(sanitize.Line(sanitize.Clip(s, maxScopeText)))
 		for _, want := range requested {
 			if !slices.Contains(t.Scopes, want) {
 				t.NotGranted = append(t.NotGranted, want)
@@ -334,13 +334,10 @@ func (r tokenResponse) extras() map[string]string {
 		if out == nil {
 			out = map[string]string{}
 		}
-		out[k] = bounded(sanitize.Line(r.str(k)), maxExtraValue)
+		out[k] = sanitize.Clip(sanitize.Line(r.str(k)), maxExtraValue)
 	}
 	return out
 }
-
-// bounded cuts s to at most n bytes on a rune boundary and drops invalid UTF-8.
-func bounded(s string, n int) string { return sanitize.Clip(s, n) }
 
 var (
 	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
@@ -365,8 +362,8 @@ func errorFromBody(status int, contentType string, body []byte, secrets []string
 	if e.Code == "" && e.Description == "" {
 		e.Description = excerpt(body, contentType)
 	}
-	e.Code = bounded(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
-	e.Description = bounded(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
+	e.Code = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
+	e.Description = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
 	return e
 }
 
@@ -401,7 +398,7 @@ func excerpt(body []byte, contentType string) string {
 		}
 	}
 	s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
-	return bounded(s, maxExcerpt)
+	return sanitize.Clip(s, maxExcerpt)
 }
 
 // hintFor says what to do next for the common OAuth error codes.
