@@ -129,19 +129,7 @@ var (
 // → "MY_SHOP_TOKEN". The result holds only [A-Z0-9_], never starts with a
 // digit, and does not repeat a trailing TOKEN ("vend token" → "VEND_TOKEN").
 func EnvName(connectionName string) string {
-	var b strings.Builder
-	underscore := true // suppresses leading and repeated underscores
-	for _, r := range strings.ToUpper(connectionName) {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			underscore = false
-		case !underscore:
-			b.WriteByte('_')
-			underscore = true
-		}
-	}
-	base := strings.TrimSuffix(b.String(), "_")
+	base := EnvStem(connectionName)
 	switch {
 	case base == "":
 		return "AUTHDECK_TOKEN"
