@@ -1,0 +1,199 @@
+package team
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"time"
+
+	vault "github.com/hashicorp/vault/api"
+
+	"authdeck/auth/store"
+)
+
+// Format is the record format this build writes and understands.
+const Format = 1
+
+// Record is one shared connection as the store keeps it: its metadata, its
+// secrets (one JSON object, the same one the OS keyring keeps for a local
+// connection) and, while a machine refreshes it, the lease.
+type Record struct {
+	Name       string           `json:"-"`
+	Version    int              `json:"-"` // the KV version read; the next write checks it
+	Format     int              `json:"authdeck"`
+	Connection store.Connection `json:"connection"`
+	Secrets    json.RawMessage  `json:"secrets,omitempty"`
+	Lease      *Lease           `json:"lease,omitempty"`
+}
+
+// Lease says a machine is changing the record (refreshing its token) and
+// until when; after that, another may take it over.
+type Lease struct {
+	By    string    `json:"by"`
+	ID    string    `json:"id"`
+	Until time.Time `json:"until"`
+}
+
+// maxRecord bounds what is accepted from the store for one record.
+const maxRecord = 1 << 20
+
+func (s *Store) dataPath(name string) string { return path.Join(s.cfg.Path, name) }
+
+// Read returns the record called name with its version.
+func (s *Store) Read(ctx context.Context, name string) (Record, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	sec, err := s.kv.Get(ctx, s.dataPath(name))
+	if err != nil {
+		if isNotFound(err) {
+			return Record{Name: name}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("%s has no record %q", s.Where(), name)}
+		}
+		return Record{Name: name}, s.classify(err, "reading a shared connection")
+	}
+	return s.decode(name, sec)
+}
+
+func isNotFound(err error) bool {
+	return err == vault.ErrSecretNotFound || fmt.Sprint(err) == vault.ErrSecretNotFound.Error() || KindOf(err) == KindNotFound
+}
+
+func (s *Store) decode(name string, sec *vault.KVSecret) (Record, error) {
+	rec := Record{Name: name}
+	if sec.VersionMetadata != nil {
+		rec.Version = sec.VersionMetadata.Version
+	}
+	raw, err := json.Marshal(sec.Data)
+	if err == nil && len(raw) > maxRecord {
+		err = fmt.Errorf("%d bytes", len(raw))
+	}
+	if err == nil {
+		err = json.Unmarshal(raw, &rec)
+	}
+	if err != nil || rec.Format == 0 {
+		return rec, &Error{Kind: KindDamaged, Msg: fmt.Sprintf("the record %q in %s is not an Authdeck connection", name, s.Where())}
+	}
+	if rec.Format > Format {
+		return rec, &Error{Kind: KindDamaged, Msg: fmt.Sprintf("the record %q in %s was written by a newer Authdeck", name, s.Where())}
+	}
+	rec.Version = max(rec.Version, 1)
+	return rec, nil
+}
+
+// Write stores rec if the record is still at rec.Version (0: create it, if
+// no record of that name exists). It returns rec at its new version. A
+// record changed meanwhile is refused with KindStale.
+func (s *Store) Write(ctx context.Context, rec Record) (Record, error) {
+	rec.Format = Format
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return rec, err
+	}
+	var data map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return rec, err
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	sec, err := s.kv.Put(ctx, s.dataPath(rec.Name), data, vault.WithCheckAndSet(rec.Version))
+	if err != nil {
+		return rec, s.classify(err, "writing a shared connection")
+	}
+	if sec != nil && sec.VersionMetadata != nil {
+		rec.Version = sec.VersionMetadata.Version
+	} else {
+		rec.Version++
+	}
+	return rec, nil
+}
+
+// Names lists the records under the store's path, sorted.
+func (s *Store) Names(ctx context.Context) ([]string, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	sec, err := s.client.Logical().ListWithContext(ctx, path.Join(s.cfg.Mount, "metadata", s.cfg.Path))
+	if err != nil {
+		return nil, s.classify(err, "listing shared connections")
+	}
+	if sec == nil || sec.Data == nil {
+		return nil, nil
+	}
+	keys, _ := sec.Data["keys"].([]any)
+	var names []string
+	for _, k := range keys {
+		if name, ok := k.(string); ok && name != "" && name[len(name)-1] != '/' {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Delete removes the record called name with every version of it.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.classify(s.kv.DeleteMetadata(ctx, s.dataPath(name)), "removing a shared connection")
+}
+
+// Claim takes the record's lease: it reads the record and, unless another
+// machine holds an unexpired lease, writes the lease with check-and-set, so
+// that exactly one machine wins. A lease held by another is waited for,
+// with backoff, until it is released or runs out (then it is taken over: a
+// machine that died mid-refresh must not block the team for ever). The
+// record returned is the one under the lease; Write it (with its Lease set
+// to nil) or Release it.
+func (s *Store) Claim(ctx context.Context, name string) (Record, error) {
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
+	wait := 20 * time.Millisecond
+	for {
+		rec, err := s.Read(ctx, name)
+		if err != nil {
+			return rec, err
+		}
+		now := s.now()
+		if l := rec.Lease; l != nil && now.Before(l.Until) && l.Until.Sub(now) <= 2*s.lease() {
+			// Held by another: wait a little, never past the lease's end.
+			if err := sleep(ctx, min(wait, l.Until.Sub(now)+time.Millisecond)); err != nil {
+				return rec, &Error{Kind: KindBusy, Msg: fmt.Sprintf("%s is refreshing %q in %s", l.By, name, s.Where()), Err: err}
+			}
+			wait = min(wait*2, 500*time.Millisecond)
+			continue
+		}
+		rec.Lease = &Lease{By: s.Who, ID: hex.EncodeToString(id), Until: now.Add(s.lease())}
+		out, err := s.Write(ctx, rec)
+		if KindOf(err) == KindStale {
+			continue // another machine claimed or wrote it first: look again
+		}
+		return out, err
+	}
+}
+
+// Release gives a lease back without changing anything else, if it is
+// still this one's.
+func (s *Store) Release(ctx context.Context, held Record) error {
+	if held.Lease == nil {
+		return nil
+	}
+	held.Lease = nil
+	_, err := s.Write(ctx, held)
+	if KindOf(err) == KindStale {
+		return nil // taken over meanwhile: no longer ours to release
+	}
+	return err
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
