@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Input names what a person typed or chose, so that a front end can point at
@@ -25,6 +26,11 @@ const (
 	InputParam        Input = "param" // Error.Param says which
 	InputIssuer       Input = "issuer"
 	InputURL          Input = "url"
+	InputAddress      Input = "address" // the team store's address, mount or path
+	InputCACert       Input = "ca_cert" // the team store's CA certificate file
+	InputOwner        Input = "owner"
+	InputNote         Input = "note"
+	InputPort         Input = "port" // a local port to listen on (the credential proxy)
 )
 
 // Remedy is what fixes a problem. The core decides it; each front end words
@@ -46,6 +52,46 @@ const (
 	RemedyUpdateApp       Remedy = "update-app"        // written by a newer Authdeck
 	RemedySeeList         Remedy = "see-list"          // no such connection: look at the list
 	RemedyFixConfigFolder Remedy = "fix-config-folder" // the config folder is not private
+	RemedyFixTeamStore    Remedy = "fix-team-store"    // reach, unseal or give a token for the team store
+	RemedyReplaceProvider Remedy = "replace-provider"  // a definition with this id exists: replace it only on purpose
+	RemedyChooseValue     Remedy = "choose-value"      // changed elsewhere meanwhile: choose which value to keep
+)
+
+// Kind is what happened, as a fact: the closed set of problems the core
+// reports. Every error an exported Manager method returns is an *Error with
+// a Kind (classify sees to it); the front ends word each kind themselves and
+// never edit the core's sentences.
+type Kind string
+
+// The kinds of problem, with the facts each carries in Error.
+const (
+	KindNone           Kind = ""
+	KindInvalidInput   Kind = "invalid-input"     // Error.Input (and Param) say what is wrong
+	KindNotFound       Kind = "not-found"         // no connection called Error.Connection
+	KindNameTaken      Kind = "name-taken"        // Error.Connection exists already
+	KindChanged        Kind = "changed"           // edited elsewhere meanwhile (ErrChanged)
+	KindTimedOut       Kind = "timed-out"         // the provider or the network did not answer in time
+	KindSignInTimedOut Kind = "sign-in-timed-out" // no answer came back from the browser in time
+	KindCancelled      Kind = "cancelled"         // the person stopped it
+	KindDenied         Kind = "denied"            // the provider or the person at it refused the sign-in
+	KindForeignAnswer  Kind = "foreign-answer"    // a browser answer that did not belong to this sign-in
+	KindRefused        Kind = "refused"           // the provider answered with an error; Detail is its words
+	KindNoRefresh      Kind = "no-refresh"        // nothing to renew with: sign in again
+	KindNetwork        Kind = "network"           // the provider could not be reached
+	KindNotAHeader     Kind = "not-a-header"      // the credential travels in the URL as query parameter Param
+	KindMissingParam   Kind = "missing-param"     // the provider needs the parameters Params
+	KindUnconfirmed    Kind = "unconfirmed"       // the field Param is not an unconfirmed value of the provider
+	KindProviderFile   Kind = "provider-file"     // a providers.d definition is unusable
+	KindNotPrivate     Kind = "not-private"       // the config folder or a file in it can be changed by others
+	KindNewerFormat    Kind = "newer-format"      // a file was written by a newer Authdeck
+	KindDamagedFile    Kind = "damaged-file"      // a file Authdeck keeps cannot be read
+	KindKeyringDown    Kind = "keyring-down"      // the keyring is not running, unreachable or did not answer
+	KindKeyringLocked  Kind = "keyring-locked"    // the keyring is locked
+	KindKeyringDamage  Kind = "keyring-damaged"   // a keyring item is damaged
+	KindKeyringTooBig  Kind = "keyring-too-big"   // the secret is larger than this system's keyring holds
+	KindSandbox        Kind = "sandbox-running"   // the demo provider is already served by another process
+	KindTeamStore      Kind = "team-store"        // the team store cannot be used
+	KindFailed         Kind = "failed"            // none of the above; Error() says what
 )
 
 // Error is a problem the core reports: what happened in words that fit any
@@ -58,6 +104,15 @@ type Error struct {
 	Remedy     Remedy
 	Msg        string // what happened, and in general words what to do
 	Err        error  // the cause, if any
+	// Kind is what happened; the fields below are its facts.
+	Kind Kind
+	// Params are the parameters a provider needs (KindMissingParam).
+	Params []string
+	// Detail is the provider's or the system's own words, cleaned of
+	// control characters and secrets (KindRefused, KindFailed, …).
+	Detail string
+	// After is how long was waited (KindTimedOut), when known.
+	After time.Duration
 }
 
 func (e *Error) Error() string {
@@ -75,9 +130,10 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrNotFound) hold for a connection that does not
-// exist.
+// exist, and errors.Is(err, ErrChanged) for a value changed elsewhere.
 func (e *Error) Is(target error) bool {
-	return target == ErrNotFound && e.Remedy == RemedySeeList
+	return (target == ErrNotFound && e.Remedy == RemedySeeList) ||
+		(target == ErrChanged && e.Remedy == RemedyChooseValue)
 }
 
 // AsError returns the core's Error inside err, if there is one.
@@ -90,6 +146,11 @@ func AsError(err error) (*Error, bool) {
 // ErrNotFound is matched by errors.Is for a connection name that does not
 // exist.
 var ErrNotFound = errors.New("no such connection")
+
+// ErrChanged is matched by errors.Is when a value the person edited was
+// changed elsewhere (another window, the command line) since they began:
+// nothing was written, and the front end asks which value to keep.
+var ErrChanged = errors.New("changed elsewhere meanwhile")
 
 func (m *Manager) notFound(name string) error {
 	return &Error{Connection: name, Input: InputName, Remedy: RemedySeeList,

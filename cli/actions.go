@@ -19,11 +19,13 @@ type nameOptions struct {
 	Name string
 	// Expires is the new expiry date of `expires` (nil: none).
 	Expires *time.Time
+	// Exporter prints checkJSON instead (check --json).
+	Exporter exporter
 }
 
 // newNameCmd fills cmd's Args, completion and RunE for a command on one
 // connection; run does the work.
-func newNameCmd(d *Deps, cmd *cobra.Command, run func(context.Context, *nameOptions, *auth.Manager) error, runF func(*nameOptions) error) *cobra.Command {
+func newNameCmd(d *Deps, cmd *cobra.Command, run func(context.Context, *nameOptions, Service) error, runF func(*nameOptions) error) *cobra.Command {
 	opts := &nameOptions{base: d.base()}
 	cmd.Args = exactArgs(1, "one connection name")
 	cmd.ValidArgsFunction = completeConnectionName(d, 1)
@@ -38,7 +40,7 @@ func newCmdRefresh(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	return newNameCmd(d, &cobra.Command{Use: "refresh NAME", Short: "Renew a connection's token now"}, refreshRun, runF)
 }
 
-func refreshRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
+func refreshRun(ctx context.Context, opts *nameOptions, m Service) error {
 	c, err := m.Refresh(ctx, opts.Name)
 	if err == nil {
 		fmt.Fprintf(opts.IO.Out, "Refreshed %s: new token valid until %s.\n", sanitize.Line(c.Name), expiryText(c))
@@ -54,15 +56,32 @@ func expiryText(c auth.Connection) string {
 }
 
 func newCmdCheck(d *Deps, runF func(*nameOptions) error) *cobra.Command {
-	return newNameCmd(d, &cobra.Command{Use: "check NAME", Short: "Make the provider's who-am-I request and say how it went"}, checkRun, runF)
+	var exp exporter
+	run := func(ctx context.Context, opts *nameOptions, m Service) error {
+		opts.Exporter = exp
+		return checkRun(ctx, opts, m)
+	}
+	cmd := newNameCmd(d, &cobra.Command{Use: "check NAME", Short: "Make the provider's who-am-I request and say how it went"}, run, runF)
+	addJSONFlags(cmd, &exp)
+	return cmd
 }
 
-func checkRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
+func checkRun(ctx context.Context, opts *nameOptions, m Service) error {
 	res, err := m.Check(ctx, opts.Name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(opts.IO.Out, sanitize.Line(res.Message))
+	if opts.Exporter != nil {
+		c, err := m.Get(opts.Name)
+		if err != nil {
+			return err
+		}
+		if err := opts.Exporter.Write(opts.IO.Out, checkShape(c, auth.StatusAt(c, m.Now(), m.ExpiringWithin()), res)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(opts.IO.Out, sanitize.Line(res.Message))
+	}
 	if !res.OK {
 		return exitError{exitFailure}
 	}
@@ -73,7 +92,7 @@ func newCmdRemove(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	return newNameCmd(d, &cobra.Command{Use: "remove NAME", Short: "Remove a connection and its secrets from the keyring"}, removeRun, runF)
 }
 
-func removeRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
+func removeRun(ctx context.Context, opts *nameOptions, m Service) error {
 	err := m.Remove(ctx, opts.Name)
 	if err == nil {
 		fmt.Fprintf(opts.IO.Err, "Removed %s and its secrets.\n", sanitize.Line(opts.Name))
@@ -101,7 +120,7 @@ func newCmdExpires(d *Deps, runF func(*nameOptions) error) *cobra.Command {
 	}
 }
 
-func expiresRun(ctx context.Context, opts *nameOptions, m *auth.Manager) error {
+func expiresRun(ctx context.Context, opts *nameOptions, m Service) error {
 	c, err := m.SetExpiry(ctx, opts.Name, opts.Expires)
 	if err != nil {
 		return err

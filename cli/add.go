@@ -70,7 +70,7 @@ the key (api-key) or the token (token).
 	return cmd
 }
 
-func addRun(ctx context.Context, opts *addOptions, m *auth.Manager) error {
+func addRun(ctx context.Context, opts *addOptions, m Service) error {
 	if opts.SecretStdin {
 		var err error
 		if opts.Request.Secret, err = readSecret(opts.IO); err != nil {

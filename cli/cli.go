@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -48,6 +49,9 @@ type Deps struct {
 	// Options configure the Manager a command opens (config dir, secret
 	// store, clock, browser).
 	Options auth.Options
+	// Open opens the service a command works with; nil → auth.Open. Tests
+	// give a fake here (see Service).
+	Open    func(auth.Options) (Service, error)
 	Version string
 	// OpenWindow starts the window (`authdeck` alone, `authdeck window`);
 	// nil in tests and builds that have none.
@@ -73,11 +77,11 @@ func (d *Deps) base() base {
 // execute ends every command's RunE: the test's runF when given (it checks
 // what the command line filled in), else run with the service open for
 // this one command.
-func execute[O any](ctx context.Context, d *Deps, opts *O, runF func(*O) error, run func(context.Context, *O, *auth.Manager) error) error {
+func execute[O any](ctx context.Context, d *Deps, opts *O, runF func(*O) error, run func(context.Context, *O, Service) error) error {
 	if runF != nil {
 		return runF(opts)
 	}
-	m, err := auth.Open(d.Options)
+	m, err := d.open()
 	if err != nil {
 		return err
 	}
@@ -154,7 +158,7 @@ func fromCobra(root *cobra.Command, args []string, err error) error {
 		return usagef("%s (see authdeck --help)", words)
 	case strings.HasPrefix(msg, "required flag"):
 		var flags []string
-		for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
+		for _, m := range quotedRE().FindAllStringSubmatch(msg, -1) {
 			flags = append(flags, "--"+m[1])
 		}
 		cmd, _, _ := root.Find(args)
@@ -164,7 +168,7 @@ func fromCobra(root *cobra.Command, args []string, err error) error {
 	return err
 }
 
-var quotedRE = regexp.MustCompile(`"([^"]+)"`)
+var quotedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"([^"]+)"`) })
 
 func newRoot(d *Deps) *cobra.Command {
 	root := &cobra.Command{
@@ -191,6 +195,7 @@ Run it without arguments (or as authdeck window) to open the window.
 		newSnippetCmd(d, "header", nil), newSnippetCmd(d, "curl", nil), newSnippetCmd(d, "token", nil), newSnippetCmd(d, "snippet", nil),
 		newCmdRefresh(d, nil), newCmdCheck(d, nil), newCmdExpires(d, nil), newCmdRemove(d, nil),
 		newCmdSandbox(d, nil), newCmdWindow(d),
+		newCmdExec(d, nil), newCmdProxy(d, nil),
 	)
 	return root
 }

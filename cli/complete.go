@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"authdeck/auth"
 	"authdeck/auth/catalog"
 	"authdeck/auth/render"
 	"authdeck/auth/sanitize"
@@ -50,7 +49,7 @@ func completeProviderArg(d *Deps) cobra.CompletionFunc {
 }
 
 func providerIDs(d *Deps) []string {
-	m, err := auth.Open(d.Options)
+	m, err := d.open()
 	if err != nil {
 		return nil
 	}
@@ -80,7 +79,7 @@ func completeMethod(d *Deps) cobra.CompletionFunc {
 }
 
 func providerMethods(d *Deps, id string) []string {
-	m, err := auth.Open(d.Options)
+	m, err := d.open()
 	if err != nil {
 		return nil
 	}

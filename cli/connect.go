@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -42,18 +44,22 @@ system browser; --no-browser prints the address to open instead.`,
 	return cmd
 }
 
-func connectRun(ctx context.Context, opts *connectOptions, m *auth.Manager) error {
+func connectRun(ctx context.Context, opts *connectOptions, m Service) error {
 	sandbox := false
 	if c, err := m.Get(opts.Name); err == nil {
 		sandbox = c.Provider == auth.SandboxID
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	c, err := m.Connect(waitCtx, opts.Name, auth.ConnectOptions{
+	co := auth.ConnectOptions{
 		NoBrowser: opts.NoBrowser,
 		Listening: func(redirectURI, authorizeURL string) { opts.listening(sandbox, redirectURI, authorizeURL) },
 		Notice:    func(n oauth.Notice) { fmt.Fprintln(opts.IO.Err, sanitize.Line(n.String())) },
-	})
+	}
+	if opts.NoBrowser && opts.IO.In != nil {
+		co.Pasted, co.PasteRefused = pastedLines(opts.IO.In), opts.pasteRefused
+	}
+	c, err := m.Connect(waitCtx, opts.Name, co)
 	if errors.Is(err, oauth.ErrTimeout) || err != nil && errors.Is(waitCtx.Err(), context.DeadlineExceeded) {
 		// Said once, here: the command knows its flag and how long it waited.
 		return fmt.Errorf("no answer came back from the browser within %s: run authdeck connect %s again (--timeout 10m waits longer)",
@@ -77,6 +83,7 @@ func (opts *connectOptions) listening(sandbox bool, redirectURI, authorizeURL st
 	if opts.NoBrowser {
 		fmt.Fprintln(opts.IO.Err, "Open this address in your browser and approve the request:")
 		fmt.Fprintln(opts.IO.Out, authorizeURL)
+		fmt.Fprintf(opts.IO.Err, "Browser on another computer? When it lands on a page that fails to load (%s…), paste that page's address here and press Enter. Waiting… (Ctrl+C cancels)\n", redirectURI)
 		return
 	}
 	fmt.Fprintln(opts.IO.Err, "Opening your browser: approve the request there. Waiting… (Ctrl+C cancels)")
@@ -105,4 +112,25 @@ func (v timeoutValue) Set(s string) error {
 	}
 	*v.d = d
 	return nil
+}
+
+// pastedLines reads what the person pastes, a line at a time, for as long
+// as the command runs.
+func pastedLines(in io.Reader) <-chan string {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 4096), 64<<10)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return lines
+}
+
+// pasteRefused says why a pasted address was not taken; the sign-in goes
+// on waiting.
+func (opts *connectOptions) pasteRefused(err error) {
+	fmt.Fprintf(opts.IO.Err, "authdeck: %s; still waiting: paste the address again, or Ctrl+C\n", sanitize.Line(err.Error()))
 }

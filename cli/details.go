@@ -16,6 +16,8 @@ type detailsOptions struct {
 	base
 	Name        string
 	Owner, Note *string
+	// Exporter prints detailsJSON instead (--json).
+	Exporter exporter
 }
 
 func newCmdDetails(d *Deps, runF func(*detailsOptions) error) *cobra.Command {
@@ -39,25 +41,30 @@ func newCmdDetails(d *Deps, runF func(*detailsOptions) error) *cobra.Command {
 	cmd.Flags().StringVar(&owner, "owner", "", `who to ask about this connection ("" clears it)`)
 	cmd.Flags().StringVar(&note, "note", "", `why it exists, what uses it ("" clears it)`)
 	cmd.ValidArgsFunction = completeConnectionName(d, 1)
+	addJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }
 
-func detailsRun(ctx context.Context, opts *detailsOptions, m *auth.Manager) error {
+func detailsRun(ctx context.Context, opts *detailsOptions, m Service) error {
 	c, err := m.Get(opts.Name)
 	if err != nil {
 		return err
 	}
 	if opts.Owner != nil || opts.Note != nil {
-		owner, note := c.Owner, c.Note
+		from := auth.Details{Owner: c.Owner, Note: c.Note}
+		to := from
 		if opts.Owner != nil {
-			owner = *opts.Owner
+			to.Owner = *opts.Owner
 		}
 		if opts.Note != nil {
-			note = *opts.Note
+			to.Note = *opts.Note
 		}
-		if c, err = m.SetDetails(ctx, opts.Name, owner, note); err != nil {
+		if c, err = m.SetDetails(ctx, opts.Name, from, to); err != nil {
 			return err
 		}
+	}
+	if opts.Exporter != nil {
+		return opts.Exporter.Write(opts.IO.Out, detailsShape(c, auth.StatusAt(c, m.Now(), m.ExpiringWithin())))
 	}
 	fmt.Fprintf(opts.IO.Out, "owner: %s\nnote:  %s\n", orNone(c.Owner), orNone(c.Note))
 	return nil

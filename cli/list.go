@@ -64,7 +64,7 @@ func newCmdList(d *Deps, runF func(*listOptions) error) *cobra.Command {
 	return newDataCmd(d, "list", "List connections, most urgent first (no network, no keyring)", opts, &opts.Exporter, runF, listRun)
 }
 
-func listRun(_ context.Context, opts *listOptions, m *auth.Manager) error {
+func listRun(_ context.Context, opts *listOptions, m Service) error {
 	conns, err := m.List()
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"authdeck/auth"
 	"authdeck/auth/sanitize"
 )
 
@@ -50,7 +49,7 @@ its name, owner, note and history. The new secret is read from standard input.
 	return cmd
 }
 
-func replaceRun(ctx context.Context, opts *replaceOptions, m *auth.Manager) error {
+func replaceRun(ctx context.Context, opts *replaceOptions, m Service) error {
 	secret, err := readSecret(opts.IO)
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ it, this command waits and takes over when it stops.
 	return cmd
 }
 
-func sandboxRun(ctx context.Context, opts *sandboxOptions, m *auth.Manager) error {
+func sandboxRun(ctx context.Context, opts *sandboxOptions, m Service) error {
 	ready := func(base string) {
 		fmt.Fprintf(opts.IO.Err, "The sandbox (demo provider) is listening on %s. Ctrl+C stops it.\n", base)
 	}

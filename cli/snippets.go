@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +26,10 @@ type snippetOptions struct {
 	// RequireValid refuses (exit 3, nothing printed) an expired credential,
 	// which is otherwise printed with a warning.
 	RequireValid bool
+	// Exporter prints tokenJSON or headerJSON instead (token, header --json).
+	Exporter exporter
+	// Args are curl's own options after --, added after the URL.
+	Args []string
 }
 
 // snippetCommands are the four commands that print a credential; format ""
@@ -34,10 +40,24 @@ var snippetCommands = map[string]struct {
 	format     render.Format
 }{
 	"header":  {"header NAME", "Print the header line (refreshed first if needed)", false, render.FormatHeader},
-	"curl":    {"curl NAME [URL]", "Print a curl command for URL (default: the provider's who-am-I address)", true, render.FormatCurl},
+	"curl":    {"curl NAME [URL] [-- CURL-OPTIONS]", "Print a curl command for URL (default: the provider's who-am-I address); the credential goes to curl on standard input, not in its arguments", true, render.FormatCurl},
 	"token":   {"token NAME", "Print the raw token or key (refreshed first if needed)", false, render.FormatToken},
-	"snippet": {"snippet NAME --format FORMAT [URL]", "Print the credential as curl, httpie, powershell, env, header, token or url", true, ""},
+	"snippet": {"snippet NAME --format FORMAT [URL]", "Print the credential as curl, httpie, powershell, env, dotenv, header, token or url", true, ""},
 }
+
+// formatHelp says which reader each format is for (README repeats it).
+const formatHelp = `Formats and what reads them:
+  curl        sh, bash, zsh, fish: printf '%s
+' 'HEADER' | curl -sS -H @- URL
+              (the credential reaches curl on standard input, never in its
+              arguments, which other local users can see with ps)
+  httpie      sh, bash, zsh, fish (the credential is in http's arguments)
+  powershell  PowerShell 5 and 7 (not cmd.exe, which has no safe quoting)
+  env         export NAME='…' for sh, bash, zsh and fish: . file / source file
+  dotenv      NAME=value for .env files read by docker --env-file,
+              python-dotenv and Node's dotenv; a value they would read
+              differently ($, #, a backslash, a leading quote) is refused
+  header, token, url  the line, the raw secret, the URL with a query key`
 
 // newSnippetCmd builds the snippet command called name.
 func newSnippetCmd(d *Deps, name string, runF func(*snippetOptions) error) *cobra.Command {
@@ -45,16 +65,23 @@ func newSnippetCmd(d *Deps, name string, runF func(*snippetOptions) error) *cobr
 	opts := &snippetOptions{base: d.base(), Format: spec.format}
 	cmd := &cobra.Command{Use: spec.use, Short: spec.short, Args: exactArgs(1, "one connection name")}
 	if spec.urlArg {
-		cmd.Args = rangeArgs(1, 2, "a connection name and optionally a URL")
+		cmd.Args = argsBeforeDash(1, 2, "a connection name and optionally a URL")
+		cmd.Long = spec.short + ".\n\n" + formatHelp
 	}
 	var formatFlag string
 	if spec.format == "" {
-		cmd.Flags().StringVar(&formatFlag, "format", "curl", "curl, httpie, powershell, env, header, token or url")
+		cmd.Flags().StringVar(&formatFlag, "format", "curl", "curl, httpie, powershell, env, dotenv, header, token or url")
 		_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
+	}
+	if name == "token" || name == "header" {
+		addJSONFlags(cmd, &opts.Exporter)
 	}
 	cmd.Flags().BoolVar(&opts.RequireValid, "require-valid", false, "print nothing and exit 3 when the credential has expired (default: print it, with a warning)")
 	cmd.ValidArgsFunction = completeConnectionName(d, 1)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if dash := cmd.ArgsLenAtDash(); dash >= 0 {
+			args, opts.Args = args[:dash], args[dash:]
+		}
 		opts.Name = args[0]
 		if len(args) > 1 {
 			opts.URL = args[1]
@@ -66,16 +93,41 @@ func newSnippetCmd(d *Deps, name string, runF func(*snippetOptions) error) *cobr
 			}
 			opts.Format = f
 		}
+		if len(opts.Args) > 0 {
+			if opts.Format != render.FormatCurl {
+				return usagef("options after -- are curl's: only the curl format takes them")
+			}
+			if err := render.CheckCurlArgs(opts.Args); err != nil {
+				return usageError{err}
+			}
+		}
 		return execute(cmd.Context(), d, opts, runF, snippetRun)
 	}
 	return cmd
 }
 
-func snippetRun(ctx context.Context, opts *snippetOptions, m *auth.Manager) error {
+// argsBeforeDash is rangeArgs for the arguments before --; those after it
+// are passed through.
+func argsBeforeDash(lo, hi int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if dash := cmd.ArgsLenAtDash(); dash >= 0 {
+			args = args[:dash]
+		}
+		return rangeArgs(lo, hi, what)(cmd, args)
+	}
+}
+
+func snippetRun(ctx context.Context, opts *snippetOptions, m Service) error {
+	if opts.Exporter != nil {
+		return snippetJSON(ctx, opts, m)
+	}
 	if opts.URL != "" {
 		warnForeignHost(opts, m)
 	}
 	out, c, err := m.Snippet(ctx, opts.Name, opts.Format, opts.URL)
+	if err == nil && len(opts.Args) > 0 {
+		out, err = render.AppendCurlArgs(out, opts.Args)
+	}
 	if err != nil {
 		return onConnection(opts.Name, err)
 	}
@@ -91,6 +143,37 @@ func snippetRun(ctx context.Context, opts *snippetOptions, m *auth.Manager) erro
 	return err
 }
 
+// snippetJSON prints token --json (tokenJSON) or header --json
+// (headerJSON); an expired credential is said, and with --require-valid
+// refused, as in the plain form.
+func snippetJSON(ctx context.Context, opts *snippetOptions, m Service) error {
+	cred, err := m.Credential(ctx, opts.Name)
+	if err != nil {
+		return onConnection(opts.Name, err)
+	}
+	c := cred.Connection
+	var data any
+	if opts.Format == render.FormatHeader {
+		line, err := render.Render(render.FormatHeader, cred.Credential, "")
+		if err != nil {
+			return onConnection(opts.Name, err)
+		}
+		data = headerJSON{Header: cred.Header, Value: cred.Value, Line: line, stateJSON: stateOf(c, c.Status)}
+	} else {
+		if !utf8.ValidString(cred.Secret) {
+			return onConnection(opts.Name, errors.New("the token is not UTF-8 text, which JSON cannot carry: use token without --json"))
+		}
+		data = tokenShape(cred)
+	}
+	if c.Status == auth.StatusExpired {
+		opts.warn("%s", expiredWarning(c, m.Now()))
+		if opts.RequireValid {
+			return exitError{exitAttention}
+		}
+	}
+	return opts.Exporter.Write(opts.IO.Out, data)
+}
+
 // onConnection ties an error that does not say which connection it is
 // about to the one the command was given, so that its words can name it.
 func onConnection(name string, err error) error {
@@ -102,7 +185,7 @@ func onConnection(name string, err error) error {
 
 // warnForeignHost says when the URL's host is not one the credential is
 // meant for: the credential goes wherever the URL says.
-func warnForeignHost(opts *snippetOptions, m *auth.Manager) {
+func warnForeignHost(opts *snippetOptions, m Service) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || u.Hostname() == "" {
 		return // the snippet itself refuses it, with words

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
+	"authdeck/auth/render"
 	"authdeck/auth/sanitize"
 )
 
@@ -28,6 +30,57 @@ type statusOptions struct {
 	// ICS, when set, is the file the iCalendar goes to ("-": standard
 	// output, instead of the table).
 	ICS string
+	// CSV prints the rows as CSV (render.CSV) instead of the table.
+	CSV bool
+	// Filter keeps only the connections a support desk asked about.
+	Filter statusFilter
+}
+
+// statusFilter is --owner, --provider and --status; the zero value keeps
+// every connection.
+type statusFilter struct {
+	// Owner matches when the owner contains it, ignoring case.
+	Owner string
+	// Provider matches the provider's id exactly or its name in part,
+	// ignoring case.
+	Provider string
+	// Statuses keeps those in one of these; "attention" stands for every
+	// status that needs a person.
+	Statuses []string
+}
+
+// statusWords are what --status accepts.
+var statusWords = []string{string(auth.StatusOK), string(auth.StatusExpiring), string(auth.StatusExpired), string(auth.StatusNeedsConnect), string(auth.StatusError), "attention"}
+
+func (f statusFilter) keep(it listItem) bool {
+	if f.Owner != "" && !strings.Contains(strings.ToLower(it.Owner), strings.ToLower(f.Owner)) {
+		return false
+	}
+	if p := strings.ToLower(f.Provider); p != "" && strings.ToLower(it.Provider) != p && !strings.Contains(strings.ToLower(it.ProviderName), p) {
+		return false
+	}
+	if len(f.Statuses) == 0 {
+		return true
+	}
+	for _, s := range f.Statuses {
+		if s == string(it.Status) || s == "attention" && *it.Attention {
+			return true
+		}
+	}
+	return false
+}
+
+// parseStatuses reads --status ok,expiring (any case).
+func parseStatuses(list []string) ([]string, error) {
+	var out []string
+	for _, s := range list {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if !slices.Contains(statusWords, s) {
+			return nil, fmt.Errorf("%q is not a status: use %s", s, strings.Join(statusWords, ", "))
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 func newCmdStatus(d *Deps, runF func(*statusOptions) error) *cobra.Command {
@@ -43,6 +96,25 @@ changed); --within overrides it. For monitoring: authdeck status || alert
 reminder when its warning window starts (FILE "-": standard output).`
 	cmd.Flags().Var(withinValue{&opts.Within}, "within", "the warning window instead of the configured one: 7d, 36h, 90m")
 	cmd.Flags().StringVar(&opts.ICS, "ics", "", "also write an iCalendar file of the expiry dates to `FILE` (- for standard output)")
+	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print CSV for a spreadsheet instead of the table (cells that could be formulas are made text)")
+	cmd.Flags().StringVar(&opts.Filter.Owner, "owner", "", "only connections whose owner contains `TEXT` (any case)")
+	cmd.Flags().StringVar(&opts.Filter.Provider, "provider", "", "only connections of this provider (`ID`, or part of its name)")
+	var statuses []string
+	cmd.Flags().StringSliceVar(&statuses, "status", nil, "only connections in these statuses: "+strings.Join(statusWords, ", ")+" (comma-separated)")
+	next := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		var err error
+		if opts.Filter.Statuses, err = parseStatuses(statuses); err != nil {
+			return usageError{err}
+		}
+		if opts.CSV && (c.Flags().Changed("json") || opts.ICS == "-") {
+			return usagef("--csv prints the table as CSV: use it without --json and --ics -")
+		}
+		if next != nil {
+			return next(c, args)
+		}
+		return nil
+	}
 	return cmd
 }
 
@@ -63,7 +135,7 @@ func (v withinValue) Set(s string) (err error) {
 	return err
 }
 
-func statusRun(_ context.Context, opts *statusOptions, m *auth.Manager) error {
+func statusRun(_ context.Context, opts *statusOptions, m Service) error {
 	conns, err := m.List()
 	if err != nil {
 		return err
@@ -72,14 +144,20 @@ func statusRun(_ context.Context, opts *statusOptions, m *auth.Manager) error {
 	if within == 0 {
 		within = m.ExpiringWithin()
 	}
+	all := len(conns)
+	conns = filterConnections(conns, opts.Filter, now, within)
 	items, attention := statusItems(conns, now, within)
 	switch {
 	case opts.ICS == "-":
 		err = writeICS(opts.IO.Out, conns, within, now)
 	case opts.Exporter != nil:
 		err = opts.Exporter.Write(opts.IO.Out, items)
-	case len(conns) == 0:
+	case opts.CSV:
+		err = writeStatusCSV(opts.IO.Out, items)
+	case all == 0:
 		fmt.Fprintln(opts.IO.Err, "No connections yet. Add one with authdeck add NAME --provider ID, or open the window.")
+	case len(conns) == 0:
+		fmt.Fprintf(opts.IO.Err, "None of the %d connections matches.\n", all)
 	default:
 		err = writeStatusLines(opts.IO.Out, items)
 	}
@@ -94,6 +172,44 @@ func statusRun(_ context.Context, opts *statusOptions, m *auth.Manager) error {
 		return exitError{exitAttention}
 	}
 	return nil
+}
+
+// filterConnections keeps the connections f asks for; the calendar, the
+// table, JSON and CSV all show the same ones.
+func filterConnections(conns []auth.Connection, f statusFilter, now time.Time, within time.Duration) []auth.Connection {
+	if f.Owner == "" && f.Provider == "" && len(f.Statuses) == 0 {
+		return conns
+	}
+	items, _ := statusItems(conns, now, within)
+	var out []auth.Connection
+	for i, c := range conns {
+		if f.keep(items[i]) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// statusHeader is the first line of status --csv: the columns of the
+// window's report, so both open the same way in a spreadsheet.
+var statusHeader = []string{"name", "provider", "method", "account", "owner", "note", "status", "expires_at", "expiry_estimated", "what_to_do"}
+
+// writeStatusCSV prints the rows through render.CSV, the one CSV writer.
+func writeStatusCSV(w io.Writer, items []listItem) error {
+	rows := [][]string{statusHeader}
+	for _, it := range items {
+		exp := ""
+		if it.ExpiresAt != nil {
+			exp = it.ExpiresAt.UTC().Format(time.RFC3339)
+		}
+		todo := it.Problem
+		if it.Command != "" && *it.Attention {
+			todo = strings.TrimPrefix(todo+"; run "+it.Command, "; ")
+		}
+		rows = append(rows, []string{it.Name, it.ProviderName, string(it.Method), it.Account, it.Owner, it.Note,
+			string(it.Status), exp, strconv.FormatBool(it.ExpiryEstimated), todo})
+	}
+	return render.CSV(w, rows)
 }
 
 // statusItems works out each connection's status with the one rule of the
@@ -116,10 +232,11 @@ func statusItems(conns []auth.Connection, now time.Time, within time.Duration) (
 // writeStatusLines prints a row per connection, and under a row that needs
 // attention what is wrong and the command that fixes it, once.
 func writeStatusLines(w io.Writer, items []listItem) error {
-	nameW, provW := 4, 8
+	nameW, provW, ownerW := 4, 8, 0
 	for _, it := range items {
 		nameW = max(nameW, min(utf8.RuneCountInString(it.Name), 24))
 		provW = max(provW, min(utf8.RuneCountInString(it.ProviderName), 16))
+		ownerW = max(ownerW, min(utf8.RuneCountInString(it.Owner), 16))
 	}
 	var b strings.Builder
 	for _, it := range items {
@@ -127,12 +244,27 @@ func writeStatusLines(w io.Writer, items []listItem) error {
 		if *it.Attention {
 			mark = "!"
 		}
-		row := fmt.Sprintf("%s %-*s  %-*s  %-13s  %s", mark, nameW, sanitize.Line(it.Name), provW, it.ProviderName, it.Status, statusDetail(it))
+		row := fmt.Sprintf("%s %-*s  %-*s  %s%-13s  %s", mark, nameW, sanitize.Line(it.Name), provW, it.ProviderName, ownerCell(it.Owner, ownerW), it.Status, statusDetail(it))
 		b.WriteString(fit(row, "    "))
 		b.WriteString(advice(it))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ownerCell is the Owner column, cut to width w with an ellipsis; no
+// column at all when no connection has an owner (w 0).
+func ownerCell(owner string, w int) string {
+	if w == 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(owner) > w {
+		owner = string([]rune(owner)[:w-1]) + "…"
+	}
+	if owner == "" {
+		owner = "-"
+	}
+	return fmt.Sprintf("%-*s  ", max(w, 1), owner)
 }
 
 func statusDetail(it listItem) string {

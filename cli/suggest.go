@@ -3,8 +3,6 @@ package cli
 import (
 	"sort"
 	"strings"
-
-	"authdeck/auth"
 )
 
 // suggester offers the stored connection names closest to a mistyped one.
@@ -15,7 +13,7 @@ func suggester(d *Deps) func(string) []string {
 // connectionNames are the stored connection names (metadata only: no
 // keyring, no network), for suggestions and completion.
 func (d *Deps) connectionNames() []string {
-	m, err := auth.Open(d.Options)
+	m, err := d.open()
 	if err != nil {
 		return nil
 	}

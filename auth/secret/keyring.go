@@ -73,6 +73,10 @@ func platformMaxItem() int {
 // are JSON and never start with it.
 const chunkPrefix = "authdeck-chunks:"
 
+// maxChunks bounds how many items one value is split into: Set refuses a
+// longer value and Get a head that claims more, so what Set writes Get reads.
+const maxChunks = 64
+
 // Get returns the secret stored under key, joining split items.
 func (k *Keyring) Get(key string) (string, error) {
 	head, err := k.call("read", func() (string, error) { return keyring.Get(k.Service, key) })
@@ -81,7 +85,7 @@ func (k *Keyring) Get(key string) (string, error) {
 	}
 	n, first, ok := parseChunkHead(head)
 	if !ok {
-		return "", fmt.Errorf("keyring item %q is damaged: remove the connection and add it again", key)
+		return "", &Error{Op: "read", Problem: Damaged, Reason: fmt.Sprintf("the keyring item %q is damaged", key)}
 	}
 	var b strings.Builder
 	b.WriteString(first)
@@ -102,8 +106,12 @@ func (k *Keyring) Set(key, value string) error {
 	if limit <= 0 {
 		limit = platformMaxItem()
 	}
-	old := k.chunkCount(key)
 	parts := split(value, limit)
+	if len(parts) > maxChunks {
+		// Get would refuse what it cannot have written whole: refuse it now.
+		return &Error{Op: "write", Problem: TooBig, Reason: fmt.Sprintf("the secret (%d bytes) is larger than this system's keyring holds (%d items of %d bytes)", len(value), maxChunks, limit)}
+	}
+	old := k.chunkCount(key)
 	for i := len(parts) - 1; i >= 1; i-- {
 		if _, err := k.call("write", func() (string, error) { return "", keyring.Set(k.Service, chunkKey(key, i), parts[i]) }); err != nil {
 			return err
@@ -116,10 +124,22 @@ func (k *Keyring) Set(key, value string) error {
 	if _, err := k.call("write", func() (string, error) { return "", keyring.Set(k.Service, key, head) }); err != nil {
 		return err
 	}
-	for i := max(len(parts), 1); i < old; i++ { // parts the previous, longer value left behind
-		_, _ = k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, chunkKey(key, i)) })
+	// Parts the previous, longer value left behind: the new value is stored,
+	// but fragments of the old secret that stay are worth a word.
+	return k.deleteParts(key, max(len(parts), 1), old)
+}
+
+// deleteParts removes the parts from..to-1 of key; parts already gone are
+// fine, any other failure is reported (fragments of a secret stay behind).
+func (k *Keyring) deleteParts(key string, from, to int) error {
+	var errs []error
+	for i := from; i < to; i++ {
+		_, err := k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, chunkKey(key, i)) })
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			errs = append(errs, err)
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Delete removes key and any parts it was split into.
@@ -128,10 +148,7 @@ func (k *Keyring) Delete(key string) error {
 	if _, err := k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, key) }); err != nil {
 		return err
 	}
-	for i := 1; i < n; i++ {
-		_, _ = k.call("delete", func() (string, error) { return "", keyring.Delete(k.Service, chunkKey(key, i)) })
-	}
-	return nil
+	return k.deleteParts(key, 1, n)
 }
 
 func (k *Keyring) chunkCount(key string) int {
@@ -152,7 +169,7 @@ func parseChunkHead(head string) (n int, first string, ok bool) {
 	}
 	count, first, found := strings.Cut(rest, "\n")
 	n, err := strconv.Atoi(count)
-	if !found || err != nil || n < 2 || n > 64 {
+	if !found || err != nil || n < 2 || n > maxChunks {
 		return 0, "", false
 	}
 	return n, first, true
@@ -200,15 +217,30 @@ func (k *Keyring) call(op string, fn func() (string, error)) (string, error) {
 	case r := <-done:
 		return r.v, explain(op, r.err)
 	case <-time.After(timeout):
-		return "", &Error{Op: op, Reason: fmt.Sprintf("the keyring did not answer within %s: it may be locked and waiting for its password. Unlock it (for example in Passwords and Keys) and try again", timeout)}
+		return "", &Error{Op: op, Problem: NoAnswer, After: timeout, Reason: fmt.Sprintf("the keyring did not answer within %s: it may be locked and waiting for its password. Unlock it (for example in Passwords and Keys) and try again", timeout)}
 	}
 }
 
-// Error is a keyring failure in words.
+// Problem is what went wrong with the keyring, as a fact the core
+// classifies: only some problems are fixed by starting or unlocking it.
+type Problem int
+
+// The keyring's problems.
+const (
+	Unavailable Problem = iota // not running, no session bus, refused the call
+	Locked                     // locked, or the unlock prompt was dismissed
+	NoAnswer                   // did not answer in time (often a prompt nobody sees)
+	Damaged                    // an item Authdeck wrote cannot be read back
+	TooBig                     // the value is larger than this system's keyring holds
+)
+
+// Error is a keyring failure: what happened as a Problem, and in words.
 type Error struct {
-	Op     string
-	Reason string
-	Err    error
+	Op      string
+	Problem Problem
+	Reason  string
+	After   time.Duration // how long was waited (NoAnswer)
+	Err     error
 }
 
 func (e *Error) Error() string { return "keyring " + e.Op + " failed: " + e.Reason }
@@ -222,7 +254,7 @@ func explain(op string, err error) error {
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
 	case errors.Is(err, keyring.ErrSetDataTooBig):
-		return &Error{Op: op, Err: err, Reason: "the secret is larger than this system's keyring accepts"}
+		return &Error{Op: op, Problem: TooBig, Err: err, Reason: "the secret is larger than this system's keyring accepts"}
 	}
 	msg := err.Error()
 	switch {
@@ -230,7 +262,7 @@ func explain(op string, err error) error {
 		strings.Contains(msg, "org.freedesktop.secrets was not provided"):
 		return &Error{Op: op, Err: err, Reason: "no Secret Service keyring is running: start gnome-keyring or KWallet (log in to a desktop session, or run `gnome-keyring-daemon --start --components=secrets`) and try again"}
 	case strings.Contains(strings.ToLower(msg), "locked"), strings.Contains(msg, "dismissed"):
-		return &Error{Op: op, Err: err, Reason: "the keyring is locked: unlock it (for example in Passwords and Keys) and try again"}
+		return &Error{Op: op, Problem: Locked, Err: err, Reason: "the keyring is locked: unlock it (for example in Passwords and Keys) and try again"}
 	}
 	return &Error{Op: op, Err: err, Reason: msg + ": check that your keyring is running and unlocked, then try again"}
 }

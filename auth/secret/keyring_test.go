@@ -96,6 +96,28 @@ func TestKeyringChunks(t *testing.T) {
 	}
 }
 
+// Set and Get agree on how many parts a value may have: the most parts Get
+// reads back is what Set writes, and a longer value is refused before
+// anything is written, as too big (not stored and then read as damaged).
+func TestKeyringChunkLimitAgrees(t *testing.T) {
+	tooLong := &Keyring{Service: "authdeck:test-limit", MaxItem: 4}
+	err := tooLong.Set("connection/huge", strings.Repeat("x", 4*maxChunks+1))
+	var kerr *Error
+	if !errors.As(err, &kerr) || kerr.Problem != TooBig {
+		t.Fatalf("Set of %d parts = %v, want a TooBig keyring error", maxChunks+1, err)
+	}
+	k := realKeyring(t)
+	k.MaxItem = 4
+	most := strings.Repeat("y", 4*maxChunks)
+	if err := k.Set("connection/most", most); err != nil {
+		t.Fatal(err)
+	}
+	defer k.Delete("connection/most")
+	if got, err := k.Get("connection/most"); err != nil || got != most {
+		t.Fatalf("Get of %d parts = %d bytes, %v", maxChunks, len(got), err)
+	}
+}
+
 func TestSplitKeepsRunes(t *testing.T) {
 	for _, s := range []string{"", "abc", strings.Repeat("é", 40), strings.Repeat("a€", 33)} {
 		parts := split(s, 7)

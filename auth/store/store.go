@@ -66,6 +66,20 @@ type Connection struct {
 	// so that a crash in between never leaves the connection listed as
 	// usable without its secret.
 	Removing bool `json:"removing,omitempty"`
+	// Endpoints are the addresses the connection's secrets were bound to
+	// when it was signed in or added: Authdeck sends its secrets nowhere
+	// else until the person signs in again (nil: an older Authdeck wrote
+	// it; the current definition's are recorded on first use).
+	Endpoints *Endpoints `json:"endpoints,omitempty"`
+}
+
+// Endpoints are the expanded addresses that receive a connection's
+// secrets: the token address (client secret, refresh token), the who-am-I
+// address (the credential) and the login address (the password).
+type Endpoints struct {
+	Token string `json:"token,omitempty"`
+	Check string `json:"check,omitempty"`
+	Login string `json:"login,omitempty"`
 }
 
 // Outcome records how an action (refresh, check) last went, in words.
@@ -76,6 +90,9 @@ type Outcome struct {
 	// Rejected says the provider refused the credential itself (HTTP 401),
 	// as opposed to a network or server failure.
 	Rejected bool `json:"rejected,omitempty"`
+	// By names the machine and process that made it, for a shared
+	// connection ("refreshed by …").
+	By string `json:"by,omitempty"`
 }
 
 // SecretKey is the keyring key holding the connection's secrets.
@@ -147,17 +164,48 @@ func decode(data []byte, path string) ([]Connection, error) {
 		if json.Unmarshal(data, &probe) == nil && probe.Version > Version {
 			f.Version = probe.Version
 		} else {
-			return nil, fmt.Errorf("%s is damaged (%v): restore it from a backup or move it aside to start afresh", path, err)
+			return nil, &FileError{Path: path, Problem: Damaged, Err: err}
 		}
 	}
 	switch {
 	case f.Version > Version:
-		return nil, fmt.Errorf("%s was written by a newer Authdeck (format %d; this one reads up to %d): update Authdeck. The file was left unchanged", path, f.Version, Version)
+		return nil, &FileError{Path: path, Problem: Newer, Version: f.Version}
 	case f.Version < 1:
-		return nil, fmt.Errorf("%s has no format version: it was not written by Authdeck; move it aside", path)
+		return nil, &FileError{Path: path, Problem: NotOurs}
 	}
 	return f.Connections, nil
 }
+
+// FileProblem is why connections.json cannot be used.
+type FileProblem int
+
+// The problems a metadata file can have.
+const (
+	Damaged FileProblem = iota + 1 // it does not decode
+	Newer                          // a newer Authdeck wrote it (Version says which format)
+	NotOurs                        // it has no format version: Authdeck did not write it
+)
+
+// FileError is a metadata file that cannot be used, as facts: the core
+// classifies it and each front end words it. The file is left unchanged.
+type FileError struct {
+	Path    string
+	Problem FileProblem
+	Version int   // the file's format (Newer)
+	Err     error // the decoder's complaint (Damaged)
+}
+
+func (e *FileError) Error() string {
+	switch e.Problem {
+	case Newer:
+		return fmt.Sprintf("%s was written by a newer Authdeck (format %d; this one reads up to %d)", e.Path, e.Version, Version)
+	case NotOurs:
+		return fmt.Sprintf("%s has no format version: it was not written by Authdeck", e.Path)
+	}
+	return fmt.Sprintf("%s is damaged (%v)", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
 
 // Update runs fn on the current connections under the cross-process lock and
 // writes back what it returns. If fn fails, nothing is written.
