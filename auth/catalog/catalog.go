@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"authdeck/auth/private"
 )
@@ -56,7 +57,7 @@ type keyFrame struct {
 
 // keyRE is what every key of the format looks like. encoding/json would
 // also match "CHECK_URL", and "ſtate_param" (a long s) to "state_param".
-var keyRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+var keyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_]+$`) })
 
 // checkKeys refuses a key that is not lower case or that appears twice in
 // one object. encoding/json matches keys regardless of case and keeps the
@@ -80,7 +81,7 @@ func checkKeys(data []byte) error {
 		}
 		if top != nil && top.object && top.wantKey {
 			key, _ := tok.(string)
-			if !keyRE.MatchString(key) {
+			if !keyRE().MatchString(key) {
 				return fmt.Errorf("key %q: keys are lower-case ASCII, e.g. check_url", key)
 			}
 			if top.seen[key] {

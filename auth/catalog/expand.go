@@ -6,20 +6,21 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"authdeck/auth/sanitize"
 )
 
-var placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`) })
 
 // paramValueRE is what a placeholder value may hold: it can become part of a
 // host name (Vend's domain_prefix), so nothing that could end or extend one.
-var paramValueRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
+var paramValueRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`) })
 
 // CheckParamValue refuses a placeholder value that is not letters, digits and
 // hyphens. It runs before any URL built from the value reaches the network.
 func CheckParamValue(name, value string) error {
-	if !paramValueRE.MatchString(value) {
+	if !paramValueRE().MatchString(value) {
 		return fmt.Errorf("%s %q is not valid: use only letters, digits and hyphens (at most 63), e.g. %q", name, value, "myshop")
 	}
 	return nil
@@ -28,7 +29,7 @@ func CheckParamValue(name, value string) error {
 // Placeholders lists the {name} placeholders in a URL template, in order.
 func Placeholders(template string) []string {
 	var names []string
-	for _, m := range placeholderRE.FindAllStringSubmatch(template, -1) {
+	for _, m := range placeholderRE().FindAllStringSubmatch(template, -1) {
 		names = append(names, m[1])
 	}
 	return names
@@ -40,7 +41,7 @@ func Placeholders(template string) []string {
 func (p Provider) Expand(template string, params map[string]string) (string, error) {
 	var missing []string
 	var bad error
-	out := placeholderRE.ReplaceAllStringFunc(template, func(ph string) string {
+	out := placeholderRE().ReplaceAllStringFunc(template, func(ph string) string {
 		name := ph[1 : len(ph)-1]
 		v, ok := params[name]
 		if !ok || v == "" {

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"authdeck/auth/sanitize"
 )
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`) })
 
 // FieldError names the field of a definition that is wrong and why.
 type FieldError struct {
@@ -146,7 +147,7 @@ func (p Provider) Validate() error {
 	fail := func(field, format string, args ...any) error {
 		return &FieldError{Source: p.Source, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
-	if !idRE.MatchString(p.ID) {
+	if !idRE().MatchString(p.ID) {
 		return fail("id", "%q is not a valid id: use lower-case letters, digits and hyphens", p.ID)
 	}
 	if strings.TrimSpace(p.Name) == "" {
@@ -163,7 +164,7 @@ func (p Provider) Validate() error {
 	}
 	declared := map[string]bool{}
 	for i, q := range p.Params {
-		if !placeholderRE.MatchString("{" + q.Name + "}") {
+		if !placeholderRE().MatchString("{" + q.Name + "}") {
 			return fail(fmt.Sprintf("params[%d].name", i), "%q is not a valid name: use lower-case letters, digits and _", q.Name)
 		}
 		if q.Default != "" {
@@ -233,7 +234,7 @@ func (m Method) validateURLs(declared map[string]bool) *FieldError {
 			}
 		}
 		// Placeholders are checked with a sample value (1: valid as a host label and as a port); the real one is checked on use.
-		if err := CheckURL(placeholderRE.ReplaceAllString(u.value, "1")); err != nil {
+		if err := CheckURL(placeholderRE().ReplaceAllString(u.value, "1")); err != nil {
 			return fieldFail(u.field, "%v", err)
 		}
 	}
@@ -243,7 +244,7 @@ func (m Method) validateURLs(declared map[string]bool) *FieldError {
 // maxLifetimeSeconds is 100 years: a longer stated lifetime means "never".
 const maxLifetimeSeconds = 100 * 365 * 24 * 60 * 60
 
-var stateParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var stateParamRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // validateRequest checks how the token request is made.
 func (m Method) validateRequest() *FieldError {
@@ -257,7 +258,7 @@ func (m Method) validateRequest() *FieldError {
 	default:
 		return fieldFail("client_auth", "%q is not known: use body or basic", m.ClientAuth)
 	}
-	if m.StateParam != "" && !stateParamRE.MatchString(m.StateParam) {
+	if m.StateParam != "" && !stateParamRE().MatchString(m.StateParam) {
 		return fieldFail("state_param", "%q is not a valid parameter name", m.StateParam)
 	}
 	if m.Refresh && m.Kind != KindOAuth {
@@ -273,7 +274,7 @@ func (m Method) validateRequest() *FieldError {
 	return nil
 }
 
-var headerNameRE = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+var headerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9-]+$`) })
 
 // validateApply checks how the credential is attached to a request.
 func (m Method) validateApply() *FieldError {
@@ -282,7 +283,7 @@ func (m Method) validateApply() *FieldError {
 		return fieldFail("apply", "set exactly one of header or query")
 	case m.Apply.Query != "" && m.Apply.Scheme != "":
 		return fieldFail("apply.scheme", "a query parameter has no scheme")
-	case m.Apply.Header != "" && !headerNameRE.MatchString(m.Apply.Header):
+	case m.Apply.Header != "" && !headerNameRE().MatchString(m.Apply.Header):
 		return fieldFail("apply.header", "%q is not a header name", m.Apply.Header)
 	case m.Kind == KindBasic && (m.Apply.Header != "Authorization" || m.Apply.Scheme != "Basic"):
 		return fieldFail("apply", "a basic method is applied as header Authorization with scheme Basic")

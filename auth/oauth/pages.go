@@ -7,20 +7,29 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 
 	"authdeck/assets"
 )
 
-var callbackTmpl = template.Must(template.New("callback").Parse(assets.CallbackPage))
+// The page, its template and its policies are made on first use, not when
+// the program starts: most commands never serve a page (issue 22).
+var callbackTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("callback").Parse(assets.CallbackPage))
+})
 
 // The pages' inline style and script are allowed by hash, so that the
 // Content-Security-Policy allows nothing else at all.
 var (
-	callbackCSP = "default-src 'none'; style-src " + inlineHash(assets.CallbackPage, "style") +
-		"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-	relayCSP = "default-src 'none'; style-src " + inlineHash(assets.RelayPage, "style") +
-		"; script-src " + inlineHash(assets.RelayPage, "script") +
-		"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	callbackCSP = sync.OnceValue(func() string {
+		return "default-src 'none'; style-src " + inlineHash(assets.CallbackPage, "style") +
+			"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	})
+	relayCSP = sync.OnceValue(func() string {
+		return "default-src 'none'; style-src " + inlineHash(assets.RelayPage, "style") +
+			"; script-src " + inlineHash(assets.RelayPage, "script") +
+			"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	})
 )
 
 // inlineHash is the CSP source for the first <tag>…</tag> block of page.
@@ -54,18 +63,18 @@ type page struct {
 
 func writePage(w http.ResponseWriter, status int, p page) {
 	var buf bytes.Buffer
-	if err := callbackTmpl.Execute(&buf, p); err != nil {
+	if err := callbackTmpl().Execute(&buf, p); err != nil {
 		http.Error(w, p.Title, status)
 		return
 	}
-	pageHeaders(w, callbackCSP)
+	pageHeaders(w, callbackCSP())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
 
 func writeRelay(w http.ResponseWriter) {
-	pageHeaders(w, relayCSP)
+	pageHeaders(w, relayCSP())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write([]byte(assets.RelayPage))
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"authdeck/auth/sanitize"
@@ -340,10 +341,10 @@ func (r tokenResponse) extras() map[string]string {
 }
 
 var (
-	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	dropRE  = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
-	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
-	spaceRE = regexp.MustCompile(`\s+`)
+	titleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
+	dropRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`) })
+	tagRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
+	spaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 )
 
 // errorFromBody turns a failed token response into a *ProviderError: the
@@ -386,18 +387,18 @@ func excerpt(body []byte, contentType string) string {
 	looksHTML := media == "text/html" || strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<html")
 	if looksHTML {
 		title := ""
-		if m := titleRE.FindStringSubmatch(s); m != nil {
-			title = strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(m[1], " ")))
+		if m := titleRE().FindStringSubmatch(s); m != nil {
+			title = strings.TrimSpace(html.UnescapeString(tagRE().ReplaceAllString(m[1], " ")))
 		}
-		s = dropRE.ReplaceAllString(s, " ")
-		s = titleRE.ReplaceAllString(s, " ")
-		s = html.UnescapeString(tagRE.ReplaceAllString(s, " "))
-		s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+		s = dropRE().ReplaceAllString(s, " ")
+		s = titleRE().ReplaceAllString(s, " ")
+		s = html.UnescapeString(tagRE().ReplaceAllString(s, " "))
+		s = strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 		if title != "" && !strings.HasPrefix(s, title) {
 			s = strings.TrimSpace(title + ": " + s)
 		}
 	}
-	s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+	s = strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 	return sanitize.Clip(s, maxExcerpt)
 }
 

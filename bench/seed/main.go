@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
+	"strings"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -19,6 +21,7 @@ func main() {
 	dir := flag.String("dir", "", "config directory to write")
 	n := flag.Int("n", 50, "number of connections")
 	read := flag.Bool("read", false, "only read the connection list, as every command does first: the floor of `list --json`")
+	rows := flag.String("rows", "", "also write the rows bench/reference shows (name, provider and method, countdown, status; tab-separated) to this file")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("seed: -dir is required")
@@ -55,6 +58,29 @@ func main() {
 		return conns, nil
 	})
 	if err != nil {
+		log.Fatal(err)
+	}
+	if *rows != "" {
+		writeRows(*rows, st, now)
+	}
+}
+
+// writeRows writes one line per connection with the texts a list row of
+// Authdeck's window shows, for the reference app to show the same.
+func writeRows(path string, st *store.Store, now time.Time) {
+	conns, err := st.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var b strings.Builder
+	for _, c := range conns {
+		word, when := "OK", "expires in "+c.ExpiresAt.Sub(now).Round(time.Hour).String()
+		if c.ExpiresAt.Before(now) {
+			word, when = "Expired", "expired "+now.Sub(*c.ExpiresAt).Round(time.Hour).String()+" ago"
+		}
+		fmt.Fprintf(&b, "%s\t%s · %s\t%s\t%s\n", c.Name, c.Provider, c.Method, when, word)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		log.Fatal(err)
 	}
 }
