@@ -21,6 +21,11 @@ type ConnectOptions struct {
 	Notice func(oauth.Notice)
 	// NoBrowser leaves opening the URL to the person (the CLI prints it).
 	NoBrowser bool
+	// Pasted brings the addresses a person pastes from a browser on another
+	// machine; PasteRefused hears why one was not taken (oauth.ErrPastedAddress,
+	// oauth.ErrStateMismatch). See auth/oauth/paste.go.
+	Pasted       <-chan string
+	PasteRefused func(error)
 }
 
 // SignInTimeout is how long a browser sign-in waits for the person to
@@ -29,7 +34,8 @@ const SignInTimeout = 5 * time.Minute
 
 // DefaultRedirectURI is the address to register with a provider for a
 // method, before any connection exists (the wizard shows it).
-func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (string, error) {
+func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (_ string, err error) {
+	defer classify(&err)
 	p, err := m.Provider(providerID)
 	if err != nil {
 		return "", err
@@ -44,7 +50,8 @@ func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (stri
 // Connect runs the browser consent for an oauth or implicit connection and
 // stores the credential it yields. On any failure what was stored before is
 // left as it was.
-func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions) (Connection, error) {
+func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions) (_ Connection, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return Connection{}, err
@@ -53,9 +60,12 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 		return Connection{}, &Error{Connection: name, Remedy: RemedyReplaceSecret,
 			Msg: fmt.Sprintf("%q is a pasted %s, not a browser sign-in", name, secretLabel(cn.meth))}
 	}
-	s, err := m.readSecrets(cn.Connection)
+	s, err := m.secretsOf(cn)
 	if err != nil {
 		return Connection{}, err
+	}
+	if cn.cached != nil {
+		return Connection{}, cn.cached // new tokens go to the store, or nowhere
 	}
 	if cn, err = m.ensureSandbox(ctx, cn); err != nil {
 		return Connection{}, err
@@ -64,8 +74,14 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	if opts.NoBrowser {
 		open = nil
 	}
+	listening, release, err := m.claimSignIn(ctx, cn.Name, opts.Listening) // one waiting sign-in per connection (auth/waiting.go)
+	if err != nil {
+		return Connection{}, err
+	}
+	defer release()
 	res, err := m.oauth.Authorize(ctx, m.oauthConfig(cn, s), oauth.AuthorizeOptions{
-		Open: open, Listening: opts.Listening, Notice: opts.Notice,
+		Open: open, Listening: listening, Notice: opts.Notice,
+		Pasted: opts.Pasted, PasteRefused: opts.PasteRefused,
 	})
 	if err != nil {
 		return Connection{}, err
@@ -73,7 +89,10 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	if cn, err = m.storeAuthorized(ctx, cn, s, res); err != nil {
 		return Connection{}, err
 	}
-	m.markReplaced(ctx, cn)
+	if cn.meth.SignInReplacesEarlier {
+		cn = m.learnOrganisation(ctx, cn)
+		m.markReplaced(ctx, cn)
+	}
 	return m.view(cn), nil
 }
 
@@ -81,16 +100,10 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 // keyring first, then the metadata that says the connection is usable.
 func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res oauth.Result) (conn, error) {
 	s.AccessToken, s.RefreshToken, s.Cookie = res.Token.AccessToken, res.Token.RefreshToken, ""
-	cn, lock, err := m.lock(ctx, cn)
-	if err != nil {
-		return cn, err
-	}
-	defer lock.Unlock()
-	if err := m.writeSecrets(cn.Connection, s); err != nil {
-		return cn, err
-	}
 	now := m.now()
-	err = m.update(ctx, cn.Name, func(c *store.Connection) error {
+	out, err := m.withConn(ctx, cn.Name, func(ch *change) error {
+		c := &ch.Connection
+		ch.put = &s
 		c.Params = mergeParams(c.Params, res.Params)
 		c.ConnectedAt = &now
 		c.ExpiresAt = expiry(res.Token, cn.meth, now)
@@ -102,31 +115,54 @@ func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res o
 		c.ScopesMissing = res.Token.NotGranted
 		c.Extra = mergeParams(c.Extra, res.Token.Extra)
 		c.LastRefresh, c.LastCheck, c.Account, c.ReplacedBy = nil, nil, "", ""
-		cn.Connection = *c
+		bind(c, cn)
 		return nil
 	})
-	return cn, err
+	out.p, out.meth = cn.p, cn.meth
+	return out, err
+}
+
+// learnOrganisation asks the who-am-I address, right after a sign-in that
+// replaces earlier ones (Vinsight), whose the new token is: the account
+// the answer names identifies the organisation (Authdeck's understanding:
+// the document does not describe the answer). A failed check leaves it
+// unknown.
+func (m *Manager) learnOrganisation(ctx context.Context, cn conn) conn {
+	if res, err := m.Check(ctx, cn.Name); err == nil && res.OK && res.Account != "" {
+		cn.Account = res.Account
+	}
+	return cn
 }
 
 // markReplaced records, for a provider whose new sign-in invalidates every
-// earlier token of the organisation (Vinsight), that the other connections
-// of the same organisation — the same account once checked, or the same
-// client ID — were replaced by cn, so they ask to be reconnected instead of
-// failing later with 401. A failure here leaves them as they were.
+// earlier token of the organisation (Vinsight: "all prior tokens for this
+// Vinsight Organisation"), that the other connections of the same
+// organisation — the same account, as their checks named it — were
+// replaced by cn, so they ask to be reconnected instead of failing later
+// with 401. The same app (client ID) signed in to another organisation
+// replaces nothing; nor does a sign-in whose organisation is unknown. A
+// failure here leaves them as they were.
 func (m *Manager) markReplaced(ctx context.Context, cn conn) {
 	if !cn.meth.SignInReplacesEarlier {
 		return
 	}
-	_ = m.store.Update(context.WithoutCancel(ctx), func(conns []store.Connection) ([]store.Connection, error) {
-		for i := range conns {
-			c := &conns[i]
-			sameOrg := (c.ClientID != "" && c.ClientID == cn.ClientID) || (c.Account != "" && c.Account == cn.Account)
-			if c.Name != cn.Name && c.Provider == cn.Provider && c.Method == cn.Method && c.ConnectedAt != nil && sameOrg {
-				c.ReplacedBy = cn.Name
-			}
+	ctx = context.WithoutCancel(ctx)
+	all, err := m.all(ctx)
+	if err != nil {
+		return
+	}
+	// Each marked under its own hold, wherever it lives: a shared one is
+	// marked for the whole team.
+	for _, c := range all {
+		sameOrg := cn.Account != "" && c.Account == cn.Account
+		if c.Name == cn.Name || c.Provider != cn.Provider || c.Method != cn.Method || c.ConnectedAt == nil || !sameOrg {
+			continue
 		}
-		return conns, nil
-	})
+		_ = m.update(ctx, c.Name, func(c *store.Connection) error {
+			c.ReplacedBy = cn.Name
+			return nil
+		})
+	}
 }
 
 func (m *Manager) oauthConfig(cn conn, s secrets) oauth.Config {

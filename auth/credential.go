@@ -22,12 +22,17 @@ import (
 type Credential struct {
 	render.Credential
 	Connection Connection
+	// Cached, for a shared connection, says the team store could not be
+	// asked and this machine's copy of a still valid credential was used
+	// instead: why (a front end says so).
+	Cached error
 }
 
 // Credential returns a connection's credential ready to apply, refreshing it
 // first when it is expired or about to expire and can be refreshed, and
 // logging a session in when it has no cookie yet.
-func (m *Manager) Credential(ctx context.Context, name string) (Credential, error) {
+func (m *Manager) Credential(ctx context.Context, name string) (_ Credential, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return Credential{}, err
@@ -36,7 +41,7 @@ func (m *Manager) Credential(ctx context.Context, name string) (Credential, erro
 	if err != nil {
 		return Credential{}, err
 	}
-	return Credential{Credential: cred, Connection: m.view(cn)}, nil
+	return Credential{Credential: cred, Connection: m.view(cn), Cached: cn.cached}, nil
 }
 
 // credential is Credential for a resolved connection; it returns the
@@ -48,10 +53,17 @@ func (m *Manager) credential(ctx context.Context, cn conn) (render.Credential, c
 	}
 	var s secrets
 	var err error
-	if m.needsRefresh(cn) {
+	switch {
+	case cn.cached != nil && cn.ExpiresAt != nil && !m.now().Before(*cn.ExpiresAt):
+		// This machine's copy may serve a valid token, never a refresh:
+		// that would fork a rotating refresh token.
+		return render.Credential{}, cn, cn.cached
+	case cn.cached != nil:
+		s, err = m.boundSecrets(ctx, cn)
+	case m.needsRefresh(cn):
 		cn, s, err = m.refreshIfDue(ctx, cn)
-	} else {
-		s, err = m.readSecrets(cn.Connection)
+	default:
+		s, err = m.boundSecrets(ctx, cn)
 		if errors.Is(err, secret.ErrNotFound) {
 			err = m.removedMeanwhile(cn, err)
 		}
@@ -108,18 +120,23 @@ func (m *Manager) login(ctx context.Context, cn conn, s secrets) (secrets, error
 		return s, &Error{Connection: cn.Name, Remedy: RemedyReplaceSecret, Err: err,
 			Msg: fmt.Sprintf("sign in to %s as %s", cn.p.Name, cn.User)}
 	}
+	_, err = m.withConn(ctx, cn.Name, func(ch *change) error {
+		held, err := ch.secrets()
+		if err != nil {
+			return err
+		}
+		held.Cookie = cookie
+		ch.put = &held
+		return nil
+	})
 	s.Cookie = cookie
-	cn, lock, err := m.lock(ctx, cn)
-	if err != nil {
-		return s, err
-	}
-	defer lock.Unlock()
-	return s, m.writeSecrets(cn.Connection, s)
+	return s, err
 }
 
 // Snippet renders a connection's credential in a format; target defaults to
 // the provider's who-am-I address.
-func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, target string) (string, Connection, error) {
+func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, target string) (_ string, _ Connection, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return "", Connection{}, err
@@ -138,7 +155,8 @@ func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, tar
 }
 
 // CheckURL is the provider's who-am-I address for a connection.
-func (m *Manager) CheckURL(name string) (string, error) {
+func (m *Manager) CheckURL(name string) (_ string, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return "", err
@@ -157,7 +175,8 @@ func checkURL(cn conn) (string, error) {
 // APIHosts are the hosts a connection's credential is meant for: those of
 // its provider's addresses. A front end warns before sending the credential
 // anywhere else.
-func (m *Manager) APIHosts(name string) ([]string, error) {
+func (m *Manager) APIHosts(name string) (_ []string, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return nil, err
@@ -180,25 +199,26 @@ func (m *Manager) APIHosts(name string) ([]string, error) {
 
 // Check makes the provider's who-am-I request with the stored credential and
 // records the outcome in the connection's status.
-func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) {
+func (m *Manager) Check(ctx context.Context, name string) (_ CheckResult, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
-		return check.Result{}, err
+		return CheckResult{}, err
 	}
 	if cn, err = m.ensureSandbox(ctx, cn); err != nil {
-		return check.Result{}, err
+		return CheckResult{}, err
 	}
 	target, err := checkURL(cn)
 	if err != nil {
-		return check.Result{}, err
+		return CheckResult{}, err
 	}
 	res, cn, err := m.checkOnce(ctx, cn, target)
 	if err != nil {
-		return check.Result{}, err
+		return CheckResult{}, err
 	}
 	res, err = m.checkAgain(ctx, cn, target, res)
 	if err != nil {
-		return check.Result{}, err
+		return CheckResult{}, err
 	}
 	err = m.update(context.WithoutCancel(ctx), name, func(c *store.Connection) error {
 		c.LastCheck = &store.Outcome{At: res.At, OK: res.OK, Message: res.Message, Rejected: res.Status == http.StatusUnauthorized}
@@ -207,7 +227,7 @@ func (m *Manager) Check(ctx context.Context, name string) (check.Result, error) 
 		}
 		return nil
 	})
-	return res, err
+	return checkResult(res), err
 }
 
 // checkAgain retries a check once where the credential itself may be stale:
@@ -219,7 +239,7 @@ func (m *Manager) checkAgain(ctx context.Context, cn conn, target string, res ch
 	switch {
 	case cn.meth.Kind == catalog.KindSession && (res.Status == http.StatusUnauthorized || res.Status == http.StatusOK && !res.OK):
 		var s secrets
-		if s, err = m.readSecrets(cn.Connection); err == nil {
+		if s, err = m.boundSecrets(ctx, cn); err == nil {
 			_, err = m.login(ctx, cn, s)
 		}
 		if err != nil {

@@ -1,40 +1,83 @@
 package auth
 
 import (
+	"context"
+
+	"authdeck/auth/store"
 	"slices"
 	"strings"
 	"time"
 )
 
-// List returns every connection, most urgent first (see sortByUrgency).
-func (m *Manager) List() ([]Connection, error) {
-	conns, err := m.store.Load()
+// List returns every connection, most urgent first (see sortByUrgency):
+// this machine's and, with a team store, the shared ones.
+func (m *Manager) List() (_ []Connection, err error) {
+	defer classify(&err)
+	conns, err := m.all(context.Background())
 	if err != nil {
 		return nil, err
 	}
 	now, within := m.now(), m.ExpiringWithin()
 	out := make([]Connection, len(conns))
-	for i, c := range conns {
-		p, meth, err := m.method(c)
-		out[i] = viewOf(c, p, meth, err, now, within)
+	for i, cn := range conns {
+		out[i] = m.viewAt(cn, now, within)
 	}
 	sortByUrgency(out)
 	return out, nil
 }
 
-// Get returns one connection.
-func (m *Manager) Get(name string) (Connection, error) {
-	c, err := m.load(name)
+// all resolves every connection: this machine's, then the team store's
+// (a shared one whose name is also used here is left to this machine's).
+func (m *Manager) all(ctx context.Context) ([]conn, error) {
+	local, err := m.store.Load()
 	if err != nil {
+		return nil, err
+	}
+	out := make([]conn, 0, len(local))
+	for _, c := range local {
+		cn := conn{Connection: c}
+		cn.p, cn.meth, cn.lookupErr = m.method(c)
+		out = append(out, cn)
+	}
+	if !m.teamConfigured() {
+		return out, nil
+	}
+	shared, err := m.teamAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, cn := range shared {
+		if store.Find(local, cn.Name) < 0 {
+			out = append(out, cn)
+		}
+	}
+	return out, nil
+}
+
+// Get returns one connection.
+func (m *Manager) Get(name string) (_ Connection, err error) {
+	defer classify(&err)
+	cn, err := m.resolve(name)
+	if err != nil && cn.Name == "" {
 		return Connection{}, err
 	}
-	p, meth, err := m.method(c)
-	return viewOf(c, p, meth, err, m.now(), m.ExpiringWithin()), nil
+	cn.lookupErr = err
+	return m.viewAt(cn, m.now(), m.ExpiringWithin()), nil
 }
 
 // view is a resolved connection as the front ends see it now.
 func (m *Manager) view(cn conn) Connection {
-	return viewOf(cn.Connection, cn.p, cn.meth, nil, m.now(), m.ExpiringWithin())
+	return m.viewAt(cn, m.now(), m.ExpiringWithin())
+}
+
+func (m *Manager) viewAt(cn conn, now time.Time, within time.Duration) Connection {
+	lookupErr := cn.lookupErr
+	if cn.cached != nil && lookupErr == nil && cn.Provider == "" {
+		lookupErr = cn.cached // listed, but the store would not give it
+	}
+	v := viewOf(cn.Connection, cn.p, cn.meth, lookupErr, now, within)
+	v.Shared = cn.home != nil
+	return v
 }
 
 // sortByUrgency orders connections by urgency: problems first, then the

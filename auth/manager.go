@@ -37,6 +37,9 @@ type Options struct {
 	// RefreshMargin is how long before expiry a refreshable token is renewed
 	// (default 5 minutes, less for short-lived tokens).
 	RefreshMargin time.Duration
+	// TeamLease bounds how long a machine may hold a shared connection's
+	// refresh lease (team.DefaultLease when zero); tests shorten it.
+	TeamLease time.Duration
 }
 
 // Manager is the service behind every Authdeck screen and command.
@@ -52,6 +55,8 @@ type Manager struct {
 	now     func() time.Time
 	open    func(string) error
 	margin  time.Duration
+	// team is the team store, opened on first use (auth/shared.go).
+	team teamState
 
 	sandboxMu   sync.Mutex
 	sandboxStop []func()
@@ -103,6 +108,7 @@ func Open(opts Options) (*Manager, error) {
 		secrets: opts.Secrets, http: opts.HTTP, now: opts.Now, open: opts.OpenBrowser,
 		margin: opts.RefreshMargin,
 	}
+	m.team.lease = opts.TeamLease
 	m.catalog.Store(cat)
 	m.sandboxOwn = map[string]string{}
 	if m.secrets == nil {
@@ -149,7 +155,8 @@ func (m *Manager) Providers() []catalog.Provider { return m.catalog.Load().All()
 func (m *Manager) CatalogProblems() []error { return m.catalog.Load().Problems }
 
 // Provider returns the provider with the given id.
-func (m *Manager) Provider(id string) (catalog.Provider, error) {
+func (m *Manager) Provider(id string) (_ catalog.Provider, err error) {
+	defer classify(&err)
 	p, ok := m.catalog.Load().Lookup(id)
 	if !ok {
 		ids := m.catalog.Load().IDs()
@@ -164,9 +171,10 @@ func (m *Manager) ProviderFile(id string) string {
 	return filepath.Join(m.dir, "providers.d", id+".json")
 }
 
-// SaveProvider validates a definition and writes it to providers.d, where it
+// writeProvider validates a definition and writes it to providers.d, where it
 // replaces a built-in with the same id; the catalog is reloaded at once.
-func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
+// Callers decide whether replacing is allowed (auth/providers.go).
+func (m *Manager) writeProvider(p catalog.Provider) (string, error) {
 	p.Source = m.ProviderFile(p.ID)
 	if err := p.Validate(); err != nil {
 		return "", err
@@ -198,7 +206,8 @@ func (m *Manager) SaveProvider(p catalog.Provider) (string, error) {
 // ConfirmValue saves the provider's definition with one method's unconfirmed
 // field (e.g. "authorize_url") set to what the person found in the
 // provider's documentation, no longer marked unconfirmed.
-func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, value string) (catalog.Provider, error) {
+func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, value string) (_ catalog.Provider, err error) {
+	defer classify(&err)
 	p, err := m.Provider(providerID)
 	if err != nil {
 		return p, err
@@ -216,7 +225,7 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 			return p, fmt.Errorf("%s cannot be changed here: edit %s", field, m.ProviderFile(p.ID))
 		}
 		meth.Unconfirmed = slices.DeleteFunc(slices.Clone(meth.Unconfirmed), func(f string) bool { return f == field })
-		if _, err := m.SaveProvider(p); err != nil {
+		if _, err := m.writeProvider(p); err != nil {
 			return p, err
 		}
 		return m.Provider(providerID)
@@ -226,7 +235,8 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 
 // DiscoverProvider builds a definition from an issuer's OpenID Connect or
 // RFC 8414 metadata.
-func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (catalog.Provider, error) {
+func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (_ catalog.Provider, err error) {
+	defer classify(&err)
 	return oauth.Discover(ctx, m.http, id, issuer)
 }
 

@@ -34,7 +34,8 @@ func (m *Manager) needsRefresh(cn conn) bool {
 }
 
 // Refresh renews a connection's token now, whether or not it is due.
-func (m *Manager) Refresh(ctx context.Context, name string) (Connection, error) {
+func (m *Manager) Refresh(ctx context.Context, name string) (_ Connection, err error) {
+	defer classify(&err)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return Connection{}, err
@@ -58,65 +59,88 @@ func (m *Manager) refreshNow(ctx context.Context, cn conn) (conn, secrets, error
 	return m.renew(ctx, cn, func(conn) bool { return true })
 }
 
-// renew refreshes the token under the connection's lock, shared by every
-// Authdeck process, if due (asked again under the lock) says so.
+// renew refreshes the token under the connection's hold (withConn: the
+// lock every Authdeck process shares, and for a shared connection the
+// team store's lease), if due (asked again under the hold) says so. A
+// shared connection is never refreshed without the store: that would fork
+// a rotating refresh token.
 func (m *Manager) renew(ctx context.Context, cn conn, due func(conn) bool) (conn, secrets, error) {
 	if err := m.canRefresh(cn); err != nil {
 		return cn, secrets{}, err
 	}
-	cn, lock, err := m.lock(ctx, cn)
-	if err != nil {
+	if cn.cached != nil {
+		return cn, secrets{}, cn.cached
+	}
+	if err := m.bound(ctx, cn); err != nil {
 		return cn, secrets{}, err
 	}
-	if !due(cn) {
-		// Another process renewed it while this one waited: read the new
-		// token outside the lock, so that many waiting callers do not
-		// queue one keyring read after another.
-		lock.Unlock()
-		s, err := m.readSecrets(cn.Connection)
-		return cn, s, err
+	var s secrets
+	renewed := false
+	out, err := m.withConnIf(ctx, cn.Name, due, func(ch *change) error {
+		if ch.lookupErr != nil {
+			return ch.lookupErr
+		}
+		if !due(ch.conn) {
+			return errUnchanged
+		}
+		renewed = true
+		var err error
+		s, err = m.renewHeld(ctx, ch)
+		return err
+	})
+	out.p, out.meth = cn.p, cn.meth
+	if err != nil && out.home != nil && refreshRemedy(err) == RemedySignIn {
+		// Refused here: another machine may have renewed it meanwhile.
+		if fresh, ferr := m.teamResolve(ctx, cn.Name); ferr == nil && fresh.sec != nil && fresh.sec.AccessToken != s.AccessToken && !m.needsRefresh(fresh) {
+			return fresh, *fresh.sec, nil
+		}
 	}
-	defer lock.Unlock()
-	s, err := m.readSecrets(cn.Connection)
-	if err != nil {
-		return cn, s, err
+	if err != nil || renewed {
+		return out, s, err
 	}
-	served, err := m.ensureSandbox(ctx, cn)
+	// Another process renewed it while this one waited: read the new token
+	// outside the hold, so that many waiting callers do not queue one
+	// keyring read after another.
+	s, err = m.secretsOf(out)
+	return out, s, err
+}
+
+// renewHeld calls the provider's token endpoint for a connection under its
+// hold and puts what it answered into the change: the rotated refresh token
+// is stored before anything else, since the old one no longer works.
+func (m *Manager) renewHeld(ctx context.Context, ch *change) (secrets, error) {
+	s, err := ch.secrets()
 	if err != nil {
-		return cn, s, err
+		return s, err
+	}
+	served, err := m.ensureSandbox(ctx, ch.conn)
+	if err != nil {
+		return s, err
 	}
 	tok, err := m.oauth.Refresh(ctx, m.oauthConfig(served, s), s.RefreshToken)
 	now := m.now()
 	if err != nil {
 		// Record the failure; the stored credential stays as it was.
-		msg := sanitize.Clip(sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, cn.ClientID+":"+s.ClientSecret), maxMessage)
-		_ = m.update(context.WithoutCancel(ctx), cn.Name, func(c *store.Connection) error {
-			c.LastRefresh = &store.Outcome{At: now, Message: msg}
-			return nil
-		})
-		return cn, s, &Error{Connection: cn.Name, Remedy: refreshRemedy(err), Err: err, Msg: fmt.Sprintf("renewing the token of %q failed", cn.Name)}
+		msg := sanitize.Clip(sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, ch.ClientID+":"+s.ClientSecret), maxMessage)
+		// Rejected: the provider refused the refresh token, so the remedy
+		// is a new sign-in, in this error and in the status alike.
+		ch.LastRefresh = &store.Outcome{At: now, Message: msg, By: m.who(ch.conn), Rejected: refreshRemedy(err) == RemedySignIn}
+		ch.keep = true
+		return s, &Error{Connection: ch.Name, Remedy: refreshRemedy(err), Err: err, Msg: fmt.Sprintf("renewing the token of %q failed", ch.Name)}
 	}
 	s.AccessToken = tok.AccessToken
 	if tok.RefreshToken != "" {
 		s.RefreshToken = tok.RefreshToken
 	}
-	// The rotated refresh token goes to the keyring before anything else:
-	// the old one no longer works.
-	if err := m.writeSecrets(cn.Connection, s); err != nil {
-		return cn, s, err
+	ch.put = &s
+	ch.ExpiresAt = expiry(tok, ch.meth, now)
+	ch.HasRefreshToken = s.RefreshToken != ""
+	ch.LastRefresh = &store.Outcome{At: now, OK: true, Message: "refreshed", By: m.who(ch.conn)}
+	if len(tok.Scopes) > 0 {
+		ch.Scopes = tok.Scopes
 	}
-	err = m.update(context.WithoutCancel(ctx), cn.Name, func(c *store.Connection) error {
-		c.ExpiresAt = expiry(tok, cn.meth, now)
-		c.HasRefreshToken = s.RefreshToken != ""
-		c.LastRefresh = &store.Outcome{At: now, OK: true, Message: "refreshed"}
-		if len(tok.Scopes) > 0 {
-			c.Scopes = tok.Scopes
-		}
-		c.Extra = mergeParams(c.Extra, tok.Extra)
-		cn.Connection = *c
-		return nil
-	})
-	return cn, s, err
+	ch.Extra = mergeParams(ch.Extra, tok.Extra)
+	return s, nil
 }
 
 // refreshRemedy: a provider that refused the refresh wants a new sign-in;
@@ -149,18 +173,16 @@ func (m *Manager) canRefresh(cn conn) error {
 // RefreshDue renews, in the background loop of the window, every connection
 // that is inside its refresh margin, and reports each outcome.
 func (m *Manager) RefreshDue(ctx context.Context, report func(name string, err error)) {
-	conns, err := m.store.Load()
+	conns, err := m.all(ctx)
 	if err != nil {
 		report("", err)
 		return
 	}
-	for _, c := range conns {
-		p, meth, err := m.method(c)
-		cn := conn{Connection: c, p: p, meth: meth}
-		if err != nil || !m.needsRefresh(cn) {
+	for _, cn := range conns {
+		if cn.lookupErr != nil || cn.cached != nil || !m.needsRefresh(cn) {
 			continue
 		}
 		_, _, err = m.refreshIfDue(ctx, cn)
-		report(c.Name, err)
+		report(cn.Name, err)
 	}
 }

@@ -1,10 +1,26 @@
 package auth
 
 import (
+	"net/http"
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/check"
+	"authdeck/auth/oauth"
 	"authdeck/auth/store"
+)
+
+// Notice is something the browser did while a sign-in goes on waiting: the
+// front ends word it by its Kind (they never import auth/oauth).
+type Notice = oauth.Notice
+
+// NoticeKind says what came back that did not finish the sign-in.
+type NoticeKind = oauth.NoticeKind
+
+// The notices a sign-in can give.
+const (
+	NoticeEmptyAnswer   = oauth.NoticeEmptyAnswer   // the browser came back with no answer
+	NoticeForeignAnswer = oauth.NoticeForeignAnswer // an answer of another sign-in was ignored
 )
 
 // Connection is what the core tells its front ends about one connection:
@@ -49,6 +65,9 @@ type Connection struct {
 	// FaultDetail is the provider's or the system's own words for Fault,
 	// already cleaned of control characters and secrets.
 	FaultDetail string `json:"fault_detail,omitempty"`
+	// Shared says the connection lives in the team store, not only on this
+	// machine.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // Outcome records how an action (refresh, check) last went.
@@ -59,6 +78,8 @@ type Outcome struct {
 	// Rejected says the provider refused the credential itself (HTTP 401),
 	// as opposed to a network or server failure.
 	Rejected bool `json:"rejected,omitempty"`
+	// By names the machine and process that made it (shared connections).
+	By string `json:"by,omitempty"`
 }
 
 // Fault is a stored reason for StatusError.
@@ -72,13 +93,14 @@ const (
 	FaultRefreshFailed   Fault = "refresh-failed"      // the last refresh failed
 	FaultRejected        Fault = "rejected"            // the provider refused the credential
 	FaultReplaced        Fault = "replaced"            // a newer sign-in made its token invalid
+	FaultMoved           Fault = "provider-moved"      // its provider's addresses changed since it was bound (auth/bound.go)
 )
 
 func outcome(o *store.Outcome) *Outcome {
 	if o == nil {
 		return nil
 	}
-	return &Outcome{At: o.At, OK: o.OK, Message: o.Message, Rejected: o.Rejected}
+	return &Outcome{At: o.At, OK: o.OK, Message: o.Message, Rejected: o.Rejected, By: o.By}
 }
 
 // viewOf is a connection as the front ends see it, at now with the warning
@@ -102,6 +124,9 @@ func viewOf(c store.Connection, p catalog.Provider, meth catalog.Method, lookupE
 		v.ExpiryEstimated = c.ExpiresAt != nil && !c.ExpiresSet && !meth.Kind.Browser()
 	}
 	v.Fault, v.FaultDetail = faultOf(c, lookupErr)
+	if f, why := movedFault(c, p, meth); lookupErr == nil && !c.Removing && f != FaultNone {
+		v.Fault, v.FaultDetail = f, why
+	}
 	v.Status = StatusAt(v, now, within)
 	return v
 }
@@ -122,4 +147,48 @@ func faultOf(c store.Connection, lookupErr error) (Fault, string) {
 		return FaultRejected, c.LastCheck.Message
 	}
 	return FaultNone, ""
+}
+
+// Verdict is how a who-am-I check went, as a fact the front ends word.
+type Verdict string
+
+// The verdicts of a check.
+const (
+	VerdictAccepted    Verdict = "accepted"     // the provider took the credential
+	VerdictRejected    Verdict = "rejected"     // HTTP 401: the credential itself was refused
+	VerdictForbidden   Verdict = "forbidden"    // HTTP 403: valid, but not allowed this request
+	VerdictRedirected  Verdict = "redirected"   // sent elsewhere; not followed with the credential
+	VerdictServerError Verdict = "server-error" // the provider failed (5xx)
+	VerdictUnreachable Verdict = "unreachable"  // no answer came (network, timeout)
+	VerdictUnexpected  Verdict = "unexpected"   // any other answer
+)
+
+// CheckResult is how a check went: the core's own type, never the check
+// package's.
+type CheckResult struct {
+	Verdict Verdict
+	OK      bool      // Verdict is VerdictAccepted
+	Status  int       // HTTP status, 0 when no response came
+	Account string    // who the credential belongs to, when the answer says
+	Message string    // the check's own account of it, cleaned (no secret, no control characters)
+	At      time.Time // when the check ran
+}
+
+func checkResult(r check.Result) CheckResult {
+	v := VerdictUnexpected
+	switch {
+	case r.OK:
+		v = VerdictAccepted
+	case r.Status == 0:
+		v = VerdictUnreachable
+	case r.Status == http.StatusUnauthorized:
+		v = VerdictRejected
+	case r.Status == http.StatusForbidden:
+		v = VerdictForbidden
+	case r.Status >= 300 && r.Status < 400:
+		v = VerdictRedirected
+	case r.Status >= 500:
+		v = VerdictServerError
+	}
+	return CheckResult{Verdict: v, OK: r.OK, Status: r.Status, Account: r.Account, Message: r.Message, At: r.At}
 }

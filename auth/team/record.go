@@ -146,7 +146,11 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 // machine that died mid-refresh must not block the team for ever). The
 // record returned is the one under the lease; Write it (with its Lease set
 // to nil) or Release it.
-func (s *Store) Claim(ctx context.Context, name string) (Record, error) {
+//
+// need, when not nil, is asked of every record read: false returns the
+// record as it is, with no lease taken (another machine already did the
+// work that needed it).
+func (s *Store) Claim(ctx context.Context, name string, need func(Record) bool) (Record, error) {
 	id := make([]byte, 8)
 	_, _ = rand.Read(id)
 	wait := 20 * time.Millisecond
@@ -154,6 +158,9 @@ func (s *Store) Claim(ctx context.Context, name string) (Record, error) {
 		rec, err := s.Read(ctx, name)
 		if err != nil {
 			return rec, err
+		}
+		if need != nil && !need(rec) {
+			return rec, nil
 		}
 		now := s.now()
 		if l := rec.Lease; l != nil && now.Before(l.Until) && l.Until.Sub(now) <= 2*s.lease() {
