@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"authdeck/auth/oauth"
+	"authdeck/auth/network"
 	"authdeck/auth/sanitize"
 )
 
@@ -177,7 +177,7 @@ func networkWords(ctx context.Context, err error, host string, timeout time.Dura
 	if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
 		return "the check of " + host + " was cancelled"
 	}
-	return strings.Replace(oauth.NetworkWords(ctx, err, host), "timed out", "timed out after "+seconds(timeout), 1)
+	return strings.Replace(network.Words(ctx, err, host), "timed out", "timed out after "+seconds(timeout), 1)
 }
 
 // seconds writes a duration as people read a timeout: "15 s", "0.2 s".

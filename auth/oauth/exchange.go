@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/network"
 	"authdeck/auth/sanitize"
 )
 
@@ -202,9 +203,7 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 		if e.hint == "" {
 			e.hint = hintFor(e.Code, refreshing, time.Duration(f.Method.CodeLifetimeSeconds)*time.Second)
 		}
-		e.Code = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
-		e.Description = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
-		return e
+		return e.tidy(secrets)
 	}
 	if r.status >= 300 && r.status < 400 {
 		where := "another address"
@@ -253,7 +252,7 @@ func (c *Client) networkError(ctx context.Context, f flowConfig, g grant, tokenU
 	if u, perr := url.Parse(tokenURL); perr == nil && u.Host != "" {
 		host = u.Host
 	}
-	words := sanitize.Redact(NetworkWords(ctx, err, host), f.secrets(g)...)
+	words := sanitize.Redact(network.Words(ctx, err, host), f.secrets(g)...)
 	return fmt.Errorf("%s token request: %s (if it keeps failing, check the token_url in the provider definition)", f.name, words)
 }
 

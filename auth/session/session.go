@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"authdeck/auth/catalog"
-	"authdeck/auth/oauth"
+	"authdeck/auth/network"
 	"authdeck/auth/sanitize"
 )
 
@@ -111,7 +111,7 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	host := req.URL.Hostname()
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", errors.New(oauth.NetworkWords(ctx, err, host))
+		return "", errors.New(network.Words(ctx, err, host))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // lets the connection be reused

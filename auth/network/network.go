@@ -1,4 +1,7 @@
-package oauth
+// Package network says why a request to a provider got no answer, in
+// one phrasing wherever it happens: the token request, the credential
+// check and the session login.
+package network
 
 import (
 	"context"
@@ -11,11 +14,11 @@ import (
 	"authdeck/auth/sanitize"
 )
 
-// NetworkWords says in one phrase why no answer came from host, naming the
+// Words says in one phrase why no answer came from host, naming the
 // host and never the URL (a query may carry a credential). The token
 // request, the credential check and the session login all use it, so a
 // network problem reads the same wherever it happens.
-func NetworkWords(ctx context.Context, err error, host string) string {
+func Words(ctx context.Context, err error, host string) string {
 	var dns *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
 	var hostname x509.HostnameError

@@ -1,4 +1,4 @@
-package oauth
+package network
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // Issue 16.6: one network-error phrasing for the token request, the check
 // and the session login; it names the host, never the URL, and shows no
 // control characters from the error's text.
-func TestNetworkWords(t *testing.T) {
+func TestWords(t *testing.T) {
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	bg := context.Background()
@@ -32,7 +32,7 @@ func TestNetworkWords(t *testing.T) {
 		{"refused", bg, urlErr(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), "could not reach h.example: connection refused — check your network"},
 		{"other", bg, urlErr(errors.New("odd\x1b[2J failure")), `could not reach h.example: odd\x1b[2J failure — check your network`},
 	} {
-		got := NetworkWords(tc.ctx, tc.err, "h.example")
+		got := Words(tc.ctx, tc.err, "h.example")
 		if got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
