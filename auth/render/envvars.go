@@ -26,7 +26,9 @@ type EnvVars struct {
 	ExpiresAt string `json:"expires_at"`
 	// URL holds the address of a local credential proxy, when one runs.
 	URL string `json:"url"`
-	// Header holds the whole header line value ("Bearer abc").
+	// Header holds the whole header line, name and value
+	// ("Authorization: Bearer abc"), what `header` prints, so that
+	// curl -H "$VAR" works for any provider's header.
 	Header string `json:"header"`
 }
 

@@ -34,23 +34,23 @@ func FuzzCurlRoundTrip(f *testing.F) {
 				}
 				t.Fatalf("%+v: refused %q: %v", apply, token, err)
 			}
-			words, err := shellWords(cmd)
-			if err != nil {
-				t.Fatalf("%+v: %q leaves something for the shell: %v", apply, cmd, err)
+			pipe, err := shellPipeline(cmd)
+			if err != nil || len(pipe) != 2 || len(pipe[0]) != 3 || strings.Join(pipe[0][:2], " ") != "printf %s\\n" {
+				t.Fatalf("%+v: %q is not printf | curl, or leaves something for the shell: %q %v", apply, cmd, pipe, err)
 			}
 			if apply.Query != "" {
-				if len(words) != 2 || words[0] != "curl" {
-					t.Fatalf("%q splits into %q", cmd, words)
+				if strings.Join(pipe[1], " ") != "curl -sS -K -" {
+					t.Fatalf("%q: curl gets %q", cmd, pipe[1])
 				}
-				u, err := url.Parse(words[1])
-				if err != nil || u.Query().Get("api-key") != token || !strings.HasPrefix(words[1], target+"&") {
-					t.Fatalf("URL %q does not carry %q after %q (%v)", words[1], token, target, err)
+				u := curlConfigURL(t, pipe[0][2])
+				parsed, err := url.Parse(u)
+				if err != nil || parsed.Query().Get("api-key") != token || !strings.HasPrefix(u, target+"&") {
+					t.Fatalf("URL %q does not carry %q after %q (%v)", u, token, target, err)
 				}
 				continue
 			}
-			want := []string{"curl", "-H", c.Header + ": " + c.Value, target}
-			if strings.Join(words, "\x00") != strings.Join(want, "\x00") {
-				t.Fatalf("%q splits into %q, want %q", cmd, words, want)
+			if pipe[0][2] != c.Header+": "+c.Value || strings.Join(pipe[1], "\x00") != strings.Join([]string{"curl", "-sS", "-H", "@-", target}, "\x00") {
+				t.Fatalf("%q splits into %q", cmd, pipe)
 			}
 		}
 
@@ -58,7 +58,7 @@ func FuzzCurlRoundTrip(f *testing.F) {
 		if err != nil {
 			return // the same refusals as above
 		}
-		value, ok := strings.CutPrefix(line, "FUZZ_TOKEN=")
+		value, ok := strings.CutPrefix(line, "export FUZZ_TOKEN=")
 		words, err := shellWords(value)
 		if !ok || err != nil || len(words) != 1 || words[0] != token {
 			t.Fatalf("env line %q reads back as %q (%v)", line, words, err)

@@ -5,7 +5,9 @@
 // the iCalendar file of expiry dates (calendar.go) that both offer.
 //
 // Shell snippets are built so that no byte of a token can end a quoted
-// string, start an expansion or run a command in sh, bash or zsh. A value
+// string, start an expansion or run a command in sh, bash, zsh or fish
+// (shQuote). Which program reads each format, and what each refuses, is
+// listed in docs/SECURITY.md ("Readers of what Authdeck writes"). A value
 // that no HTTP header may carry (control characters such as a newline) is
 // refused with an error instead of being quoted: POSIX sh has no quoting that
 // keeps such bytes on one pasteable line (dash does not know $'...'), and a
@@ -19,6 +21,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,10 +52,11 @@ type Format string
 // The snippet formats, in the order Formats lists them.
 const (
 	FormatHeader     Format = "header"     // Authorization: Bearer TOKEN (a query credential has none: see NotAHeaderError)
-	FormatCurl       Format = "curl"       // a curl command for sh, bash and zsh
-	FormatHTTPie     Format = "httpie"     // an HTTPie command for sh, bash and zsh
-	FormatPowerShell Format = "powershell" // Invoke-RestMethod
-	FormatEnv        Format = "env"        // NAME='secret', for `. file` in sh
+	FormatCurl       Format = "curl"       // a curl command for sh, bash, zsh and fish; the header goes in on standard input
+	FormatHTTPie     Format = "httpie"     // an HTTPie command for sh, bash, zsh and fish
+	FormatPowerShell Format = "powershell" // Invoke-RestMethod, for PowerShell (not cmd.exe)
+	FormatEnv        Format = "env"        // export NAME='secret', for sh, bash, zsh and fish (`. file`, `source file`)
+	FormatDotenv     Format = "dotenv"     // NAME=secret, for files read by docker --env-file, python-dotenv and Node dotenv
 	FormatToken      Format = "token"      // the raw secret
 	FormatURL        Format = "url"        // the URL with a query credential added
 )
@@ -67,7 +71,7 @@ func (f Format) NeedsURL() bool {
 	return false
 }
 
-var formats = []Format{FormatHeader, FormatCurl, FormatHTTPie, FormatPowerShell, FormatEnv, FormatToken, FormatURL}
+var formats = []Format{FormatHeader, FormatCurl, FormatHTTPie, FormatPowerShell, FormatEnv, FormatDotenv, FormatToken, FormatURL}
 
 // Formats lists every snippet format.
 func Formats() []Format { return append([]Format(nil), formats...) }
@@ -121,8 +125,8 @@ func FromMethod(apply catalog.Apply, secret, envName string) Credential {
 }
 
 var (
-	envNameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	headerNameRE = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`) // RFC 9110 token
+	envNameRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+	headerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`) }) // RFC 9110 token
 )
 
 // EnvName derives a shell variable name from a connection name: "my shop"
@@ -177,6 +181,45 @@ func queryEscape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
+// Curl is the curl snippet for target with args added after the URL, each
+// one word (`-X POST -d @body.json`); see AppendCurlArgs.
+func Curl(c Credential, target string, args []string) (string, error) {
+	s, err := Render(FormatCurl, c, target)
+	if err != nil {
+		return "", err
+	}
+	return AppendCurlArgs(s, args)
+}
+
+// AppendCurlArgs adds curl's own options to a curl snippet, each quoted as
+// one word. The credential reaches curl on standard input, so an option
+// that reads standard input (or a config) is refused: see CheckCurlArgs.
+func AppendCurlArgs(snippet string, args []string) (string, error) {
+	if err := CheckCurlArgs(args); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(snippet)
+	for _, a := range args {
+		b.WriteString(" " + shQuote(a))
+	}
+	return b.String(), nil
+}
+
+// CheckCurlArgs refuses curl options that cannot go after the snippet's
+// URL: control characters, and reading standard input ("-", "@-", -K).
+func CheckCurlArgs(args []string) error {
+	for i, a := range args {
+		if err := printable("curl option", a); err != nil {
+			return err
+		}
+		if readsStdin(a) || a == "-K" || a == "--config" || strings.HasPrefix(a, "-K") {
+			return fmt.Errorf("curl option %d (%q) would read standard input or a config file, but standard input carries the credential: put the data in a file (-d @body.json)", i+1, a)
+		}
+	}
+	return nil
+}
+
 // Render returns the snippet for c in format f. target is the request URL
 // for curl, httpie, powershell and url (required there, https or loopback
 // http); the other formats ignore it.
@@ -195,18 +238,8 @@ func Render(f Format, c Credential, target string) (string, error) {
 		}
 	}
 	switch f {
-	case FormatEnv:
-		name := c.EnvName
-		if name == "" {
-			name = EnvName("")
-		}
-		if !envNameRE.MatchString(name) {
-			return "", fmt.Errorf("%q is not a variable name: use letters, digits and _, not starting with a digit", name)
-		}
-		if err := printable("secret", c.Secret); err != nil {
-			return "", err
-		}
-		return name + "=" + shQuote(c.Secret), nil
+	case FormatEnv, FormatDotenv:
+		return renderEnv(f, c)
 	case FormatHeader:
 		if c.Query != "" {
 			return "", &NotAHeaderError{Query: c.Query}
@@ -242,16 +275,7 @@ func renderRequest(f Format, c Credential, target string) (string, error) {
 	case FormatURL:
 		return target, nil
 	case FormatCurl:
-		var b strings.Builder
-		b.WriteString("curl")
-		if strings.ContainsAny(target, "[]{}") {
-			b.WriteString(" --globoff") // curl would read [ ] { } in the URL as a pattern
-		}
-		if c.Header != "" {
-			b.WriteString(" -H " + shQuote(c.Header+": "+c.Value))
-		}
-		b.WriteString(" " + shQuote(target))
-		return b.String(), nil
+		return curlCommand(c, target)
 	case FormatHTTPie:
 		s := "http GET " + shQuote(target)
 		if c.Header != "" {
@@ -297,7 +321,7 @@ func (c Credential) validate() error {
 		return errors.New("the credential has both a header and a query parameter: set only one")
 	case c.Secret == "" || c.Value == "":
 		return errors.New("the credential is empty: connect again or paste the secret again")
-	case c.Header != "" && !headerNameRE.MatchString(c.Header):
+	case c.Header != "" && !headerNameRE().MatchString(c.Header):
 		return fmt.Errorf("%q is not a header name", c.Header)
 	}
 	return nil
@@ -317,23 +341,33 @@ func printable(what, s string) error {
 	return nil
 }
 
-// shQuote quotes s as one word for sh, bash and zsh. Inside single quotes
-// every byte is literal; a quote itself is written \' outside of them. No
-// empty quoted pair is emitted next to a quote, so zsh's RC_QUOTES (where two
-// quotes inside quotes mean one) reads it the same way.
+// shQuote quotes s as one word for sh, bash, zsh and fish. Inside single
+// quotes sh keeps every byte, but fish reads \' and \\ there as escapes
+// (`'x\'; echo PWNED #'` would end the string in fish only), so a quote and
+// a backslash are both written outside the quotes, as \' and \\, which
+// every one of the four shells reads as the character itself. No empty
+// quoted pair is emitted, so zsh's RC_QUOTES (where two quotes inside
+// quotes mean one) reads it the same way.
 func shQuote(s string) string {
 	if s == "" {
 		return "''"
 	}
 	var b strings.Builder
-	for i, part := range strings.Split(s, "'") {
-		if i > 0 {
-			b.WriteString(`\'`)
-		}
-		if part != "" {
-			b.WriteString("'" + part + "'")
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			b.WriteString("'" + s[start:end] + "'")
 		}
 	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' || s[i] == '\\' {
+			flush(i)
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+			start = i + 1
+		}
+	}
+	flush(len(s))
 	return b.String()
 }
 

@@ -51,46 +51,51 @@ func TestRenderEveryMethodAndFormat(t *testing.T) {
 	want := map[string]map[Format]string{
 		"bearer": {
 			FormatHeader:     "Authorization: Bearer fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f",
-			FormatCurl:       "curl -H 'Authorization: Bearer fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f' '" + target + "'",
+			FormatCurl:       "printf '%s\\n' 'Authorization: Bearer fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f' | curl -sS -H @- '" + target + "'",
 			FormatHTTPie:     "http GET '" + target + "' 'Authorization:Bearer fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "' -Headers @{ 'Authorization' = 'Bearer fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f' }",
-			FormatEnv:        "VEND_TOKEN='fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f'",
+			FormatEnv:        "export VEND_TOKEN='fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f'",
+			FormatDotenv:     "VEND_TOKEN=fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f",
 			FormatToken:      "fMYgxHEYtcyT8cvtvgi1Za5DRs4vArSyvydlnd9f",
 			FormatURL:        "error: Authorization header",
 		},
 		"x-access": {
 			FormatHeader:     "X-Access: eyJ0eXAiOiJ.3HgH3Yxsau2UE7k",
-			FormatCurl:       "curl -H 'X-Access: eyJ0eXAiOiJ.3HgH3Yxsau2UE7k' '" + target + "'",
+			FormatCurl:       "printf '%s\\n' 'X-Access: eyJ0eXAiOiJ.3HgH3Yxsau2UE7k' | curl -sS -H @- '" + target + "'",
 			FormatHTTPie:     "http GET '" + target + "' 'X-Access:eyJ0eXAiOiJ.3HgH3Yxsau2UE7k'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "' -Headers @{ 'X-Access' = 'eyJ0eXAiOiJ.3HgH3Yxsau2UE7k' }",
-			FormatEnv:        "VINSIGHT_TOKEN='eyJ0eXAiOiJ.3HgH3Yxsau2UE7k'",
+			FormatEnv:        "export VINSIGHT_TOKEN='eyJ0eXAiOiJ.3HgH3Yxsau2UE7k'",
+			FormatDotenv:     "VINSIGHT_TOKEN=eyJ0eXAiOiJ.3HgH3Yxsau2UE7k",
 			FormatToken:      "eyJ0eXAiOiJ.3HgH3Yxsau2UE7k",
 			FormatURL:        "error: X-Access header",
 		},
 		"basic": {
 			FormatHeader:     vinliHeader,
-			FormatCurl:       "curl -H '" + vinliHeader + "' '" + target + "'",
+			FormatCurl:       "printf '%s\\n' '" + vinliHeader + "' | curl -sS -H @- '" + target + "'",
 			FormatHTTPie:     "http GET '" + target + "' 'Authorization:Basic " + basicB64 + "'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "' -Headers @{ 'Authorization' = 'Basic " + basicB64 + "' }",
-			FormatEnv:        "VINLI_TOKEN='" + basicB64 + "'",
+			FormatEnv:        "export VINLI_TOKEN='" + basicB64 + "'",
+			FormatDotenv:     "VINLI_TOKEN=" + basicB64,
 			FormatToken:      basicB64,
 			FormatURL:        "error: Authorization header",
 		},
 		"cookie": {
 			FormatHeader:     "Cookie: ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12",
-			FormatCurl:       "curl -H 'Cookie: ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12' '" + target + "'",
+			FormatCurl:       "printf '%s\\n' 'Cookie: ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12' | curl -sS -H @- '" + target + "'",
 			FormatHTTPie:     "http GET '" + target + "' 'Cookie:ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "' -Headers @{ 'Cookie' = 'ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12' }",
-			FormatEnv:        "VINSIGHT_COOKIE_TOKEN='ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12'",
+			FormatEnv:        "export VINSIGHT_COOKIE_TOKEN='ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12'",
+			FormatDotenv:     "VINSIGHT_COOKIE_TOKEN=ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12",
 			FormatToken:      "ASP.NET_SessionId=x1y2; .ASPXAUTH=AB12",
 			FormatURL:        "error: Cookie header",
 		},
 		"api-key": {
 			FormatHeader:     "error: query parameter api-key",
-			FormatCurl:       "curl '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
+			FormatCurl:       "printf '%s\\n' 'url = \"" + target + "&api-key=k3y%2F%2B%20%3D%26x\"' | curl -sS -K -",
 			FormatHTTPie:     "http GET '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
 			FormatPowerShell: "Invoke-RestMethod -Method Get -Uri '" + target + "&api-key=k3y%2F%2B%20%3D%26x'",
-			FormatEnv:        "VINSIGHT_KEY_TOKEN='k3y/+ =&x'",
+			FormatEnv:        "export VINSIGHT_KEY_TOKEN='k3y/+ =&x'",
+			FormatDotenv:     "VINSIGHT_KEY_TOKEN=k3y/+ =&x",
 			FormatToken:      "k3y/+ =&x",
 			FormatURL:        target + "&api-key=k3y%2F%2B%20%3D%26x",
 		},
@@ -217,7 +222,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := ParseFormat("wget")
-	if err == nil || !strings.Contains(err.Error(), "header, curl, httpie, powershell, env, token, url") {
+	if err == nil || !strings.Contains(err.Error(), "header, curl, httpie, powershell, env, dotenv, token, url") {
 		t.Fatalf("ParseFormat(wget) error %v does not list the formats", err)
 	}
 }
@@ -240,7 +245,7 @@ func TestEnvName(t *testing.T) {
 		if got != want {
 			t.Errorf("EnvName(%q) = %q, want %q", in, got, want)
 		}
-		if !envNameRE.MatchString(got) || got[0] >= '0' && got[0] <= '9' {
+		if !envNameRE().MatchString(got) || got[0] >= '0' && got[0] <= '9' {
 			t.Errorf("EnvName(%q) = %q is not a variable name", in, got)
 		}
 	}
@@ -274,7 +279,7 @@ func TestAddQuery(t *testing.T) {
 func TestCurlGlobOff(t *testing.T) {
 	c := FromMethod(catalog.Apply{Header: "X-Access"}, "t", "")
 	got, err := Render(FormatCurl, c, "https://a.example/items?filter[name]=x")
-	if err != nil || got != "curl --globoff -H 'X-Access: t' 'https://a.example/items?filter[name]=x'" {
+	if err != nil || got != "printf '%s\\n' 'X-Access: t' | curl -sS -H @- --globoff 'https://a.example/items?filter[name]=x'" {
 		t.Fatalf("got %q, %v", got, err)
 	}
 }
