@@ -28,7 +28,11 @@ func saveICS(opts *statusOptions, conns []auth.Connection, within time.Duration,
 	if err := os.WriteFile(opts.ICS, []byte(b.String()), 0o600); err != nil {
 		return fmt.Errorf("write the calendar: %w", err)
 	}
-	fmt.Fprintf(opts.IO.Err, "Wrote %d expiry dates to %s: import it into your calendar.\n", len(calendarEvents(conns, within)), opts.ICS)
+	n, dates := len(calendarEvents(conns, within)), "expiry dates"
+	if n == 1 {
+		dates = "expiry date"
+	}
+	fmt.Fprintf(opts.IO.Err, "Wrote %d %s to %s: import it into your calendar.\n", n, dates, opts.ICS)
 	return nil
 }
 

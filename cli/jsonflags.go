@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
-	"authdeck/auth/check"
 	"authdeck/auth/sanitize"
 )
 
@@ -115,14 +114,16 @@ type headerJSON struct {
 }
 
 // checkJSON is `check --json`: whether the provider accepted the
-// credential, its HTTP status (0: no answer), the account it named, the
-// outcome in words and when the check ran.
+// credential, the verdict (accepted, rejected, forbidden, redirected,
+// server-error, unreachable, unexpected), its HTTP status (0: no answer),
+// the account it named, the outcome in words and when the check ran.
 type checkJSON struct {
-	OK         bool      `json:"ok"`
-	HTTPStatus int       `json:"http_status"`
-	Account    string    `json:"account,omitempty"`
-	Message    string    `json:"message"`
-	CheckedAt  time.Time `json:"checked_at"`
+	OK         bool         `json:"ok"`
+	Verdict    auth.Verdict `json:"verdict"`
+	HTTPStatus int          `json:"http_status"`
+	Account    string       `json:"account,omitempty"`
+	Message    string       `json:"message"`
+	CheckedAt  time.Time    `json:"checked_at"`
 	stateJSON
 }
 
@@ -160,9 +161,9 @@ func detailsShape(c auth.Connection, s auth.Status) detailsJSON {
 	}
 }
 
-func checkShape(c auth.Connection, s auth.Status, res check.Result) checkJSON {
+func checkShape(c auth.Connection, s auth.Status, res auth.CheckResult) checkJSON {
 	return checkJSON{
-		OK: res.OK, HTTPStatus: res.Status, Account: sanitize.Line(res.Account), Message: sanitize.Line(res.Message),
+		OK: res.OK, Verdict: res.Verdict, HTTPStatus: res.Status, Account: sanitize.Line(res.Account), Message: sanitize.Line(res.Message),
 		CheckedAt: res.At.UTC(), stateJSON: stateOf(c, s),
 	}
 }

@@ -21,6 +21,8 @@ type listItem struct {
 	Command   string `json:"command,omitempty"`
 	// Attention is set by status only: the connection needs a person.
 	Attention *bool `json:"attention,omitempty"`
+	// cd is the countdown Countdown words, for status's own wording.
+	cd auth.Countdown
 }
 
 // itemOf is c in status s (worked out by the caller) as scripts read it.
@@ -31,7 +33,7 @@ func itemOf(c auth.Connection, s auth.Status, now time.Time) listItem {
 	c.FaultDetail, c.ReplacedBy = sanitize.Line(c.FaultDetail), sanitize.Line(c.ReplacedBy)
 	c.LastRefresh, c.LastCheck = cleanOutcome(c.LastRefresh), cleanOutcome(c.LastCheck)
 	return listItem{
-		Connection: c, Countdown: countdown(c, now),
+		Connection: c, Countdown: countdown(c, now), cd: auth.CountdownAt(c, now),
 		Problem: problemWords(c, s), Command: remedyCommand(auth.RemedyFor(c, s), c.Name),
 	}
 }
@@ -45,10 +47,12 @@ func cleanOutcome(o *auth.Outcome) *auth.Outcome {
 	return &clean
 }
 
-// countdown is auth.Countdown, marked when the date is Authdeck's estimate.
+// countdown is c's countdown at now in words, marked when the date is
+// Authdeck's estimate.
 func countdown(c auth.Connection, now time.Time) string {
-	s := auth.Countdown(c, now)
-	if c.ExpiryEstimated && !c.Refreshable && c.ExpiresAt != nil {
+	cd := auth.CountdownAt(c, now)
+	s := countdownWords(cd)
+	if cd.Estimated {
 		s += " (estimated)"
 	}
 	return s

@@ -131,6 +131,7 @@ func snippetRun(ctx context.Context, opts *snippetOptions, m Service) error {
 	if err != nil {
 		return onConnection(opts.Name, err)
 	}
+	warnStoreProblem(opts.base, c)
 	// c.Status is the core's status rule at the moment the credential was
 	// handed out: no second read of the settings on this hot path.
 	if c.Status == auth.StatusExpired {
@@ -152,6 +153,7 @@ func snippetJSON(ctx context.Context, opts *snippetOptions, m Service) error {
 		return onConnection(opts.Name, err)
 	}
 	c := cred.Connection
+	warnStoreProblem(opts.base, c)
 	var data any
 	if opts.Format == render.FormatHeader {
 		line, err := render.Render(render.FormatHeader, cred.Credential, "")
@@ -177,7 +179,12 @@ func snippetJSON(ctx context.Context, opts *snippetOptions, m Service) error {
 // onConnection ties an error that does not say which connection it is
 // about to the one the command was given, so that its words can name it.
 func onConnection(name string, err error) error {
-	if _, ok := auth.AsError(err); ok {
+	if e, ok := auth.AsError(err); ok {
+		if e.Connection == "" {
+			named := *e
+			named.Connection = name
+			return &named
+		}
 		return err
 	}
 	return &auth.Error{Connection: name, Err: err}
@@ -202,4 +209,12 @@ func warnForeignHost(opts *snippetOptions, m Service) {
 	}
 	opts.warn("%s is not one of the hosts %s's credential is meant for (%s): the command sends it there anyway; check the URL",
 		sanitize.Line(host), sanitize.Line(opts.Name), sanitize.Line(strings.Join(hosts, ", ")))
+}
+
+// warnStoreProblem says when a shared connection's credential came from
+// this machine's copy because the team store could not be asked.
+func warnStoreProblem(b base, c auth.Connection) {
+	if c.StoreProblem != "" {
+		b.warn("%s; this machine's copy of %s was used, still valid: it will not be refreshed until the team store answers again", sanitize.Line(c.StoreProblem), shellArg(c.Name))
+	}
 }

@@ -268,9 +268,9 @@ func ownerCell(owner string, w int) string {
 }
 
 func statusDetail(it listItem) string {
-	s := it.Countdown
+	s := countdownWords(it.cd)
 	if it.ExpiresAt != nil && !it.Refreshable && it.Status != auth.StatusNeedsConnect {
-		s = strings.TrimSuffix(s, " (estimated)") + " (" + auth.FormatDate(*it.ExpiresAt, time.Local)
+		s += " (" + auth.FormatDate(*it.ExpiresAt, time.Local)
 		if it.ExpiryEstimated {
 			s += ", estimated"
 		}
