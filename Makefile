@@ -239,3 +239,26 @@ soak-short: build
 DARWIN_PKGS := . ./auth/... ./cli/... ./internal/display/...
 vet-darwin:
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet $(DARWIN_PKGS)
+
+
+# ---- Readers of what Authdeck writes (issue 20 §3) ----
+# auth/render's tests hold each snippet format to the program that reads it:
+# sh, bash, zsh and fish (APT_TEST above), the real curl, python-dotenv, and
+# Node's dotenv pinned by its lock file in auth/render/testdata/dotenv
+# (npm ci, again only when the lock file changes). make test requires them
+# all; a plain go test skips a reader that is missing. docker's --env-file
+# needs a daemon, not run here: see docs/SECURITY.md.
+DOTENV_DIR := auth/render/testdata/dotenv
+APT_TEST   += python3-dotenv
+
+.PHONY: deps-dotenv
+
+deps-dotenv: $(DOTENV_DIR)/node_modules/.package-lock.json
+
+$(DOTENV_DIR)/node_modules/.package-lock.json: $(DOTENV_DIR)/package-lock.json $(DOTENV_DIR)/package.json
+	@./scripts/apt-need.sh nodejs
+	@command -v npm >/dev/null 2>&1 || ./scripts/apt-need.sh npm
+	cd $(DOTENV_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+
+test-go: deps-dotenv
+test-go: export AUTHDECK_REQUIRE_READERS := 1
