@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/network"
 	"authdeck/auth/oauth"
 	"authdeck/auth/private"
 	"authdeck/auth/render"
@@ -184,7 +185,7 @@ func oauthKind(err error) *Error {
 			detail = strings.TrimPrefix(detail+": "+refused.Description, ": ")
 		}
 		return &Error{Kind: KindRefused, Detail: sanitize.Line(detail), Err: err}
-	case oauth.TimedOut(err):
+	case network.TimedOut(err):
 		return &Error{Kind: KindTimedOut, Remedy: RemedyRetry, Err: err}
 	case errors.As(err, new(net.Error)):
 		return &Error{Kind: KindNetwork, Remedy: RemedyRetry, Detail: sanitize.Line(err.Error()), Err: err}

@@ -5,26 +5,49 @@ import (
 	"time"
 )
 
-// Countdown says in words how long a connection's credential has left, as
-// the list and `authdeck status` show it: "expires in 23 h 14 min",
-// "expired 3 days ago", "no expiry", "renews automatically".
-func Countdown(c Connection, now time.Time) string {
-	switch {
-	case c.Status == StatusNeedsConnect:
-		return "not signed in"
-	case c.Refreshable:
-		return "renews automatically"
-	case c.ExpiresAt == nil:
-		return "no expiry"
-	}
-	left := c.ExpiresAt.Sub(now)
-	if left <= 0 {
-		return "expired " + Duration(-left) + " ago"
-	}
-	return "expires in " + Duration(left)
+// Countdown is how long a connection's credential has left, as facts: each
+// front end words it ("expires in 23 h 14 min", "~364 days", …).
+type Countdown struct {
+	State CountdownState
+	// Left is the time until expiry (StateLeft) or since it (StateExpired,
+	// as a positive span).
+	Left time.Duration
+	// Estimated says the expiry is Authdeck's estimate from the provider's
+	// usual lifetime, not a date anyone gave.
+	Estimated bool
 }
 
-// Duration renders a span with the two largest units that matter:
+// CountdownState is which of the countdown's cases holds.
+type CountdownState int
+
+// The countdown's cases.
+const (
+	StateNotSignedIn CountdownState = iota + 1 // no credential yet
+	StateRenews                                // Authdeck renews it by itself
+	StateNoExpiry                              // it states no expiry
+	StateLeft                                  // it expires in Left
+	StateExpired                               // it expired Left ago
+)
+
+// CountdownAt is c's countdown at now.
+func CountdownAt(c Connection, now time.Time) Countdown {
+	switch {
+	case c.Status == StatusNeedsConnect:
+		return Countdown{State: StateNotSignedIn}
+	case c.Refreshable:
+		return Countdown{State: StateRenews}
+	case c.ExpiresAt == nil:
+		return Countdown{State: StateNoExpiry}
+	}
+	cd := Countdown{State: StateLeft, Left: c.ExpiresAt.Sub(now), Estimated: c.ExpiryEstimated}
+	if cd.Left <= 0 {
+		cd.State, cd.Left = StateExpired, -cd.Left
+	}
+	return cd
+}
+
+// Duration renders a span with the two largest units that matter (the
+// core's own messages and both front ends use it):
 // "3 days", "23 h 14 min", "5 min 2 s", "40 s".
 func Duration(d time.Duration) string {
 	d = d.Round(time.Second)

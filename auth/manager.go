@@ -219,10 +219,12 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 			continue
 		}
 		if !meth.IsUnconfirmed(field) {
-			return p, fmt.Errorf("%s's %s is not an unconfirmed value", p.Name, field)
+			return p, &Error{Kind: KindUnconfirmed, Input: InputNone, Param: field,
+				Msg: fmt.Sprintf("%s's %s is not an unconfirmed value", p.Name, field)}
 		}
 		if !meth.SetField(field, value) {
-			return p, fmt.Errorf("%s cannot be changed here: edit %s", field, m.ProviderFile(p.ID))
+			return p, &Error{Kind: KindProviderFile, Remedy: RemedyFixProviderFile, Param: field, Detail: m.ProviderFile(p.ID),
+				Msg: fmt.Sprintf("%s cannot be changed here: its definition file %s holds it", field, m.ProviderFile(p.ID))}
 		}
 		meth.Unconfirmed = slices.DeleteFunc(slices.Clone(meth.Unconfirmed), func(f string) bool { return f == field })
 		if _, err := m.writeProvider(p); err != nil {
@@ -230,7 +232,8 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 		}
 		return m.Provider(providerID)
 	}
-	return p, fmt.Errorf("%s has no method %q", p.Name, kind)
+	return p, &Error{Kind: KindInvalidInput, Input: InputMethod, Remedy: RemedyFixInput,
+		Msg: fmt.Sprintf("%s has no method %q", p.Name, kind)}
 }
 
 // DiscoverProvider builds a definition from an issuer's OpenID Connect or

@@ -114,7 +114,7 @@ func TestTokenLivesOnlyInKeyring(t *testing.T) {
 func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
-	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}); err != nil {
+	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	before := configFiles(t, f.dir)
@@ -126,9 +126,9 @@ func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 	}{
 		{"unknown provider", AddRequest{Name: "x", Provider: "nope", Secret: "t"}, `no provider "nope"`, InputProvider},
 		{"unknown method", AddRequest{Name: "x", Provider: "vcita", Method: catalog.KindToken, Secret: "t"}, `no method "token"`, InputMethod},
-		{"duplicate name", AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "already exists", InputName},
+		{"duplicate name", AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"}, "already exists", InputName},
 		{"empty secret", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken}, "no personal token", InputSecret},
-		{"bad name", AddRequest{Name: "../etc", Provider: "vend", Method: catalog.KindToken, Secret: "t"}, "not a usable name", InputName},
+		{"bad name", AddRequest{Name: "../etc", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"}, "not a usable name", InputName},
 		{"hostile param", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "evil.example.net/x?"}}, "only letters, digits and hyphens", InputParam},
 		{"undeclared param", AddRequest{Name: "x", Provider: "vcita", Secret: "s", ClientID: "c", Params: map[string]string{"tenant": "a"}}, `no parameter "tenant"`, InputParam},
 		{"oauth without client id", AddRequest{Name: "x", Provider: "vend", Secret: "s"}, "client ID", InputClientID},
@@ -136,7 +136,7 @@ func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"basic without user", AddRequest{Name: "x", Provider: "vinli", Method: catalog.KindBasic, Secret: "s"}, "needs the app ID", InputUser},
 		{"public redirect", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", RedirectURI: "https://example.com/cb"}, "loopback", InputRedirectURI},
 		{"expiry on oauth", AddRequest{Name: "x", Provider: "vend", ClientID: "c", Secret: "s", ExpiresAt: new(time.Time)}, "only for pasted credentials", InputExpires},
-		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "a\nb"}, "line break", InputSecret},
+		{"line break", AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "a\nb"}, "line break", InputSecret},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestAddRefusesBadInputAndChangesNothing(t *testing.T) {
 // A keyring that refuses a write leaves no metadata behind.
 func TestAddWithFailingKeyringStoresNothing(t *testing.T) {
 	f := newFixture(t, Options{Secrets: failingStore{}})
-	_, err := f.m.Add(context.Background(), AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"})
+	_, err := f.m.Add(context.Background(), AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"})
 	if err == nil || !strings.Contains(err.Error(), "keyring is locked") {
 		t.Fatalf("err = %v", err)
 	}
@@ -204,7 +204,7 @@ func TestAPIKeyExpiryAndStatus(t *testing.T) {
 		f.clock.Advance(s.advance)
 		got, _ := f.m.Get("reports")
 		if got.Status != s.status {
-			t.Fatalf("after %s: status %s, want %s (%s)", s.advance, got.Status, s.status, Countdown(got, f.clock.Now()))
+			t.Fatalf("after %s: status %s, want %s (%+v)", s.advance, got.Status, s.status, CountdownAt(got, f.clock.Now()))
 		}
 	}
 	// A key that goes in the URL has no header line (issue 15.4): the URL form carries it.

@@ -68,6 +68,9 @@ type Connection struct {
 	// Shared says the connection lives in the team store, not only on this
 	// machine.
 	Shared bool `json:"shared,omitempty"`
+	// StoreProblem, for a shared connection, says the team store could not
+	// be asked and this machine's copy was used instead: why.
+	StoreProblem string `json:"store_problem,omitempty"`
 }
 
 // Outcome records how an action (refresh, check) last went.

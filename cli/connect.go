@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
-	"authdeck/auth/oauth"
 	"authdeck/auth/sanitize"
 )
 
@@ -54,13 +53,13 @@ func connectRun(ctx context.Context, opts *connectOptions, m Service) error {
 	co := auth.ConnectOptions{
 		NoBrowser: opts.NoBrowser,
 		Listening: func(redirectURI, authorizeURL string) { opts.listening(sandbox, redirectURI, authorizeURL) },
-		Notice:    func(n oauth.Notice) { fmt.Fprintln(opts.IO.Err, sanitize.Line(n.String())) },
+		Notice:    func(n auth.Notice) { fmt.Fprintln(opts.IO.Err, noticeWords(n)) },
 	}
 	if opts.NoBrowser && opts.IO.In != nil {
 		co.Pasted, co.PasteRefused = pastedLines(opts.IO.In), opts.pasteRefused
 	}
 	c, err := m.Connect(waitCtx, opts.Name, co)
-	if errors.Is(err, oauth.ErrTimeout) || err != nil && errors.Is(waitCtx.Err(), context.DeadlineExceeded) {
+	if e, ok := auth.AsError(err); ok && (e.Kind == auth.KindSignInTimedOut || errors.Is(waitCtx.Err(), context.DeadlineExceeded)) {
 		// Said once, here: the command knows its flag and how long it waited.
 		return fmt.Errorf("no answer came back from the browser within %s: run authdeck connect %s again (--timeout 10m waits longer)",
 			opts.Timeout, shellArg(opts.Name))

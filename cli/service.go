@@ -6,7 +6,6 @@ import (
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
-	"authdeck/auth/check"
 	"authdeck/auth/render"
 )
 
@@ -22,6 +21,7 @@ type Service interface {
 	Providers
 	Sandbox
 	Programs
+	Team
 	// Close stops anything the service started.
 	Close()
 }
@@ -35,7 +35,7 @@ type Connections interface {
 	Add(ctx context.Context, req auth.AddRequest) (auth.Connection, error)
 	Connect(ctx context.Context, name string, opts auth.ConnectOptions) (auth.Connection, error)
 	Refresh(ctx context.Context, name string) (auth.Connection, error)
-	Check(ctx context.Context, name string) (check.Result, error)
+	Check(ctx context.Context, name string) (auth.CheckResult, error)
 	Snippet(ctx context.Context, name string, f render.Format, target string) (string, auth.Connection, error)
 	Credential(ctx context.Context, name string) (auth.Credential, error)
 	APIHosts(name string) ([]string, error)
@@ -62,6 +62,15 @@ type Providers interface {
 type Programs interface {
 	Lease(ctx context.Context, name string, minValid time.Duration) (auth.Credential, error)
 	StartProxy(ctx context.Context, name string, port int) (*auth.LocalProxy, error)
+}
+
+// Team is the team store shared connections live in.
+type Team interface {
+	SetTeamStore(ctx context.Context, in auth.TeamSettings) (auth.TeamStore, error)
+	TeamStore(ctx context.Context) (auth.TeamStore, error)
+	UnsetTeamStore() error
+	Share(ctx context.Context, name string) (auth.Connection, error)
+	Unshare(ctx context.Context, name string) (auth.Connection, error)
 }
 
 // Sandbox serves the demo provider.

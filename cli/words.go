@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"authdeck/auth"
-	"authdeck/auth/render"
 	"authdeck/auth/sanitize"
 )
 
@@ -21,21 +19,18 @@ import (
 // nil, offers connection names close to a mistyped one.
 func describe(err error, suggest func(name string) []string) string {
 	e, core := auth.AsError(err)
-	var notHeader *render.NotAHeaderError
-	if errors.As(err, &notHeader) {
-		name := "NAME"
-		if core && e.Connection != "" {
-			name = shellArg(e.Connection)
-		}
-		return sanitize.Line(fmt.Sprintf("%s is not sent in a header: it goes in the URL, as the query parameter %s; "+
-			"for a usable form run authdeck curl %s [URL] or authdeck snippet %s --format url [URL]",
-			name, notHeader.Query, name, name))
-	}
 	if !core {
 		return sanitize.Line(strings.TrimSpace(err.Error()))
 	}
-	words := e.Error()
-	if flag := flagFor(e.Input, e.Param); flag != "" && e.Remedy == auth.RemedyFixInput {
+	name := "NAME"
+	if e.Connection != "" {
+		name = shellArg(e.Connection)
+	}
+	words := kindWords(e, name)
+	if words == "" {
+		words = e.Error()
+	}
+	if flag := flagFor(e.Input, e.Param); flag != "" && e.Remedy == auth.RemedyFixInput && e.Kind != auth.KindMissingParam {
 		words += " (" + flag + ")"
 	}
 	if e.Remedy == auth.RemedySeeList && suggest != nil {
@@ -46,10 +41,41 @@ func describe(err error, suggest func(name string) []string) string {
 	if cmd := remedyCommand(e.Remedy, e.Connection); cmd != "" {
 		words += "; run " + cmd
 	}
-	if e.Remedy == auth.RemedyChooseName {
+	switch e.Remedy {
+	case auth.RemedyReplaceProvider:
+		words += ": to replace it on purpose, run the same command with --replace (its connections then sign in again before Authdeck sends them to the new addresses)"
+	case auth.RemedyChooseName:
 		words += ": choose another NAME, or remove that one first"
+	case auth.RemedyUpdateApp:
+		words += ": update Authdeck (the file was left unchanged)"
 	}
 	return sanitize.Line(words)
+}
+
+// kindWords is what happened, for the kinds the terminal words itself
+// ("": the core's own words say it).
+func kindWords(e *auth.Error, name string) string {
+	switch e.Kind {
+	case auth.KindNotAHeader:
+		return fmt.Sprintf("%s is not sent in a header: it goes in the URL, as the query parameter %s; "+
+			"for a usable form run authdeck curl %s [URL] or authdeck snippet %s --format url [URL]",
+			name, e.Param, name, name)
+	case auth.KindMissingParam:
+		var flags []string
+		for _, p := range e.Params {
+			flags = append(flags, "--param "+p+"=VALUE")
+		}
+		return e.Error() + " (" + strings.Join(flags, " ") + ")"
+	case auth.KindSignInTimedOut:
+		return "no answer came back from the browser in time (raise --timeout if you need longer)"
+	case auth.KindDamagedFile:
+		return e.Error() + ": restore it from a backup or move it aside to start afresh"
+	case auth.KindKeyringDamage:
+		return e.Error() + ": remove the connection and add it again"
+	case auth.KindKeyringTooBig:
+		return e.Error() + ": this system's keyring cannot hold it"
+	}
+	return ""
 }
 
 // flagFor names the flag or argument through which the command line gives
@@ -67,6 +93,8 @@ func flagFor(in auth.Input, param string) string {
 		return "--param " + param + "=VALUE"
 	case auth.InputIssuer:
 		return "--from-issuer"
+	case auth.InputAddress:
+		return "the ADDRESS argument, --mount or --path"
 	case auth.InputURL:
 		return "give the URL after the connection name"
 	case auth.InputNone:
@@ -101,6 +129,8 @@ func remedyCommand(r auth.Remedy, name string) string {
 		return "authdeck list"
 	case auth.RemedyFixProviderFile:
 		return "authdeck providers"
+	case auth.RemedyFixTeamStore:
+		return "authdeck team"
 	}
 	return ""
 }
@@ -159,4 +189,34 @@ func shellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(sanitize.Line(s), "'", `'\''`) + "'"
+}
+
+// noticeWords says what the browser did while connect goes on waiting.
+func noticeWords(n auth.Notice) string {
+	p := sanitize.Line(n.Provider)
+	switch n.Kind {
+	case auth.NoticeEmptyAnswer:
+		return "The browser came back from " + p + " without an answer. If " + p +
+			"'s page shows an error, that is why: fix it and approve again, or press Ctrl+C. Authdeck is still waiting."
+	case auth.NoticeForeignAnswer:
+		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
+			"Finish the sign-in on the page Authdeck opened, or press Ctrl+C. Authdeck is still waiting."
+	}
+	return "Authdeck is still waiting for the browser."
+}
+
+// countdownWords says a countdown for the terminal: "expires in 23 h 14 min",
+// "expired 3 days ago", "no expiry", "renews automatically".
+func countdownWords(cd auth.Countdown) string {
+	switch cd.State {
+	case auth.StateNotSignedIn:
+		return "not signed in"
+	case auth.StateRenews:
+		return "renews automatically"
+	case auth.StateNoExpiry:
+		return "no expiry"
+	case auth.StateExpired:
+		return "expired " + auth.Duration(cd.Left) + " ago"
+	}
+	return "expires in " + auth.Duration(cd.Left)
 }

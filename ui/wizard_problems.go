@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -71,53 +70,34 @@ func (w *wizard) clearMarks() {
 }
 
 // problemFor words an error from the core for the fields step: the field
-// it is about (by the core's Input, not by its words) and what to do in
-// this window.
+// it is about (by the core's Input and Kind, not by its words) and what to
+// do in this window.
 func (w *wizard) problemFor(err error) problem {
 	var ce *correctionError
 	if errors.As(err, &ce) {
 		return problem{field: w.unconfirmed[ce.field], msg: "Authdeck cannot use this " + catalog.FieldWords(ce.field) + ". Correct it in the marked field under Advanced settings, then press " + w.next.Text + " again."}
 	}
-	var missing *catalog.MissingParamError
-	if errors.As(err, &missing) && len(missing.Names) > 0 {
-		if q, ok := w.provider.Param(missing.Names[0]); ok {
+	e := asCore(err)
+	if e.Kind == auth.KindMissingParam && len(e.Params) > 0 {
+		if q, ok := w.provider.Param(e.Params[0]); ok {
 			return problem{field: w.params[q.Name], msg: q.Label + " is empty: type it, then press " + w.next.Text + " again."}
 		}
 	}
-	e, ok := auth.AsError(err)
-	if !ok {
-		return problem{msg: what(err)}
-	}
 	p := problem{field: w.inputField(e), msg: what(err)}
 	if q, ok := w.provider.Param(e.Param); ok && e.Input == auth.InputParam {
-		raw := e.Msg
-		if raw == "" && e.Err != nil {
-			raw = e.Err.Error()
-		}
-		p.msg = windowWords(sentence(strings.ReplaceAll(raw, q.Name, q.Label)))
+		p.msg = sentence(strings.ReplaceAll(strings.TrimSuffix(p.msg, "."), q.Name, q.Label))
 	}
-	switch e.Remedy {
-	case auth.RemedyChooseName:
+	switch {
+	case e.Remedy == auth.RemedyChooseName:
 		p.msg = "A connection called \"" + e.Connection + "\" already exists: change the Connection name, then press " + w.next.Text + " again."
-	case auth.RemedyStartKeyring:
-		p.msg = "Authdeck cannot reach your system keyring, where it keeps secrets. Log in to your desktop session (or start its keyring, e.g. GNOME Keyring or KWallet), then press " + w.next.Text + " again."
-	case auth.RemedyFixProviderFile:
+	case e.Kind == auth.KindKeyringDown || e.Kind == auth.KindKeyringLocked:
+		p.msg = p.msg + " Log in to your desktop session (or start or unlock its keyring, e.g. GNOME Keyring or KWallet), then press " + w.next.Text + " again."
+	case e.Remedy == auth.RemedyFixProviderFile:
 		p.msg = w.provider.Name + "'s definition cannot be used: " + p.msg
-	case auth.RemedyFixInput:
-		if p.field != nil {
-			p.msg += " Correct it in the marked field, then press " + w.next.Text + " again."
-		}
+	case e.Remedy == auth.RemedyFixInput && p.field != nil:
+		p.msg += " Correct it in the marked field, then press " + w.next.Text + " again."
 	}
 	return p
-}
-
-// what says what happened: the core's own words (never a command), else
-// the error's, without any command-line instruction.
-func what(err error) string {
-	if e, ok := auth.AsError(err); ok && e.Msg != "" {
-		return windowWords(sentence(e.Msg))
-	}
-	return windowWords(sentence(err.Error()))
 }
 
 // inputField is the wizard's field for what the core says is wrong.
@@ -131,39 +111,4 @@ func (w *wizard) inputField(e *auth.Error) *keyEntry {
 		return w.params[e.Param]
 	}
 	return fields[e.Input]
-}
-
-// commandWords finds a clause that names a command-line flag or command.
-var commandWords = regexp.MustCompile(`--|\bauthdeck\s|\x60`)
-
-// clauseEnds separate the clauses of a message (not the colon of a URL).
-var clauseEnds = regexp.MustCompile(`[:;]\s+`)
-
-// aside is a parenthesised remark.
-var aside = regexp.MustCompile(`\s*\([^()]*\)`)
-
-// windowWords keeps a message the core or a provider wrote free of
-// command-line instructions: a clause (between ":" or ";") that names a
-// flag or a command is left out, and so is such a remark in brackets. The core's typed errors avoid them; this
-// catches words that come from deeper down.
-func windowWords(msg string) string {
-	if !commandWords.MatchString(msg) {
-		return msg
-	}
-	msg = aside.ReplaceAllStringFunc(msg, func(a string) string {
-		if commandWords.MatchString(a) {
-			return ""
-		}
-		return a
-	})
-	var kept []string
-	for _, part := range clauseEnds.Split(msg, -1) {
-		if part = strings.TrimSpace(part); part != "" && !commandWords.MatchString(part) {
-			kept = append(kept, part)
-		}
-	}
-	if len(kept) == 0 {
-		return "Something went wrong."
-	}
-	return sentence(strings.Join(kept, ": "))
 }

@@ -175,3 +175,68 @@ func TestCoreNamesNoCommandLine(t *testing.T) {
 		})
 	}
 }
+
+// Every exported Manager method that can fail leaves through the one edge:
+// its first statement is `defer classify(&err)`, so what reaches a front
+// end is an *auth.Error with a Kind.
+func TestManagerMethodsClassifyTheirErrors(t *testing.T) {
+	seen := 0
+	for _, f := range sources(t, "auth") {
+		if filepath.Dir(f.path) != filepath.Join(root, "auth") {
+			continue
+		}
+		for _, decl := range f.ast.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || !isManager(fn.Recv.List[0].Type) || !fn.Name.IsExported() || !returnsError(fn) {
+				continue
+			}
+			seen++
+			if !startsWithClassify(fn) {
+				t.Errorf("%s:%d: Manager.%s returns an error but does not start with `defer classify(&err)`", rel(f.path), f.fset.Position(fn.Pos()).Line, fn.Name.Name)
+			}
+		}
+	}
+	if seen < 10 {
+		t.Fatalf("found only %d exported Manager methods that return an error: the check is not reading the core", seen)
+	}
+}
+
+func returnsError(fn *ast.FuncDecl) bool {
+	res := fn.Type.Results
+	if res == nil {
+		return false
+	}
+	id, ok := res.List[len(res.List)-1].Type.(*ast.Ident)
+	return ok && id.Name == "error"
+}
+
+func startsWithClassify(fn *ast.FuncDecl) bool {
+	if fn.Body == nil || len(fn.Body.List) == 0 {
+		return false
+	}
+	d, ok := fn.Body.List[0].(*ast.DeferStmt)
+	if !ok {
+		return false
+	}
+	id, ok := d.Call.Fun.(*ast.Ident)
+	return ok && id.Name == "classify"
+}
+
+// Only ui/async.go hands work to the UI goroutine (toUI): a fyne.Do
+// elsewhere is a second place where threads meet.
+func TestOneThreadBridge(t *testing.T) {
+	for _, f := range sources(t, "ui") {
+		if filepath.Base(f.path) == "async.go" {
+			continue
+		}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if ok && (sel.Sel.Name == "Do" || sel.Sel.Name == "DoAndWait") {
+				if x, ok := sel.X.(*ast.Ident); ok && x.Name == "fyne" {
+					t.Errorf("%s:%d: fyne.%s outside ui/async.go: use toUI", rel(f.path), f.fset.Position(sel.Pos()).Line, sel.Sel.Name)
+				}
+			}
+			return true
+		})
+	}
+}
