@@ -42,9 +42,15 @@ func TestDescribeWordsTypedErrors(t *testing.T) {
 			`there is no connection called "zz"; run authdeck list`},
 		{"outside text", &auth.Error{Connection: "x", Remedy: auth.RemedyRetry, Msg: "provider said \x1b[2J\u202egnp.exe\nnext"}, nil,
 			`provider said \x1b[2J\u202egnp.exe\x0anext; run authdeck refresh x`},
-		{"not a header", &auth.Error{Connection: "reports", Err: &render.NotAHeaderError{Query: "api-key"}}, nil,
+		{"not a header", &auth.Error{Connection: "reports", Kind: auth.KindNotAHeader, Param: "api-key", Err: &render.NotAHeaderError{Query: "api-key"}}, nil,
 			"reports is not sent in a header: it goes in the URL, as the query parameter api-key; for a usable form run authdeck curl reports [URL] or authdeck snippet reports --format url [URL]"},
 		{"plain", errors.New("two\nlines\x07"), nil, `two\x0alines\x07`},
+		{"missing params", &auth.Error{Kind: auth.KindMissingParam, Input: auth.InputParam, Remedy: auth.RemedyFixInput, Params: []string{"domain_prefix", "port"}, Msg: "Vend needs domain_prefix, port"}, nil,
+			"Vend needs domain_prefix, port (--param domain_prefix=VALUE --param port=VALUE)"},
+		{"newer file", &auth.Error{Kind: auth.KindNewerFormat, Remedy: auth.RemedyUpdateApp, Msg: "connections.json was written by a newer Authdeck"}, nil,
+			"connections.json was written by a newer Authdeck: update Authdeck (the file was left unchanged)"},
+		{"damaged keyring item", &auth.Error{Connection: "k", Kind: auth.KindKeyringDamage, Remedy: auth.RemedyRemove, Msg: "the keyring item of \"k\" is damaged"}, nil,
+			"the keyring item of \"k\" is damaged: remove the connection and add it again; run authdeck remove k"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
