@@ -32,10 +32,14 @@ type metadata struct {
 
 // Discover reads issuer's OpenID Connect discovery document, falling back to
 // RFC 8414 authorization server metadata, and builds a provider definition
-// with one oauth method. The result passes Validate.
+// with one oauth method. The result passes Validate. An empty id is made
+// from the issuer (catalog.IssuerID): one id per scheme, host, port and path.
 func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.Provider, error) {
 	hc = discoveryClient(hc)
 	issuer = strings.TrimSpace(issuer)
+	if id == "" {
+		id = catalog.IssuerID(issuer)
+	}
 	if err := catalog.CheckURL(issuer); err != nil {
 		return catalog.Provider{}, fmt.Errorf("issuer: %w", err)
 	}
@@ -77,7 +81,30 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 	if strings.TrimSuffix(md.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
 		return catalog.Provider{}, fmt.Errorf("the discovery document at %s names issuer %q, not %q: refusing it; use the issuer it names if you trust it", issuer, sanitize.Line(sanitize.Clip(md.Issuer, 200)), issuer)
 	}
+	if err := samePlainness(u, md); err != nil {
+		return catalog.Provider{}, err
+	}
 	return providerFromMetadata(id, u, md, openID)
+}
+
+// samePlainness refuses a plain-http endpoint named by an https issuer: the
+// client secret, the codes and the tokens would cross the network (or, for
+// a loopback address, reach whichever local user listens on that port)
+// unprotected. A loopback issuer (a test provider) may use plain http.
+func samePlainness(issuer *url.URL, md metadata) error {
+	if issuer.Scheme != "https" {
+		return nil
+	}
+	for _, e := range []struct{ name, at string }{
+		{"authorization_endpoint", md.AuthorizationEndpoint},
+		{"token_endpoint", md.TokenEndpoint},
+		{"userinfo_endpoint", md.UserinfoEndpoint},
+	} {
+		if u, err := url.Parse(e.at); e.at != "" && (err != nil || !strings.EqualFold(u.Scheme, "https")) {
+			return fmt.Errorf("the discovery document of the https issuer %s names a %s that is not https (%s): refusing it, secrets would travel unprotected", issuer, e.name, sanitize.Line(sanitize.Clip(e.at, 200)))
+		}
+	}
+	return nil
 }
 
 // maxDiscoveryRedirects bounds the same-origin https redirects followed.

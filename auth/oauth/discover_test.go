@@ -120,3 +120,38 @@ func TestPromptConsentWithOfflineAccess(t *testing.T) {
 		}
 	}
 }
+
+// Issue 20.3: an https issuer whose document names a plain-http endpoint —
+// even a loopback one, where any local user may listen — is refused; an
+// empty id is made from the issuer, one per issuer.
+func TestDiscoveryRefusesPlainEndpointsOfAnHTTPSIssuer(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		doc := discoveryDoc("https://" + r.Host)
+		switch r.Host {
+		case "plain.example":
+			doc["token_endpoint"] = "http://127.0.0.1:9/token"
+		case "plainuser.example":
+			doc["userinfo_endpoint"] = "http://127.0.0.1:9/userinfo"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(doc)
+	})
+	hosts := []string{"plain.example", "plainuser.example", "fine.example"}
+	cert, pool := tlsFor(t, hosts...)
+	ts := newTLSServer(t, mux, cert)
+	hc := &http.Client{Transport: routedTransport(ts.Listener.Addr().String(), pool, func(string) bool { return true }), Timeout: 5 * time.Second}
+	ctx := withTimeout(t, 10*time.Second)
+	for _, issuer := range []string{"https://plain.example", "https://plainuser.example"} {
+		if _, err := Discover(ctx, hc, "", issuer); err == nil || !strings.Contains(err.Error(), "not https") {
+			t.Errorf("%s: err = %v, want a refusal of the plain-http endpoint", issuer, err)
+		}
+	}
+	p, err := Discover(ctx, hc, "", "https://fine.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != catalog.IssuerID("https://fine.example") {
+		t.Errorf("id = %q, want the issuer's own id %q", p.ID, catalog.IssuerID("https://fine.example"))
+	}
+}
