@@ -262,3 +262,22 @@ $(DOTENV_DIR)/node_modules/.package-lock.json: $(DOTENV_DIR)/package-lock.json $
 
 test-go: deps-dotenv
 test-go: export AUTHDECK_REQUIRE_READERS := 1
+
+
+# ---- A real Vault for the team store's tests (issue 23) ----
+# HashiCorp Vault, pinned, built once from the Go module proxy into a cache
+# outside the clone by scripts/vault-build.sh (about 8 minutes cold on two
+# cores; then instant). Each test starts its own `vault server -dev` on a
+# free loopback port (internal/vaultdev). `make test-go` requires it; a
+# plain `go test` without it skips those tests.
+VAULT_VERSION := v1.21.0
+VAULT_CACHE   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/authdeck
+VAULT_BIN     := $(VAULT_CACHE)/vault-$(VAULT_VERSION)/vault
+
+.PHONY: deps-vault
+deps-vault:
+	@AUTHDECK_TOOL_CACHE=$(VAULT_CACHE) VAULT_VERSION=$(VAULT_VERSION) GO=$(GO) ./scripts/vault-build.sh >/dev/null
+
+test-go: deps-vault
+test-go: export AUTHDECK_VAULT_BIN := $(VAULT_BIN)
+test-go: export AUTHDECK_REQUIRE_VAULT := 1

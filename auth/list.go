@@ -77,6 +77,9 @@ func (m *Manager) viewAt(cn conn, now time.Time, within time.Duration) Connectio
 	}
 	v := viewOf(cn.Connection, cn.p, cn.meth, lookupErr, now, within)
 	v.Shared = cn.home != nil
+	if cn.cached != nil {
+		v.StoreProblem = cn.cached.Error()
+	}
 	return v
 }
 

@@ -196,6 +196,7 @@ Run it without arguments (or as authdeck window) to open the window.
 		newCmdRefresh(d, nil), newCmdCheck(d, nil), newCmdExpires(d, nil), newCmdRemove(d, nil),
 		newCmdSandbox(d, nil), newCmdWindow(d),
 		newCmdExec(d, nil), newCmdProxy(d, nil),
+		newCmdTeam(d, nil), newCmdShare(d, nil), newCmdUnshare(d, nil),
 	)
 	return root
 }
