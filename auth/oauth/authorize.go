@@ -233,6 +233,12 @@ func (fl *flow) receive(ctx context.Context, opts AuthorizeOptions, authorizeURL
 		select {
 		case a := <-fl.answers:
 			return a, nil
+		case raw, ok := <-opts.Pasted:
+			if !ok {
+				opts.Pasted = nil // input ended: wait for the browser alone
+				continue
+			}
+			fl.takePasted(raw, opts.PasteRefused)
 		case err := <-opened:
 			opened = nil
 			if err != nil {

@@ -68,6 +68,11 @@ type AuthorizeOptions struct {
 	// the person what to look for and keeps Cancel available. It runs on
 	// the listener's goroutine, at most once per kind of notice.
 	Notice func(Notice)
+	// Pasted brings addresses the person pasted: the address a browser on
+	// another machine was sent back to (see paste.go). Each is checked as a
+	// callback; PasteRefused hears why one was not taken.
+	Pasted       <-chan string
+	PasteRefused func(error)
 }
 
 // NoticeKind says what came back that did not finish the sign-in.
