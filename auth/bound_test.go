@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +24,8 @@ type issuer struct {
 	ts       *httptest.Server
 	mu       sync.Mutex
 	requests []string // "path Authorization-header form"
+	// refuse makes the token endpoint refuse every refresh (invalid_grant).
+	refuse atomic.Bool
 }
 
 func newIssuer(t *testing.T) *issuer {
@@ -56,6 +59,11 @@ func (is *issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		is.requests = append(is.requests, r.URL.Path+" "+r.Header.Get("Authorization")+" "+r.PostForm.Encode())
 		is.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
+		if is.refuse.Load() && r.PostForm.Get("grant_type") == "refresh_token" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":"invalid_grant","error_description":"the refresh token was revoked"}`)
+			return
+		}
 		fmt.Fprint(w, `{"access_token":"acc","refresh_token":"ref","token_type":"Bearer","expires_in":600,"sub":"me"}`)
 	}
 }
@@ -179,5 +187,37 @@ func TestOlderConnectionsAreBoundOnFirstUse(t *testing.T) {
 	}
 	if _, err := f.m.Credential(ctx, "shop"); err != nil {
 		t.Fatalf("after the key was given again: %v", err)
+	}
+}
+
+// Issue 20.4: after a refresh the provider refused, the error said "connect
+// again" and status said "run refresh". Both now give one remedy: sign in.
+func TestFailedRefreshHasOneRemedy(t *testing.T) {
+	f := newFixture(t, Options{OpenBrowser: followingBrowser, HTTP: &http.Client{Timeout: 5 * time.Second}})
+	ctx := withDeadline(t, 20*time.Second)
+	is := newIssuer(t)
+	p, err := f.m.DiscoverProvider(ctx, "", is.ts.URL)
+	if err == nil {
+		_, err = f.m.SaveProvider(p)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Add(ctx, AddRequest{Name: "crm", Provider: p.ID, ClientID: "client", Secret: "s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Connect(ctx, "crm", ConnectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	is.refuse.Store(true)
+	f.clock.Advance(time.Minute)
+	_, err = f.m.Refresh(ctx, "crm")
+	e, ok := AsError(err)
+	if !ok {
+		t.Fatalf("refresh: %v", err)
+	}
+	c, _ := f.m.Get("crm")
+	if got := RemedyFor(c, c.Status); e.Remedy != RemedySignIn || got != e.Remedy {
+		t.Fatalf("the error says %s, the status (%s, %s) says %s", e.Remedy, c.Status, c.Fault, got)
 	}
 }

@@ -56,6 +56,9 @@ func RemedyFor(c Connection, s Status) Remedy {
 		case FaultProviderMissing:
 			return RemedyFixProviderFile
 		case FaultRefreshFailed:
+			if c.LastRefresh != nil && c.LastRefresh.Rejected {
+				return RemedySignIn // the provider refused the refresh token
+			}
 			return RemedyRetry
 		}
 		if browser {
