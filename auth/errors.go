@@ -43,7 +43,6 @@ const (
 	RemedyFixInput        Remedy = "fix-input"         // correct Error.Input
 	RemedySignIn          Remedy = "sign-in"           // sign in again through the browser
 	RemedyReplaceSecret   Remedy = "replace-secret"    // paste a new key, token or password
-	RemedySetExpiry       Remedy = "set-expiry"        // the expiry was extended: set the new date
 	RemedyRemove          Remedy = "remove"            // remove the connection (and add it again)
 	RemedyRetry           Remedy = "retry"             // a passing failure: try again
 	RemedyStartKeyring    Remedy = "start-keyring"     // start or unlock the OS keyring

@@ -116,8 +116,6 @@ func remedyCommand(r auth.Remedy, name string) string {
 		return "authdeck connect " + arg
 	case auth.RemedyReplaceSecret:
 		return "authdeck replace " + arg + " --secret-stdin"
-	case auth.RemedySetExpiry:
-		return "authdeck expires " + arg + " YYYY-MM-DD"
 	case auth.RemedyRemove:
 		return "authdeck remove " + arg
 	case auth.RemedyRetry:

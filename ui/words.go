@@ -77,8 +77,6 @@ func remedyWords(r auth.Remedy, c auth.Connection) string {
 		return "press Reconnect and approve the request in your browser."
 	case auth.RemedyReplaceSecret:
 		return "use Replace key… to paste the new one."
-	case auth.RemedySetExpiry:
-		return "set the new date with Edit expiry."
 	case auth.RemedyRemove:
 		return "press Remove, then add it again if you still need it."
 	case auth.RemedyRetry:
