@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -52,10 +53,10 @@ func (m *Manager) ensureSandbox(ctx context.Context, cn conn) (conn, error) {
 	if held, ok := m.sandboxOwn[addr]; ok {
 		return withPort(cn, held), nil
 	}
-	switch sandboxAt(ctx, addr) {
-	case sandbox.KeyID(key):
+	switch sandboxAt(ctx, addr, key) {
+	case sandboxOurs:
 		return cn, nil // ours, served by another process of this folder
-	case "":
+	case sandboxNone:
 		if _, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(addr); err == nil {
 			m.sandboxStop = append(m.sandboxStop, stop)
 			return cn, nil
@@ -89,39 +90,52 @@ func withPort(cn conn, port string) conn {
 	return cn
 }
 
-// sandboxAt is the key id of the Authdeck sandbox answering at addr: "" when
-// nothing answers, "other" when something that is not a sandbox does.
-func sandboxAt(ctx context.Context, addr string) string {
+// Who answers at a sandbox's address.
+const (
+	sandboxNone  = iota // nothing listens
+	sandboxOurs         // this folder's sandbox, served by another process
+	sandboxOther        // anything else: another folder's sandbox, a stand-in, another program
+)
+
+// sandboxAt says who answers at addr. Ours must prove it holds key by
+// answering a fresh random challenge (sandbox.Proof): an answer copied from
+// an earlier run proves nothing.
+func sandboxAt(ctx context.Context, addr string, key []byte) int {
 	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/.well-known/authdeck-sandbox", nil)
+	nonce := make([]byte, 32)
+	_, _ = rand.Read(nonce)
+	challenge := hex.EncodeToString(nonce)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/.well-known/authdeck-sandbox?challenge="+challenge, nil)
 	if err != nil {
-		return ""
+		return sandboxNone
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		var refused *net.OpError
 		if errors.As(err, &refused) && refused.Op == "dial" {
-			return ""
+			return sandboxNone
 		}
-		return "other"
+		return sandboxOther
 	}
 	defer resp.Body.Close()
 	var answer struct {
 		Sandbox bool   `json:"authdeck_sandbox"`
-		KeyID   string `json:"key_id"`
+		Proof   string `json:"proof"`
 	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 4<<10)).Decode(&answer) != nil || !answer.Sandbox || answer.KeyID == "" {
-		return "other"
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 4<<10)).Decode(&answer) != nil || !answer.Sandbox ||
+		!hmac.Equal([]byte(answer.Proof), []byte(sandbox.Proof(key, challenge))) {
+		return sandboxOther
 	}
-	return answer.KeyID
+	return sandboxOurs
 }
 
 // ServeSandbox runs this config folder's demo provider in the foreground on
 // port ("" → the catalog's default) until ctx ends, so that the commands a
 // person copies (curl, HTTPie) reach it from any shell. ready is called with
 // its address once it listens.
-func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) error {
+func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) (err error) {
+	defer classify(&err)
 	p, err := m.Provider(SandboxID)
 	if err != nil {
 		return err
@@ -141,10 +155,10 @@ func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(base
 	if err != nil {
 		return err
 	}
-	switch sandboxAt(ctx, addr) {
-	case sandbox.KeyID(key):
+	switch sandboxAt(ctx, addr, key) {
+	case sandboxOurs:
 		return &Error{Err: ErrSandboxRunning, Msg: fmt.Sprintf("this folder's demo provider is already running on %s (in an open Authdeck window or another terminal): it serves every command as it is", addr)}
-	case "":
+	case sandboxNone:
 	default:
 		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput,
 			Msg: fmt.Sprintf("%s is taken by another program or another config folder's demo provider: choose another port", addr)}

@@ -126,3 +126,28 @@ func TestRunBoundsTheMessage(t *testing.T) {
 		t.Fatalf("status %d, message of %d bytes", res.Status, len(res.Message))
 	}
 }
+
+// Issue 20.3: a who-am-I answer whose account name echoes the credential in
+// another escape (lower-case %2f, PHP's %7E and +, JSON's \/ read as text,
+// an HTML reference) never becomes the stored account name.
+func TestRunRedactsTheAccountHoweverEscaped(t *testing.T) {
+	const tok = "tok/with~and+plus=="
+	lower := strings.ToLower(url.QueryEscape(tok))
+	php := strings.ReplaceAll(url.QueryEscape(tok), "~", "%7E")
+	for name, echo := range map[string]string{
+		"lower-case %2f": lower,
+		"PHP urlencode":  php,
+		"JSON \\/ kept":  strings.ReplaceAll(tok, "/", `\\/`),
+		"HTML &#47;":     strings.ReplaceAll(tok, "/", "&#47;"),
+	} {
+		body := `{"name":"ann ` + echo + `"}`
+		srv := httptest.NewServer(reply(200, "application/json", body))
+		req := newRequest(t, srv.URL+"/me")
+		req.Header.Set("X-Access", tok)
+		res := Run(context.Background(), srv.Client(), req, now)
+		srv.Close()
+		if strings.Contains(res.Account, "with") || strings.Contains(res.Message, "with") {
+			t.Errorf("%s: the account keeps the token: %+v", name, res)
+		}
+	}
+}

@@ -105,7 +105,7 @@ func (e expectation) refusal(code, description string) error {
 	}
 	return &ProviderError{
 		Code:        sanitize.Clip(sanitize.Line(code), 64),
-		Description: sanitize.Clip(sanitize.Line(description), maxExcerpt),
+		Description: sanitize.Clip(sanitize.Line(sanitize.Redact(description, e.state)), maxExcerpt),
 		provider:    e.provider,
 		action:      "the sign-in",
 		hint:        firstNonEmpty(hintFor(code, false, 0), "connect again; if it keeps failing, check the app's settings with the provider"),

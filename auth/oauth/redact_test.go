@@ -118,3 +118,39 @@ func TestNetworkErrorHoldsNoSecret(t *testing.T) {
 		t.Errorf("err = %q, want the shared network words %q", err, want)
 	}
 }
+
+// Issue 20.3: redaction runs on the whole answer before it is cut. A token
+// endpoint's error page with ~285 characters before the echoed secret kept
+// 15 characters of it (the excerpt was cut at 300 first), and so did an
+// error_description in a 200 answer; other escapes of the secret too.
+func TestTokenErrorRedactedBeforeTheCut(t *testing.T) {
+	const secret = "Sup3rS3cretValue/with~tilde+plus"
+	f := flowConfig{Config: Config{ClientSecret: secret, Method: catalog.Method{Kind: catalog.KindOAuth}}, clientID: "id", name: "Acme"}
+	g := grant{kind: "authorization_code", code: "the-code-123"}
+	pad := strings.Repeat("x", 285)
+	lower := strings.ToLower(url.QueryEscape(secret))
+	bodies := []struct{ name, ct, body string }{
+		{"html page", "text/html", "<html><body><p>" + pad + " " + secret + "</p></body></html>"},
+		{"plain text", "text/plain", pad + " " + secret},
+		{"lower-case escapes", "text/plain", pad + " " + lower},
+		{"json \\/", "application/json", `{"error":"invalid_client","error_description":"` + pad + " " + strings.ReplaceAll(secret, "/", `\/`) + `"}`},
+	}
+	for _, b := range bodies {
+		for _, status := range []int{400, 200} {
+			if status == 200 && b.ct != "application/json" {
+				continue
+			}
+			_, err := (&Client{}).interpret(f, g, &tokenReply{status: status, contentType: b.ct, body: []byte(b.body)})
+			if err == nil {
+				t.Fatalf("%s: no error", b.name)
+			}
+			msg := err.Error()
+			for i := 0; i+8 <= len(secret); i++ {
+				if strings.Contains(msg, secret[i:i+8]) {
+					t.Errorf("%s (HTTP %d): the message keeps %q of the secret: %s", b.name, status, secret[i:i+8], msg)
+					break
+				}
+			}
+		}
+	}
+}

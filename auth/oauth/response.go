@@ -73,19 +73,6 @@ func HarmlessExtras(m map[string]string) map[string]string {
 	return out
 }
 
-// NotGrantedWords says plainly what it means that a provider granted fewer
-// scopes than asked (Token.NotGranted); "" when nothing is missing.
-func NotGrantedWords(provider string, missing []string) string {
-	if len(missing) == 0 {
-		return ""
-	}
-	s := provider + " granted fewer scopes than asked: not granted " + strings.Join(missing, ", ") + "."
-	if slices.Contains(missing, "offline_access") {
-		s += " Without offline access there is no refresh token, so Authdeck cannot renew this connection by itself: sign in again when it expires."
-	}
-	return s
-}
-
 // tokenResponse is a token response (JSON body, form body or URL fragment)
 // reduced to string or number values by field name.
 type tokenResponse map[string]any
@@ -235,7 +222,8 @@ func (r tokenResponse) seconds(k string) (float64, bool) {
 // token turns the fields into a Token.
 func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	if code := r.str("error"); code != "" {
-		return Token{}, &ProviderError{Code: sanitize.Clip(sanitize.Line(code), 64), Description: sanitize.Clip(sanitize.Line(r.str("error_description")), maxExcerpt)}
+		// Raw: the caller removes the secrets it sent, then cuts (tidy).
+		return Token{}, &ProviderError{Code: code, Description: r.str("error_description")}
 	}
 	t := Token{
 		AccessToken:  r.str("access_token"),
@@ -363,6 +351,14 @@ func errorFromBody(status int, contentType string, body []byte, secrets []string
 	if e.Code == "" && e.Description == "" {
 		e.Description = excerpt(body, contentType)
 	}
+	return e.tidy(secrets)
+}
+
+// tidy makes a provider's words safe to keep and show: every form of every
+// secret the request carried removed first, on the whole text, then control
+// characters escaped, then the cut. Cutting first could leave part of a
+// secret that no longer matches (issue 20.3: 15 characters of it survived).
+func (e *ProviderError) tidy(secrets []string) *ProviderError {
 	e.Code = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Code, secrets...)), 64)
 	e.Description = sanitize.Clip(sanitize.Line(sanitize.Redact(e.Description, secrets...)), maxExcerpt)
 	return e
@@ -398,8 +394,9 @@ func excerpt(body []byte, contentType string) string {
 			s = strings.TrimSpace(title + ": " + s)
 		}
 	}
-	s = strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
-	return sanitize.Clip(s, maxExcerpt)
+	// Not cut here: the caller redacts the whole text first (tidy); it is
+	// bounded to 64 KiB above.
+	return strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 }
 
 // hintFor says what to do next for the common OAuth error codes.

@@ -55,12 +55,20 @@ type Server struct {
 	used map[string]time.Time // ids of consumed codes and rotated refresh tokens → when they expire anyway
 }
 
-// KeyID names a signing key without revealing it: the first 8 bytes of a
-// domain-separated SHA-256, in hex.
-func KeyID(key []byte) string {
-	sum := sha256.Sum256(append([]byte("authdeck-sandbox-key-id:"), key...))
-	return hex.EncodeToString(sum[:8])
+// Proof answers an identity challenge: a domain-separated HMAC-SHA256 of
+// the challenge under the signing key, in hex. Only a holder of the key can
+// compute it, and a fresh challenge each time makes an answer seen once
+// worthless: a program that reads a sandbox's answers (another local user
+// on the port after the sandbox stops) cannot pass for it. A fixed public
+// id could be copied and replayed to receive refresh tokens.
+func Proof(key []byte, challenge string) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("authdeck-sandbox-proof:" + challenge))
+	return hex.EncodeToString(h.Sum(nil))
 }
+
+// maxChallenge bounds the identity challenge a sandbox answers.
+const maxChallenge = 128
 
 // New returns a sandbox that signs with key (at least 16 bytes is wise).
 func New(key []byte, opts Options) *Server {
@@ -73,10 +81,14 @@ func New(key []byte, opts Options) *Server {
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("GET /userinfo", s.userinfo)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	// Says which signing key this sandbox holds (by a one-way id), so that
-	// a process of another config folder never uses it for its tokens.
-	mux.HandleFunc("GET /.well-known/authdeck-sandbox", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"authdeck_sandbox": true, "key_id": KeyID(s.key)})
+	// Proves which signing key this sandbox holds (see Proof), so that a
+	// process of another config folder, or a stand-in, is never used.
+	mux.HandleFunc("GET /.well-known/authdeck-sandbox", func(w http.ResponseWriter, r *http.Request) {
+		answer := map[string]any{"authdeck_sandbox": true}
+		if c := r.URL.Query().Get("challenge"); c != "" && len(c) <= maxChallenge {
+			answer["proof"] = Proof(s.key, c)
+		}
+		writeJSON(w, http.StatusOK, answer)
 	})
 	s.mux = mux
 	return s
@@ -220,7 +232,9 @@ func (s *Server) consume(c claims) bool {
 	return true
 }
 
-var consentTmpl = template.Must(template.New("consent").Parse(`<!doctype html>
+// consentTmpl is parsed on first use: most commands never serve it (issue 22).
+var consentTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("consent").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox sign-in</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1.25rem;color:#1f2328;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.75rem}</style>
@@ -234,6 +248,7 @@ var consentTmpl = template.Must(template.New("consent").Parse(`<!doctype html>
 </form>
 </body></html>
 `))
+})
 
 // authorize shows the consent page (GET) and answers the decision (POST)
 // with a redirect to the client's loopback redirect URI.
@@ -276,9 +291,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet {
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", consentCSP(redirectURI))
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = consentTmpl.Execute(w, map[string]string{
+		_ = consentTmpl().Execute(w, map[string]string{
 			"ClientID": clientID, "Scopes": q.Get("scope"), "Action": "/authorize?" + r.URL.RawQuery,
 		})
 		return
@@ -296,6 +311,35 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		Challenge: challenge, Expires: s.now().Add(CodeLifetime).Unix(),
 	})
 	back(url.Values{"code": {code}})
+}
+
+// consentCSP is the consent page's policy. Chromium checks form-action on
+// every redirect that follows the form's POST, so it must allow, besides the
+// sandbox itself, the one loopback origin the answer goes back to (another
+// port is another origin): 'self' alone made Approve and Deny do nothing.
+func consentCSP(redirectURI string) string {
+	return "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' " + callbackOrigin(redirectURI) +
+		"; base-uri 'none'; frame-ancestors 'none'"
+}
+
+// callbackOrigin is the origin of a redirect URI checkRedirect allowed, in
+// CSP source syntax: scheme, host and the explicit port.
+func callbackOrigin(redirectURI string) string {
+	u, err := url.Parse(redirectURI)
+	if err != nil || checkRedirect(redirectURI) != nil {
+		return "'none'"
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	if strings.Contains(u.Hostname(), ":") {
+		// A CSP host-source cannot name an IPv6 literal (CSP3 grammar:
+		// letters, digits and "-"), so [::1] gets the scheme: the page holds
+		// no markup from outside that could add another form.
+		return "http:"
+	}
+	return "http://" + net.JoinHostPort(u.Hostname(), port)
 }
 
 func checkRedirect(raw string) error {

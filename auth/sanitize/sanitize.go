@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -107,6 +109,14 @@ const minSecret = 3
 // escape, and its base64 encodings (standard and URL alphabets, padded or
 // not). For HTTP Basic authentication pass the pair "id:secret" as one of the
 // secrets, so the Authorization header's value is caught too.
+//
+// The search runs on one normalised form of text, so that every way of
+// escaping the same bytes is caught however an echo chose to write them:
+// percent escapes in either case (%2f, %2F, %7E; encodeURIComponent, PHP
+// urlencode, rawurlencode), "+" for a space, JSON escapes (\/, \u0041)
+// and HTML character references (&#47;, &#x2F;, &amp;). A match replaces
+// the text it was written as. Redact runs before any cut: a secret cut in
+// half is no longer found.
 func Redact(text string, secrets ...string) string {
 	var forms []string
 	for _, s := range secrets {
@@ -115,18 +125,156 @@ func Redact(text string, secrets ...string) string {
 		}
 		forms = append(forms, Forms(s)...)
 	}
-	// Longest first, so a form is never half-replaced by a shorter one.
-	for i := 1; i < len(forms); i++ {
-		for j := i; j > 0 && len(forms[j]) > len(forms[j-1]); j-- {
-			forms[j], forms[j-1] = forms[j-1], forms[j]
-		}
+	if len(forms) == 0 || text == "" {
+		return text
 	}
+	forms = dedupe(forms)
+	// Longest first, so a form is never half-replaced by a shorter one.
+	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
 	for _, f := range forms {
-		if f != "" {
-			text = strings.ReplaceAll(text, f, Redacted)
-		}
+		text = strings.ReplaceAll(text, f, Redacted)
+	}
+	if !strings.ContainsAny(text, "%+\\&") {
+		return text // nothing escaped: the plain search above was the whole search
+	}
+	for _, plusIsSpace := range []bool{false, true} {
+		text = redactDecoded(text, forms, plusIsSpace)
 	}
 	return text
+}
+
+// redactDecoded finds forms in the decoded view of text and replaces the
+// original spans they were written as.
+func redactDecoded(text string, forms []string, plusIsSpace bool) string {
+	v := decode(text, plusIsSpace)
+	var spans [][2]int
+	for _, f := range forms {
+		for from := 0; ; {
+			i := strings.Index(v.text[from:], f)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(f)
+			spans = append(spans, [2]int{v.start[i], v.end[end-1]})
+			from = end
+		}
+	}
+	if len(spans) == 0 {
+		return text
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var b strings.Builder
+	at := 0
+	for _, sp := range spans {
+		if sp[1] <= at {
+			continue // inside a span already replaced
+		}
+		if sp[0] < at {
+			sp[0] = at
+		}
+		b.WriteString(text[at:sp[0]])
+		b.WriteString(Redacted)
+		at = sp[1]
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// decoded is text with its escapes undone; start[i] and end[i] are the
+// span of the original text that decoded byte i was written as.
+type decoded struct {
+	text       string
+	start, end []int
+}
+
+// decode undoes one level of percent escapes, JSON string escapes and HTML
+// character references (and "+" as a space when plusIsSpace), keeping for
+// every decoded byte the original span it came from.
+func decode(text string, plusIsSpace bool) decoded {
+	var d decoded
+	var b strings.Builder
+	emit := func(bs []byte, from, to int) {
+		for _, c := range bs {
+			b.WriteByte(c)
+			d.start = append(d.start, from)
+			d.end = append(d.end, to)
+		}
+	}
+	for i := 0; i < len(text); {
+		if bs, n := unescapeAt(text, i, plusIsSpace); n > 0 {
+			emit(bs, i, i+n)
+			i += n
+			continue
+		}
+		emit([]byte{text[i]}, i, i+1)
+		i++
+	}
+	d.text = b.String()
+	return d
+}
+
+var jsonEscapes = map[byte]byte{'/': '/', '"': '"', '\\': '\\', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+var htmlNamed = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'", "sol": "/", "plus": "+", "equals": "=", "colon": ":", "percnt": "%"}
+
+// unescapeAt decodes the escape starting at text[i], if any: the bytes it
+// stands for and its length in text (0: no escape there).
+func unescapeAt(text string, i int, plusIsSpace bool) ([]byte, int) {
+	rest := text[i:]
+	switch rest[0] {
+	case '+':
+		if plusIsSpace {
+			return []byte{' '}, 1
+		}
+	case '%':
+		if len(rest) >= 3 && isHex(rest[1]) && isHex(rest[2]) {
+			v, _ := strconv.ParseUint(rest[1:3], 16, 8)
+			return []byte{byte(v)}, 3
+		}
+	case '\\':
+		if len(rest) >= 2 {
+			if c, ok := jsonEscapes[rest[1]]; ok {
+				return []byte{c}, 2
+			}
+		}
+		if len(rest) >= 6 && rest[1] == 'u' && isHex(rest[2]) && isHex(rest[3]) && isHex(rest[4]) && isHex(rest[5]) {
+			v, _ := strconv.ParseUint(rest[2:6], 16, 32)
+			return []byte(string(rune(v))), 6
+		}
+	case '&':
+		return htmlReference(rest)
+	}
+	return nil, 0
+}
+
+// htmlReference decodes &#NN; &#xHH; and the few named references an echo
+// of a secret may use.
+func htmlReference(rest string) ([]byte, int) {
+	semi := strings.IndexByte(rest, ';')
+	if semi < 2 || semi > 10 {
+		return nil, 0
+	}
+	name := rest[1:semi]
+	if v, ok := htmlNamed[strings.ToLower(name)]; ok {
+		return []byte(v), semi + 1
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return nil, 0
+	}
+	base, digits := 10, name[1:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	v, err := strconv.ParseUint(digits, base, 32)
+	if err != nil || v > utf8.MaxRune {
+		return nil, 0
+	}
+	return []byte(string(rune(v))), semi + 1
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // Forms lists the ways a secret can appear in a request or in a provider's

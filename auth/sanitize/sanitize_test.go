@@ -3,6 +3,7 @@ package sanitize
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -97,5 +98,59 @@ func TestClipCutsAtACharacter(t *testing.T) {
 	}
 	if got := Clip("short", 10); got != "short" {
 		t.Errorf("Clip = %q", got)
+	}
+}
+
+// Issue 20.3: every way an echo may escape the same bytes is redacted, on
+// one normalised form: lower-case percent escapes, JavaScript's
+// encodeURIComponent, PHP's urlencode (~ as %7E, space as +), JSON's \/ and
+// \u escapes, HTML character references, and mixtures of them.
+func TestRedactFindsSecretsHoweverEscaped(t *testing.T) {
+	const secret = "s3cr3t/+~ key!(x)*'=&"
+	hexOf := func(upper bool, keep func(c byte) bool, space string) string {
+		var b strings.Builder
+		for i := 0; i < len(secret); i++ {
+			c := secret[i]
+			switch {
+			case c == ' ' && space != "":
+				b.WriteString(space)
+			case keep(c):
+				b.WriteByte(c)
+			case upper:
+				fmt.Fprintf(&b, "%%%02X", c)
+			default:
+				fmt.Fprintf(&b, "%%%02x", c)
+			}
+		}
+		return b.String()
+	}
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	uriComponent := func(c byte) bool { return alnum(c) || strings.IndexByte("-_.!~*'()", c) >= 0 }
+	php := func(c byte) bool { return alnum(c) || strings.IndexByte("-_.", c) >= 0 }
+	var jsonEsc strings.Builder
+	for _, r := range secret {
+		fmt.Fprintf(&jsonEsc, `\u%04x`, r)
+	}
+	echoes := map[string]string{
+		"lower-case %xx":     hexOf(false, alnum, ""),
+		"encodeURIComponent": hexOf(true, uriComponent, ""),
+		"PHP urlencode":      hexOf(true, php, "+"),
+		"PHP lower-case":     hexOf(false, php, "+"),
+		"JSON \\/":           strings.ReplaceAll(secret, "/", `\/`),
+		"JSON \\u all":       jsonEsc.String(),
+		"HTML &#47; &amp;":   strings.NewReplacer("/", "&#47;", "&", "&amp;", "'", "&#x27;").Replace(secret),
+		"mixed":              "s3cr3t%2f%2B~%20key%21(x)*'%3d\\u0026",
+	}
+	for name, echo := range echoes {
+		text := "before " + echo + " after"
+		got := Redact(text, secret)
+		if got != "before "+Redacted+" after" {
+			t.Errorf("%s: Redact(%q) = %q", name, text, got)
+		}
+	}
+	// Text without any secret keeps every escape as it was.
+	plain := `a%2fb \/ &amp; c+d \u0041`
+	if got := Redact(plain, secret); got != plain {
+		t.Errorf("Redact changed text without a secret: %q", got)
 	}
 }
