@@ -19,6 +19,10 @@ type ConnectOptions struct {
 	// Notice is called when the browser brought back something that does
 	// not finish the sign-in, which goes on waiting.
 	Notice func(oauth.Notice)
+	// Resolved, when set, is called once with the connection as resolved,
+	// before anything else happens: a front end learns what it connects
+	// (the sandbox, say) without reading the connection a second time.
+	Resolved func(Connection)
 	// NoBrowser leaves opening the URL to the person (the CLI prints it).
 	NoBrowser bool
 	// Pasted brings the addresses a person pastes from a browser on another
@@ -55,6 +59,9 @@ func (m *Manager) Connect(ctx context.Context, name string, opts ConnectOptions)
 	cn, err := m.resolve(name)
 	if err != nil {
 		return Connection{}, err
+	}
+	if opts.Resolved != nil {
+		opts.Resolved(m.view(cn))
 	}
 	if !cn.meth.Kind.Browser() {
 		return Connection{}, &Error{Connection: name, Remedy: RemedyReplaceSecret,

@@ -151,17 +151,9 @@ func (m *Manager) Snippet(ctx context.Context, name string, f render.Format, tar
 		}
 	}
 	out, err := render.Render(f, cred, target)
-	return out, m.view(cn), err
-}
-
-// CheckURL is the provider's who-am-I address for a connection.
-func (m *Manager) CheckURL(name string) (_ string, err error) {
-	defer classify(&err)
-	cn, err := m.resolve(name)
-	if err != nil {
-		return "", err
-	}
-	return checkURL(cn)
+	v := m.view(cn)
+	v.APIHosts = apiHosts(cn)
+	return out, v, err
 }
 
 func checkURL(cn conn) (string, error) {
@@ -181,6 +173,11 @@ func (m *Manager) APIHosts(name string) (_ []string, err error) {
 	if err != nil {
 		return nil, err
 	}
+	return apiHosts(cn), nil
+}
+
+// apiHosts are the hosts of cn's provider's addresses.
+func apiHosts(cn conn) []string {
 	var hosts []string
 	for _, raw := range []string{cn.meth.CheckURL, cn.meth.TokenURL, cn.meth.AuthorizeURL, cn.meth.LoginURL} {
 		if raw == "" {
@@ -194,7 +191,7 @@ func (m *Manager) APIHosts(name string) (_ []string, err error) {
 			hosts = append(hosts, strings.ToLower(u.Hostname()))
 		}
 	}
-	return hosts, nil
+	return hosts
 }
 
 // Check makes the provider's who-am-I request with the stored credential and

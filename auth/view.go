@@ -71,6 +71,9 @@ type Connection struct {
 	// StoreProblem, for a shared connection, says the team store could not
 	// be asked and this machine's copy was used instead: why.
 	StoreProblem string `json:"store_problem,omitempty"`
+	// APIHosts, filled by Snippet, are the hosts the credential is meant
+	// for (see Manager.APIHosts): a front end warns before a URL elsewhere.
+	APIHosts []string `json:"-"`
 }
 
 // Outcome records how an action (refresh, check) last went.

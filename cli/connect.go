@@ -44,14 +44,12 @@ system browser; --no-browser prints the address to open instead.`,
 }
 
 func connectRun(ctx context.Context, opts *connectOptions, m Service) error {
-	sandbox := false
-	if c, err := m.Get(opts.Name); err == nil {
-		sandbox = c.Provider == auth.SandboxID
-	}
+	sandbox := false // learnt from the core's one read of the connection
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	co := auth.ConnectOptions{
 		NoBrowser: opts.NoBrowser,
+		Resolved:  func(c auth.Connection) { sandbox = c.Provider == auth.SandboxID },
 		Listening: func(redirectURI, authorizeURL string) { opts.listening(sandbox, redirectURI, authorizeURL) },
 		Notice:    func(n auth.Notice) { fmt.Fprintln(opts.IO.Err, noticeWords(n)) },
 	}

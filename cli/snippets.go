@@ -121,10 +121,10 @@ func snippetRun(ctx context.Context, opts *snippetOptions, m Service) error {
 	if opts.Exporter != nil {
 		return snippetJSON(ctx, opts, m)
 	}
-	if opts.URL != "" {
-		warnForeignHost(opts, m)
-	}
 	out, c, err := m.Snippet(ctx, opts.Name, opts.Format, opts.URL)
+	if err == nil && opts.URL != "" {
+		warnForeignHost(opts, c.APIHosts) // from the same one read of the connection
+	}
 	if err == nil && len(opts.Args) > 0 {
 		out, err = render.AppendCurlArgs(out, opts.Args)
 	}
@@ -192,14 +192,10 @@ func onConnection(name string, err error) error {
 
 // warnForeignHost says when the URL's host is not one the credential is
 // meant for: the credential goes wherever the URL says.
-func warnForeignHost(opts *snippetOptions, m Service) {
+func warnForeignHost(opts *snippetOptions, hosts []string) {
 	u, err := url.Parse(opts.URL)
-	if err != nil || u.Hostname() == "" {
+	if err != nil || u.Hostname() == "" || len(hosts) == 0 {
 		return // the snippet itself refuses it, with words
-	}
-	hosts, err := m.APIHosts(opts.Name)
-	if err != nil || len(hosts) == 0 {
-		return
 	}
 	slices.Sort(hosts)
 	hosts = slices.Compact(hosts)
