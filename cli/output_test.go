@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/js
 // do not depend on the machine's time zone.
 func utcFixture(t *testing.T) *fixture {
 	t.Helper()
-	return &fixture{dir: t.TempDir(), mem: secret.NewMemory(), clock: fakeclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))}
+	return &fixture{dir: t.TempDir(), secrets: secret.NewMemory(), clock: fakeclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))}
 }
 
 // checkStub answers check as a provider would, without a network; every

@@ -100,9 +100,6 @@ func BasicCredentials(user, secret string) string {
 	return base64.StdEncoding.EncodeToString([]byte(user + ":" + secret))
 }
 
-// BasicValue returns the Authorization header value "Basic base64(user:secret)".
-func BasicValue(user, secret string) string { return "Basic " + BasicCredentials(user, secret) }
-
 // FromMethod builds the Credential for a method's Apply rule.
 //
 // secret is the credential exactly as it follows the scheme: the token, the

@@ -17,8 +17,8 @@ const (
 )
 
 func TestBasicValueSeedExample(t *testing.T) {
-	if got, want := "Authorization: "+BasicValue(vinliAppID, vinliAppSecret), vinliHeader; got != want {
-		t.Fatalf("BasicValue:\n got %s\nwant %s", got, want)
+	if got, want := "Authorization: Basic "+BasicCredentials(vinliAppID, vinliAppSecret), vinliHeader; got != want {
+		t.Fatalf("Basic credentials:\n got %s\nwant %s", got, want)
 	}
 	// The same header through the path the Manager takes: catalog apply rule + stored secret.
 	apply := catalog.Apply{Header: "Authorization", Scheme: "Basic"}
