@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"authdeck/auth"
 	"authdeck/auth/sandbox"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
@@ -47,22 +46,6 @@ func requireKeyring(t testing.TB) {
 	_ = k.Delete("probe")
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// run runs one command in process against dir, with the real keyring unless
-// secrets is given.
-func run(t testing.TB, dir string, secrets secret.Store, stdin string, args ...string) result {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := Run(args, Deps{
-		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
-		Options: auth.Options{ConfigDir: dir, Secrets: secrets},
-	})
-	return result{code, out.String(), errOut.String()}
-}
 
 func readTree(t testing.TB, dir string) string {
 	t.Helper()
@@ -148,7 +131,7 @@ func TestProvidersShowRoundTrips(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	mem := secret.NewMemory()
-	if r := run(t, dir, mem, "t", "add", "shop", "--provider", "vend", "--method", "token", "--secret-stdin"); r.code != 0 {
+	if r := run(t, dir, mem, "t", "add", "shop", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"); r.code != 0 {
 		t.Fatalf("setup: %+v", r)
 	}
 	before := readTree(t, dir)
@@ -162,9 +145,9 @@ func TestBadInput(t *testing.T) {
 		code  int
 	}{
 		{"unknown provider", "t", []string{"add", "x", "--provider", "shopify", "--secret-stdin"}, `no provider "shopify"`, 2},
-		{"duplicate", "t", []string{"add", "shop", "--provider", "vend", "--method", "token", "--secret-stdin"}, "already exists", 1},
-		{"bad date", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--expires", "next tuesday", "--secret-stdin"}, "is not a date", 2},
-		{"empty stdin", "", []string{"add", "x", "--provider", "vend", "--method", "token", "--secret-stdin"}, "standard input was empty", 2},
+		{"duplicate", "t", []string{"add", "shop", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"}, "already exists", 1},
+		{"bad date", "t", []string{"add", "x", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--expires", "next tuesday", "--secret-stdin"}, "is not a date", 2},
+		{"empty stdin", "", []string{"add", "x", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"}, "standard input was empty", 2},
 		{"no secret flag", "", []string{"add", "x", "--provider", "vend", "--method", "token"}, "--secret-stdin", 2},
 		{"unknown connection", "", []string{"header", "nope"}, `no connection called "nope"`, 1},
 		{"missing provider flag", "", []string{"add", "x"}, "add needs --provider (see authdeck add --help)", 2},
@@ -203,7 +186,7 @@ func TestListJSONAndStatus(t *testing.T) {
 	in5days := time.Now().Add(5 * 24 * time.Hour).Format(time.RFC3339)
 	for _, args := range [][]string{
 		{"add", "key", "--provider", "vinsight", "--method", "api-key", "--expires", in5days, "--secret-stdin"},
-		{"add", "shop", "--provider", "vend", "--method", "token", "--secret-stdin"},
+		{"add", "shop", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"},
 		{"add", "store", "--provider", "vend", "--client-id", "cid", "--secret-stdin"},
 	} {
 		if r := run(t, dir, mem, "s", args...); r.code != 0 {

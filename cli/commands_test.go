@@ -17,62 +17,8 @@ import (
 	"authdeck/auth"
 	"authdeck/auth/catalog"
 	"authdeck/auth/secret"
-	"authdeck/internal/fakeclock"
 	"authdeck/internal/standin"
 )
-
-// fixture is a config folder with an in-memory keyring and a clock the test
-// moves: commands run in process, through Run or their run functions.
-type fixture struct {
-	dir   string
-	mem   *secret.Memory
-	clock *fakeclock.Clock
-}
-
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	return &fixture{dir: t.TempDir(), mem: secret.NewMemory(), clock: fakeclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.Local))}
-}
-
-func (f *fixture) options() auth.Options {
-	return auth.Options{ConfigDir: f.dir, Secrets: f.mem, Now: f.clock.Now, OpenBrowser: func(string) error { return nil }}
-}
-
-// run runs one command line through Run, as main does.
-func (f *fixture) run(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := Run(args, Deps{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Options: f.options()})
-	return result{code, out.String(), errOut.String()}
-}
-
-func (f *fixture) manager(t *testing.T) *auth.Manager {
-	t.Helper()
-	m, err := auth.Open(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(m.Close)
-	return m
-}
-
-func (f *fixture) add(t *testing.T, req auth.AddRequest) {
-	t.Helper()
-	if _, err := f.manager(t).Add(context.Background(), req); err != nil {
-		t.Fatalf("add %s: %v", req.Name, err)
-	}
-}
-
-func (f *fixture) days(n int) *time.Time {
-	at := f.clock.Now().Add(time.Duration(n) * 24 * time.Hour)
-	return &at
-}
-
-// testIO is a command's streams, kept for reading.
-func testIO(stdin string) (base, *bytes.Buffer, *bytes.Buffer) {
-	var out, errOut bytes.Buffer
-	return base{IO: streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}}, &out, &errOut
-}
 
 // Each command fills its options struct from the command line; the test's
 // runF sees them without anything running (issue 16.4).
@@ -147,7 +93,7 @@ func TestCommandsFillTheirOptions(t *testing.T) {
 // time; --require-valid prints nothing and exits 3 (issue 15.3).
 func TestExpiredCredentialIsSaidEveryTime(t *testing.T) {
 	f := newFixture(t)
-	f.add(t, auth.AddRequest{Name: "acme-reports", Provider: "vend", Method: catalog.KindToken, Secret: "tok-1", ExpiresAt: f.days(1)})
+	f.add(t, auth.AddRequest{Name: "acme-reports", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-1", ExpiresAt: f.days(1)})
 	expiry := auth.FormatDate(*f.days(1), time.Local)
 	f.clock.Advance(10 * 24 * time.Hour)
 	m := f.manager(t)
@@ -169,14 +115,14 @@ func TestExpiredCredentialIsSaidEveryTime(t *testing.T) {
 		t.Fatalf("--require-valid: %v, stdout %q, stderr %q", err, out, errOut)
 	}
 	// Through the command line: exit 0 with the warning, 3 with --require-valid.
-	if r := f.run(t, "", "curl", "acme-reports", "https://acme.vendhq.com/api/2.0/products"); r.code != 0 || !strings.Contains(r.stderr, "expired 9 days ago") || !strings.HasPrefix(r.stdout, "curl ") {
+	if r := f.run(t, "", "curl", "acme-reports", "https://acme.vendhq.com/api/2.0/products"); r.code != 0 || !strings.Contains(r.stderr, "expired 9 days ago") || !strings.Contains(r.stdout, "| curl -sS ") {
 		t.Fatalf("curl: %+v", r)
 	}
 	if r := f.run(t, "", "header", "acme-reports", "--require-valid"); r.code != 3 || r.stdout != "" {
 		t.Fatalf("header --require-valid: %+v", r)
 	}
 	// A valid credential: no warning.
-	f.add(t, auth.AddRequest{Name: "fresh", Provider: "vend", Method: catalog.KindToken, Secret: "tok-2"})
+	f.add(t, auth.AddRequest{Name: "fresh", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-2"})
 	if r := f.run(t, "", "header", "fresh", "--require-valid"); r.code != 0 || r.stderr != "" {
 		t.Fatalf("a valid credential: %+v", r)
 	}
@@ -219,7 +165,7 @@ func statusFixture(t *testing.T) *fixture {
 		if c.days != 0 {
 			req.ExpiresAt = f.days(c.days)
 		} else {
-			req.Provider, req.Method = "vend", catalog.KindToken
+			req.Provider, req.Method, req.Params = "vend", catalog.KindToken, map[string]string{"domain_prefix": "shop"}
 		}
 		f.add(t, req)
 	}
@@ -343,12 +289,12 @@ func TestStatusWritesACalendar(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, auth.AddRequest{Name: "reports", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k",
 		Owner: "Ana, support; ops", ExpiresAt: f.days(200)})
-	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t"}) // no expiry: no event
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"}) // no expiry: no event
 	f.add(t, auth.AddRequest{Name: "store", Provider: "vend", ClientID: "c", Secret: "s"})            // not signed in: no event
 	path := filepath.Join(t.TempDir(), "expiry.ics")
 	r := f.run(t, "", "status", "--ics", path)
 	// store needs attention (exit 3); the calendar is written all the same.
-	if r.code != 3 || !strings.Contains(r.stderr, "Wrote 1 expiry dates to "+path) || !strings.Contains(r.stdout, "reports") {
+	if r.code != 3 || !strings.Contains(r.stderr, "Wrote 1 expiry date to "+path) || !strings.Contains(r.stdout, "reports") {
 		t.Fatalf("status --ics: %+v", r)
 	}
 	data, err := os.ReadFile(path)
@@ -440,7 +386,7 @@ func TestMistypedNameAndForeignHost(t *testing.T) {
 	}
 	r = f.run(t, "", "curl", "shop", "https://example.com/collect")
 	if r.code != 0 || !strings.Contains(r.stderr, "authdeck: warning: example.com is not one of the hosts shop's credential is meant for (") ||
-		!strings.Contains(r.stderr, "myshop.vendhq.com") || !strings.HasPrefix(r.stdout, "curl -H ") {
+		!strings.Contains(r.stderr, "myshop.vendhq.com") || !strings.Contains(r.stdout, "| curl -sS -H @- ") {
 		t.Fatalf("foreign host: %+v", r)
 	}
 	if r := f.run(t, "", "curl", "shop", "https://myshop.vendhq.com/api/2.0/products"); r.code != 0 || r.stderr != "" {

@@ -72,8 +72,6 @@ func kindWords(e *auth.Error, name string) string {
 		return e.Error() + ": restore it from a backup or move it aside to start afresh"
 	case auth.KindKeyringDamage:
 		return e.Error() + ": remove the connection and add it again"
-	case auth.KindKeyringTooBig:
-		return e.Error() + ": this system's keyring cannot hold it"
 	}
 	return ""
 }
