@@ -29,7 +29,7 @@ func CSV(w io.Writer, rows [][]string) error {
 			}
 			b.WriteString(csvCell(cell))
 		}
-		b.WriteString("\r\n") // RFC 4180 line ends
+		b.WriteByte('\n') // as encoding/csv writes by default; spreadsheets read both
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

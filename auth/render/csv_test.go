@@ -36,8 +36,8 @@ func TestCSVNeutralisesFormulasForEveryLocale(t *testing.T) {
 		if err := CSV(&b, [][]string{{in, "z"}}); err != nil {
 			t.Fatal(err)
 		}
-		if got := b.String(); got != want+",z\r\n" {
-			t.Errorf("CSV(%q) = %q, want %q", in, got, want+",z\r\n")
+		if got := b.String(); got != want+",z\n" {
+			t.Errorf("CSV(%q) = %q, want %q", in, got, want+",z\n")
 		}
 	}
 }
