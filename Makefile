@@ -223,7 +223,7 @@ test-wine: package-windows
 test-tray: build
 	@./scripts/apt-need.sh $(APT_TRAY)
 	AUTHDECK_TRAY_BINDIR=$(CURDIR)/bin ./scripts/with-keyring.sh \
-	  $(GO) test -count=1 -timeout 10m -run "TestTray|TestWindowWaitsForXServer" ./test/tray
+	  $(GO) test -count=1 -timeout 10m -run "TestTray|TestWindowWaitsForXServer|TestNoTrayWithoutHost" ./test/tray
 
 # Logs and goroutine dumps of any failed start or stop land in dist/soak*.
 soak: build

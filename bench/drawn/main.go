@@ -81,12 +81,15 @@ static int grid(Display *d, Window w, int gw, int gh, unsigned char *out) {
 import "C"
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 	"unsafe"
@@ -94,9 +97,11 @@ import (
 
 const gw, gh = 64, 48 // blocks across and down
 
-// frame is the block luminance of the window at t (since exec).
+// frame is the block luminance of the window at t (since exec), and the
+// CPU time the program had used by then.
 type frame struct {
 	t     time.Duration
+	cpu   time.Duration
 	block [gw * gh]byte
 }
 
@@ -104,8 +109,12 @@ type result struct {
 	MappedMS float64 `json:"mapped_ms"`
 	FirstMS  float64 `json:"first_ms"`
 	DrawnMS  float64 `json:"drawn_ms"`
-	Frames   int     `json:"frames"`
-	PID      int     `json:"pid,omitempty"`
+	// CPUMS is the CPU time (user + system, all threads) the program had
+	// used when its list was drawn: less at the mercy of other work on
+	// the machine than the wall time.
+	CPUMS  float64 `json:"cpu_ms"`
+	Frames int     `json:"frames"`
+	PID    int     `json:"pid,omitempty"`
 }
 
 func main() {
@@ -137,7 +146,7 @@ func main() {
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	res, err := watch(dpy, *name, t0, exited, *timeout, *settle, *minAfterMap, *interval)
+	res, err := watch(dpy, *name, cmd.Process.Pid, t0, exited, *timeout, *settle, *minAfterMap, *interval)
 	if err != nil {
 		stop(cmd, exited)
 		if err == errExited {
@@ -156,7 +165,7 @@ func main() {
 
 var errExited = fmt.Errorf("exited")
 
-func watch(dpy *C.Display, name string, t0 time.Time, exited <-chan struct{}, timeout, settle, minAfterMap, interval time.Duration) (result, error) {
+func watch(dpy *C.Display, name string, pid int, t0 time.Time, exited <-chan struct{}, timeout, settle, minAfterMap, interval time.Duration) (result, error) {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	root := C.XDefaultRootWindow(dpy)
@@ -190,7 +199,7 @@ func watch(dpy *C.Display, name string, t0 time.Time, exited <-chan struct{}, ti
 			time.Sleep(interval)
 			continue
 		}
-		f.t = time.Since(t0)
+		f.t, f.cpu = time.Since(t0), cpuTime(pid)
 		if len(frames) == 0 || differs(frames[len(frames)-1].block, f.block) {
 			frames = append(frames, f)
 		}
@@ -222,9 +231,33 @@ func judge(frames []frame, mapped time.Duration) (result, error) {
 	for drawn > 0 && !far(frames[drawn-1].block, final.block) {
 		drawn--
 	}
-	res.DrawnMS = ms(frames[drawn].t)
+	res.DrawnMS, res.CPUMS = ms(frames[drawn].t), ms(frames[drawn].cpu)
 	return res, nil
 }
+
+// cpuTime is the user and system time of process pid and all its threads
+// so far (/proc/PID/stat, in clock ticks of 10 ms; 0 when unreadable).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count from after it.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100
 
 // differs: any block changed at all (a new frame worth keeping).
 func differs(a, b [gw * gh]byte) bool { return changed(a, b) > 0 }

@@ -32,7 +32,7 @@ drawn_json() {
 
 window_runs=${WINDOW_RUNS:-11}
 echo "window start-up to the list drawn ($window_runs rounds of three starts, the order rotating)…" >&2
-for f in cli app ref; do : >"$work/w.$f"; : >"$work/w.$f.map"; done
+for f in cli app ref; do : >"$work/w.$f"; : >"$work/w.$f.map"; : >"$work/w.$f.cpu"; done
 for i in $(seq "$window_runs"); do
 	order=(cli app ref)
 	order=("${order[@]:i%3}" "${order[@]:0:i%3}")
@@ -44,17 +44,23 @@ for i in $(seq "$window_runs"); do
 		esac
 		jq -r .drawn_ms <<<"$j" >>"$work/w.$who"
 		jq -r .mapped_ms <<<"$j" >>"$work/w.$who.map"
+		jq -r .cpu_ms <<<"$j" >>"$work/w.$who.cpu"
 	done
 done
 paste "$work/w.cli" "$work/w.ref" | awk '{printf "%.4f\n", $1/$2}' >"$work/w.r.cli"
 paste "$work/w.app" "$work/w.ref" | awk '{printf "%.4f\n", $1/$2}' >"$work/w.r.app"
 paste "$work/w.cli.map" "$work/w.ref.map" | awk '{printf "%.4f\n", $1/$2}' >"$work/w.r.map"
+paste "$work/w.cli.cpu" "$work/w.ref.cpu" | awk '{printf "%.4f\n", $1/$2}' >"$work/w.r.cpu"
 med() { stats "$1" | cut -d' ' -f1; }
 r_start=$(med "$work/w.r.cli")
 bench_row "window start-up: exec of \`authdeck\` (no arguments; it replaces itself with \`authdeck-window\`) to the list drawn, 50 connections" \
 	"$(med "$work/w.cli") ms" "the reference app (\`bench/reference\`) to its list drawn" "$(med "$work/w.ref") ms" \
 	"${r_start}×" "$(spread "$work/w.r.cli" ×)" "≤ 1.2×" "$(verdict "$r_start" 1.2)" \
 	"bench/drawn, $window_runs rounds; Authdeck $(spread "$work/w.cli" " ms"), reference $(spread "$work/w.ref" " ms")"
+bench_row "the same start-up, CPU time used until the list is drawn (user + system, all threads)" \
+	"$(med "$work/w.cli.cpu") ms" "the reference app's until its list is drawn" "$(med "$work/w.ref.cpu") ms" \
+	"$(med "$work/w.r.cpu")×" "$(spread "$work/w.r.cpu" ×)" "—" "" \
+	"/proc/PID/stat at each frame read (10 ms ticks): less at the mercy of the machine's load than the wall time"
 bench_row "the same, \`authdeck-window\` started directly (the desktop entry's way)" \
 	"$(med "$work/w.app") ms" "the same reference runs" "$(med "$work/w.ref") ms" \
 	"$(med "$work/w.r.app")×" "$(spread "$work/w.r.app" ×)" "—" "" \
