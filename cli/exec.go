@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -250,8 +251,8 @@ func runChild(opts *execOptions, env []string) (int, error) {
 	path, err := exec.LookPath(opts.Command[0])
 	if err != nil {
 		fmt.Fprintf(opts.IO.Err, "authdeck: cannot run %s: %s\n", sanitize.Line(opts.Command[0]), sanitize.Line(lookWords(err)))
-		if errors.Is(err, exec.ErrNotFound) {
-			return 127, nil
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return 127, nil // as a shell says "command not found"
 		}
 		return 126, nil
 	}
@@ -303,8 +304,11 @@ func exitStatus(ps *os.ProcessState, err error) int {
 }
 
 func lookWords(err error) string {
-	if errors.Is(err, exec.ErrNotFound) {
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
 		return "no such program on PATH"
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
 	}
 	var pe *exec.Error
 	if errors.As(err, &pe) {
