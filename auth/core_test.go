@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -77,7 +78,7 @@ func TestWarningWindowIsSharedAndCurrent(t *testing.T) {
 	defer other.Close()
 	ctx := context.Background()
 	in10 := f.clock.Now().Add(10 * 24 * time.Hour)
-	if _, err := f.m.Add(ctx, AddRequest{Name: "key", Provider: "vend", Method: catalog.KindToken, Secret: "tok", ExpiresAt: &in10}); err != nil {
+	if _, err := f.m.Add(ctx, AddRequest{Name: "key", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok", ExpiresAt: &in10}); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := other.Get("key"); c.Status != StatusOK || other.ExpiringDays() != DefaultExpiringDays {
@@ -100,7 +101,7 @@ func TestReplaceKeepsTheConnection(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
 	past := f.clock.Now().Add(-24 * time.Hour)
-	c, err := f.m.Add(ctx, AddRequest{Name: "reports", Provider: "vend", Method: catalog.KindToken, Secret: "old-token",
+	c, err := f.m.Add(ctx, AddRequest{Name: "reports", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "old-token",
 		ExpiresAt: &past, Owner: "Ana \x1b[31m(finance)", Note: "for the\nnightly export"})
 	if err != nil {
 		t.Fatal(err)
@@ -123,26 +124,33 @@ func TestReplaceKeepsTheConnection(t *testing.T) {
 	if _, err := f.m.Replace(ctx, "reports", "", nil); err == nil {
 		t.Error("an empty secret replaced the key")
 	}
-	if c, err = f.m.SetDetails(ctx, "reports", "Ben", ""); err != nil || c.Owner != "Ben" || c.Note != "" {
+	if c, err = f.m.SetDetails(ctx, "reports", Details{Owner: c.Owner, Note: c.Note}, Details{Owner: "Ben"}); err != nil || c.Owner != "Ben" || c.Note != "" {
 		t.Fatalf("SetDetails: %+v, %v", c, err)
 	}
 }
 
-// A Vinsight sign-in invalidates earlier tokens of the organisation: the
-// other connections say so instead of failing later with 401.
+// A Vinsight sign-in invalidates earlier tokens of the organisation ("all
+// prior tokens for this Vinsight Organisation"): the other connections of
+// that organisation say so instead of failing later with 401. Issue 20.4:
+// the same app (client ID) signed in to another organisation, or to one
+// not known, replaces nothing.
 func TestVinsightSignInMarksEarlierConnectionsReplaced(t *testing.T) {
-	f := newFixture(t, Options{})
-	ctx := context.Background()
-	for _, name := range []string{"old", "new", "other org"} {
-		clientID := "app-1"
-		if name == "other org" {
-			clientID = "app-2"
+	orgOf := map[string]string{"at-old": "Winery A", "at-other org": "Winery B", "at-new": "Winery A"}
+	f := newFixture(t, Options{HTTP: &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		org, ok := orgOf[r.Header.Get("X-Access")]
+		if !ok || r.URL.Path != "/LoginContexts/Current.json" {
+			return &http.Response{StatusCode: http.StatusUnauthorized, Body: io.NopCloser(strings.NewReader("")), Header: http.Header{}}, nil
 		}
-		if _, err := f.m.Add(ctx, AddRequest{Name: name, Provider: "vinsight", ClientID: clientID, Secret: "cs"}); err != nil {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"name":"` + org + `"}`))}, nil
+	})}})
+	ctx := context.Background()
+	for _, name := range []string{"old", "new", "other org", "unknown org"} {
+		if _, err := f.m.Add(ctx, AddRequest{Name: name, Provider: "vinsight", ClientID: "app-1", Secret: "cs"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{"old", "other org", "new"} {
+	for _, name := range []string{"old", "other org", "unknown org", "new"} {
 		cn, err := f.m.resolve(name)
 		if err != nil {
 			t.Fatal(err)
@@ -150,8 +158,12 @@ func TestVinsightSignInMarksEarlierConnectionsReplaced(t *testing.T) {
 		if _, err := f.m.storeAuthorized(ctx, cn, secrets{ClientSecret: "cs"}, oauth.Result{Token: oauth.Token{AccessToken: "at-" + name}}); err != nil {
 			t.Fatal(err)
 		}
+		if name != "new" {
+			_, _ = f.m.Check(ctx, name) // what a person's check records
+		}
 	}
 	cn, _ := f.m.resolve("new")
+	cn = f.m.learnOrganisation(ctx, cn)
 	f.m.markReplaced(ctx, cn)
 	old, _ := f.m.Get("old")
 	if old.Status != StatusError || old.Fault != FaultReplaced || old.ReplacedBy != "new" || RemedyFor(old, old.Status) != RemedySignIn {
@@ -162,7 +174,14 @@ func TestVinsightSignInMarksEarlierConnectionsReplaced(t *testing.T) {
 			t.Errorf("%s: %s (%s)", name, c.Status, c.Fault)
 		}
 	}
+	if c, _ := f.m.Get("unknown org"); c.ReplacedBy != "" {
+		t.Errorf("a connection of an organisation not known was marked replaced by %s", c.ReplacedBy)
+	}
 }
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // Only values known to be harmless from a token response reach
 // connections.json; a token under any other name goes nowhere but the
@@ -195,7 +214,7 @@ func TestTokenResponseExtrasAreAllowListed(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.m.SetDetails(ctx, "shop", "Ana", ""); err != nil {
+	if _, err := f.m.SetDetails(ctx, "shop", Details{}, Details{Owner: "Ana"}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(configFiles(t, f.dir), "leak-5") {
@@ -211,19 +230,20 @@ func TestCredentialReadsTheMetadataOnce(t *testing.T) {
 		Params: map[string]string{"domain_prefix": "myshop"}}); err != nil {
 		t.Fatal(err)
 	}
-	before := f.m.store.Loads()
+	loads := countReads(t, f.m)
+	before := loads.Load()
 	cred, err := f.m.Credential(ctx, "shop")
 	if err != nil || cred.Connection.Name != "shop" {
 		t.Fatal(cred, err)
 	}
-	if n := f.m.store.Loads() - before; n != 1 {
+	if n := loads.Load() - before; n != 1 {
 		t.Fatalf("Credential read connections.json %d times, want 1", n)
 	}
-	before = f.m.store.Loads()
+	before = loads.Load()
 	if _, _, err := f.m.Snippet(ctx, "shop", "curl", ""); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.m.store.Loads() - before; n != 1 {
+	if n := loads.Load() - before; n != 1 {
 		t.Fatalf("Snippet read connections.json %d times, want 1", n)
 	}
 }
@@ -259,15 +279,15 @@ func TestSandboxesOfTwoConfigFoldersDoNotInterfere(t *testing.T) {
 		}
 	}
 	var answer struct {
-		KeyID string `json:"key_id"`
+		Proof string `json:"proof"`
 	}
-	resp, err := http.Get("http://127.0.0.1:" + port + "/.well-known/authdeck-sandbox")
+	resp, err := http.Get("http://127.0.0.1:" + port + "/.well-known/authdeck-sandbox?challenge=c")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if json.NewDecoder(resp.Body).Decode(&answer) != nil || answer.KeyID == "" {
-		t.Fatal("the sandbox does not say whose it is")
+	if json.NewDecoder(resp.Body).Decode(&answer) != nil || answer.Proof == "" {
+		t.Fatal("the sandbox does not prove whose it is")
 	}
 }
 
@@ -309,7 +329,7 @@ func TestMetadataFilesAreReadSafely(t *testing.T) {
 func TestPastedSecretWithControlCharactersIsRefused(t *testing.T) {
 	f := newFixture(t, Options{})
 	for _, bad := range []string{"key\x1b]0;x\x07", "key\u202eyek", "key\u200b", "a\tb"} {
-		_, err := f.m.Add(context.Background(), AddRequest{Name: "k", Provider: "vend", Method: catalog.KindToken, Secret: bad})
+		_, err := f.m.Add(context.Background(), AddRequest{Name: "k", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: bad})
 		if e, ok := AsError(err); !ok || e.Input != InputSecret {
 			t.Errorf("secret %q: err = %v, want a typed error about the secret", bad, err)
 		}
@@ -364,7 +384,7 @@ func httptestServer(t *testing.T, h http.HandlerFunc) string {
 func TestCredentialDuringARemovalSaysTheConnectionIsGone(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
-	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok"}); err != nil {
+	if _, err := f.m.Add(ctx, AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok"}); err != nil {
 		t.Fatal(err)
 	}
 	cn, err := f.m.resolve("shop")

@@ -26,6 +26,7 @@ func TestEveryCommandReadsTheMetadataOnce(t *testing.T) {
 	}
 	add("shop")
 	add("gone")
+	loads := countReads(t, f.m)
 	at := f.clock.Now().Add(48 * time.Hour)
 	for _, tc := range []struct {
 		name  string
@@ -50,11 +51,11 @@ func TestEveryCommandReadsTheMetadataOnce(t *testing.T) {
 		{"replace", 2, func() error { _, err := f.m.Replace(ctx, "shop", "tok2", nil); return err }},
 		{"remove", 3, func() error { return f.m.Remove(ctx, "gone") }}, // hold; mark; drop
 	} {
-		before := f.m.store.Loads()
+		before := loads.Load()
 		if err := tc.run(); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if n := f.m.store.Loads() - before; n != tc.reads {
+		if n := loads.Load() - before; n != tc.reads {
 			t.Errorf("%s read connections.json %d times, want %d", tc.name, n, tc.reads)
 		}
 	}

@@ -106,40 +106,44 @@ type file struct {
 // Store is the metadata file of one config directory.
 type Store struct {
 	dir   string
-	loads atomic.Int64
+	loads *atomic.Int64 // nil unless a test counts
+}
+
+// Options are what only tests set; Open uses none.
+type Options struct {
+	// Loads, when set, counts every read of the metadata file: a test holds
+	// a command to reading it once (and again only under a lock).
+	Loads *atomic.Int64
 }
 
 // Open prepares dir (mode 0700) for the metadata file. A folder, or a
 // metadata file, that another user owns or may change is refused
 // (CheckPrivate): whoever can change them decides where credentials go.
-func Open(dir string) (*Store, error) {
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith is Open with options only tests set.
+func OpenWith(dir string, o Options) (*Store, error) {
 	if err := CheckPrivate(dir); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the config folder %s: %w", dir, err)
 	}
-	s := &Store{dir: dir}
+	s := &Store{dir: dir, loads: o.Loads}
 	if err := CheckPrivateFile(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	return s, nil
 }
 
-// Dir is the config directory.
-func (s *Store) Dir() string { return s.dir }
-
 // Path is the metadata file's path.
 func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
-// Loads says how often this Store has read the metadata file: one command
-// should read it once (and again only under a lock), and benchmarks and
-// tests hold it to that.
-func (s *Store) Loads() int64 { return s.loads.Load() }
-
 // Load reads every connection. A missing file is an empty store.
 func (s *Store) Load() ([]Connection, error) {
-	s.loads.Add(1)
+	if s.loads != nil {
+		s.loads.Add(1)
+	}
 	// Read as a private, plain file: a FIFO put in its place must not hang
 	// every command, and a file others can change is refused.
 	data, err := private.ReadFile(s.Path(), maxFile)
