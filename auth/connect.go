@@ -190,6 +190,9 @@ func expiry(t oauth.Token, meth catalog.Method, now time.Time) *time.Time {
 	case meth.LifetimeSeconds > 0:
 		at := now.Add(time.Duration(meth.LifetimeSeconds) * time.Second)
 		return &at
+	case t.ExpiryUnknown: // a stated lifetime that says nothing is not "never"
+		at := now.Add(oauth.UnknownLifetime)
+		return &at
 	}
 	return nil
 }

@@ -25,14 +25,15 @@ import (
 
 // loopback is a parsed loopback redirect URI.
 type loopback struct {
-	raw      string
-	u        *url.URL
-	bindHost string // the address to listen on: never a wildcard
-	port     string // "0": any free port
+	raw       string
+	u         *url.URL
+	bindHost  string // the address to listen on: never a wildcard
+	port      string // "0": any free port
+	localhost bool   // named localhost: 127.0.0.1 and ::1 are both bound
 }
 
 // parseLoopback accepts only http URIs on a loopback host with a port
-// (RFC 8252 §7.3). localhost binds 127.0.0.1, as browsers try it first.
+// (RFC 8252 §7.3). localhost binds 127.0.0.1 and ::1 (see bind).
 func parseLoopback(raw string) (loopback, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -58,7 +59,7 @@ func parseLoopback(raw string) (loopback, error) {
 	}
 	l := loopback{raw: raw, u: u, port: u.Port(), bindHost: u.Hostname()}
 	if strings.EqualFold(l.bindHost, "localhost") {
-		l.bindHost = "127.0.0.1"
+		l.bindHost, l.localhost = "127.0.0.1", true
 	}
 	return l, nil
 }
@@ -111,7 +112,27 @@ func (c *Client) Authorize(ctx context.Context, cfg Config, opts AuthorizeOption
 	}
 	res, err := c.finish(ctx, fl, ans)
 	ans.reply <- fl.pageFor(err)
+	fl.awaitPage(ans)
 	return res, err
+}
+
+// pageWait bounds how long Authorize waits for the browser to be sent its
+// last page: a browser that stops reading must not hold the sign-in up.
+const pageWait = 5 * time.Second
+
+// awaitPage returns once the browser was sent the page that ends the
+// sign-in (or after pageWait), so that a program that exits as soon as
+// Authorize returns never cuts the page off.
+func (fl *flow) awaitPage(a answer) {
+	if a.written == nil {
+		return // a pasted address: no browser waits for a page
+	}
+	t := time.NewTimer(pageWait)
+	defer t.Stop()
+	select {
+	case <-a.written:
+	case <-t.C:
+	}
 }
 
 // flow is one authorization in progress; it is also the loopback handler.
@@ -140,6 +161,9 @@ type answer struct {
 	cb    callback
 	err   error
 	reply chan page // buffered: Authorize never waits on the browser
+	// written is closed once the handler has sent the page (nil for a
+	// pasted address, which no browser waits on).
+	written chan struct{}
 }
 
 // newFlow checks every input before anything listens or opens, so that a
@@ -181,19 +205,20 @@ func (c *Client) newFlow(cfg Config, opts AuthorizeOptions) (*flow, error) {
 // listen starts the loopback server and returns the authorize URL (which
 // names the real port) and the function that stops it all.
 func (fl *flow) listen() (string, func(), error) {
-	addr := net.JoinHostPort(fl.lb.bindHost, fl.lb.port)
-	ln, err := net.Listen("tcp", addr)
+	lns, port, err := fl.lb.bind(fl.cfg.name)
 	if err != nil {
-		return "", nil, fmt.Errorf("cannot listen on %s for the browser's answer (%v): another program, or another connect, may be using the port; close it, or register another redirect address with %s and use that",
-			addr, errors.Unwrap(err), fl.cfg.name)
+		return "", nil, err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
+	closeAll := func() {
+		for _, ln := range lns {
+			_ = ln.Close()
+		}
+	}
 	fl.redirectURI = fl.lb.actual(port)
-	portStr := strconv.Itoa(port)
-	fl.hosts = []string{net.JoinHostPort(fl.lb.u.Hostname(), portStr), net.JoinHostPort(fl.lb.bindHost, portStr)}
+	fl.hosts = fl.lb.hosts(port)
 	authorizeURL, err := fl.authorizeURL()
 	if err != nil {
-		ln.Close()
+		closeAll()
 		return "", nil, err
 	}
 	srv := &http.Server{
@@ -202,12 +227,13 @@ func (fl *flow) listen() (string, func(), error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0), // nothing from the listener reaches our output
 	}
-	go func() { _ = srv.Serve(ln) }()
+	for _, ln := range lns {
+		go func() { _ = srv.Serve(ln) }()
+	}
 	stop := func() {
 		fl.quitOnce.Do(func() { close(fl.quit) })
-		// Stop accepting now; let the last page reach the browser in the
-		// background (bounded), so the token is not held up by it.
-		_ = ln.Close()
+		// Stop accepting now; the last page was sent already (awaitPage).
+		closeAll()
 		go func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -272,6 +298,7 @@ func (c *Client) finish(ctx context.Context, fl *flow, a answer) (Result, error)
 		var pe *ProviderError
 		if errors.As(err, &pe) {
 			pe.provider, pe.action = f.name, "the sign-in"
+			pe.tidy([]string{fl.expect.state})
 		}
 	} else {
 		tok, err = c.exchange(ctx, f, params, grant{kind: "authorization_code", code: a.cb.code, verifier: fl.verifier, redirectURI: fl.redirectURI})

@@ -60,6 +60,12 @@ func (e expectation) stateOK(q url.Values) (ok, present bool) {
 // other error ends the sign-in. Nothing here touches the network, so a
 // refused answer never leads to a token request.
 func parseCallback(q url.Values, e expectation) (callback, error) {
+	if q.Get("code") == "" && q.Get("authorization_code") != "" {
+		// Vinsight: "The authorization_code is passed in the confirmation
+		// redirect". Read it as the code; the state check below still applies.
+		q = cloneValues(q)
+		q.Set("code", q.Get("authorization_code"))
+	}
 	if q.Get("code") == "" && q.Get("access_token") == "" && q.Get("error") == "" {
 		return callback{}, errEmptyAnswer
 	}
@@ -96,6 +102,14 @@ func parseCallback(q url.Values, e expectation) (callback, error) {
 		cb.params[name] = v
 	}
 	return cb, nil
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
 
 // refusal is the error for a provider's error answer.

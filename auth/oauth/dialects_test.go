@@ -60,11 +60,14 @@ const anyPort = "http://127.0.0.1:0/callback/"
 // scopes and a one-year expires_in.
 func TestVinsightQueryStringDialect(t *testing.T) {
 	for _, echo := range []string{"nonce", "state"} {
-		t.Run("answers "+echo, func(t *testing.T) { testVinsight(t, echo) })
+		t.Run("answers "+echo, func(t *testing.T) { testVinsight(t, echo, "code") })
 	}
+	// Issue 20.4: "The authorization_code is passed in the confirmation
+	// redirect": the callback may name it authorization_code.
+	t.Run("answers authorization_code", func(t *testing.T) { testVinsight(t, "nonce", "authorization_code") })
 }
 
-func testVinsight(t *testing.T, echo string) {
+func testVinsight(t *testing.T, echo, codeName string) {
 	clock := newClock()
 	var hits counter
 	var mu sync.Mutex
@@ -80,7 +83,7 @@ func testVinsight(t *testing.T, echo string) {
 		mu.Lock()
 		sentRedirect = q.Get("redirect_uri")
 		mu.Unlock()
-		redirectBack(w, r, url.Values{"code": {"vin-code-1"}, echo: {q.Get(echo)}})
+		redirectBack(w, r, url.Values{codeName: {"vin-code-1"}, echo: {q.Get(echo)}})
 	})
 	mux.HandleFunc("POST /oauth/access_token", func(w http.ResponseWriter, r *http.Request) {
 		hits.add(r.URL.Path)

@@ -2,10 +2,75 @@ package oauth
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"syscall"
 )
+
+// bind listens for the browser's answer. For a redirect address naming
+// localhost it listens on every address localhost means to a browser, on
+// the same port: 127.0.0.1 and ::1. Chromium resolves localhost itself and
+// tries ::1 as well as 127.0.0.1 whatever /etc/hosts says, so a port left
+// free on one of them is free for any local user to receive the code or
+// the token there. If ::1 on that port is taken, nothing is started (for
+// "any port", another port is tried); a computer without IPv6 has no ::1
+// for anyone, so there 127.0.0.1 alone is enough.
+func (l loopback) bind(provider string) ([]net.Listener, int, error) {
+	refuse := func(addr string, err error) error {
+		return fmt.Errorf("cannot listen on %s for the browser's answer (%v): another program, or another connect, may be using the port; close it, or register another redirect address with %s and use that",
+			addr, errors.Unwrap(err), provider)
+	}
+	if !l.localhost {
+		addr := net.JoinHostPort(l.bindHost, l.port)
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, 0, refuse(addr, err)
+		}
+		return []net.Listener{ln}, ln.Addr().(*net.TCPAddr).Port, nil
+	}
+	var err error
+	for try := 0; try < 5; try++ {
+		v4, e := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", l.port))
+		if e != nil {
+			return nil, 0, refuse(net.JoinHostPort("127.0.0.1", l.port), e)
+		}
+		port := v4.Addr().(*net.TCPAddr).Port
+		addr6 := net.JoinHostPort("::1", strconv.Itoa(port))
+		v6, e := net.Listen("tcp6", addr6)
+		switch {
+		case e == nil:
+			return []net.Listener{v4, v6}, port, nil
+		case noIPv6(e):
+			return []net.Listener{v4}, port, nil
+		}
+		_ = v4.Close()
+		err = refuse(addr6, e)
+		if l.port != "0" {
+			break
+		}
+	}
+	return nil, 0, err
+}
+
+// noIPv6 reports an error that means this computer has no ::1 at all.
+func noIPv6(err error) bool {
+	return errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT) || errors.Is(err, syscall.EPROTONOSUPPORT)
+}
+
+// hosts are the Host headers the callback answers: the redirect address's
+// own and every address it listens on.
+func (l loopback) hosts(port int) []string {
+	p := strconv.Itoa(port)
+	out := []string{net.JoinHostPort(l.u.Hostname(), p), net.JoinHostPort(l.bindHost, p)}
+	if l.localhost {
+		out = append(out, net.JoinHostPort("::1", p))
+	}
+	return out
+}
 
 func (fl *flow) hostAllowed(host string) bool {
 	for _, h := range fl.hosts {
@@ -81,11 +146,18 @@ func (fl *flow) take(w http.ResponseWriter, q url.Values) {
 			Message: "Authdeck takes one answer per sign-in. To connect again, start again from Authdeck."})
 		return
 	}
-	a := answer{cb: cb, err: err, reply: make(chan page, 1)}
+	a := answer{cb: cb, err: err, reply: make(chan page, 1), written: make(chan struct{})}
+	defer close(a.written)
 	fl.answers <- a // buffered, and only the one claimed answer is sent
 	select {
 	case p := <-a.reply:
+		// The last page: sent whole before Authorize may return and the
+		// program exit (connect exited before the browser had its page).
+		w.Header().Set("Connection", "close")
 		writePage(w, p.status, p)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 	case <-fl.quit:
 		// Authorize replies before it stops: a reply sent is in the buffer.
 		select {

@@ -28,14 +28,25 @@ type Token struct {
 	AccessToken  string
 	RefreshToken string
 	TokenType    string
-	ExpiresAt    time.Time // zero: the provider stated no expiry
-	Scopes       []string  // granted scopes (requested ones when the response states none)
+	ExpiresAt    time.Time // zero: the provider stated no expiry (or, with ExpiryUnknown, none usable)
+	// ExpiryUnknown: the response stated a lifetime that says nothing
+	// (expires_in 0, negative or not a number). That is not "never
+	// expires": the caller assumes a lifetime (UnknownLifetime).
+	ExpiryUnknown bool
+	Scopes        []string // granted scopes (requested ones when the response states none)
 	// NotGranted are the scopes asked for that the response's scope leaves
 	// out (empty when the response states no scope): the caller records
-	// them and NotGrantedWords says what that means.
+	// them; the front ends word it (Connection.ScopesMissing).
 	NotGranted []string
 	Extra      map[string]string // harmless extras only (see KeepExtra): token_id, domain_prefix, created_at...
 }
+
+// UnknownLifetime is what a caller assumes for a token whose stated
+// lifetime says nothing (Token.ExpiryUnknown) when the method states none:
+// the most common access-token lifetime, so that a refreshable connection
+// renews early (which costs nothing) rather than late (which breaks
+// requests), and one that cannot renew warns instead of claiming forever.
+const UnknownLifetime = time.Hour
 
 // Config is one connection's flow.
 type Config struct {

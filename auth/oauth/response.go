@@ -239,7 +239,7 @@ func (r tokenResponse) token(now time.Time, requested []string) (Token, error) {
 	if !vschars(t.AccessToken) || !vschars(t.RefreshToken) {
 		return Token{}, errors.New("the provider sent a token with control, invisible or non-ASCII characters, which no token may hold (RFC 6749 appendix A): it cannot be used")
 	}
-	t.ExpiresAt = r.expiry(now)
+	t.ExpiresAt, t.ExpiryUnknown = r.expiry(now)
 	if s := r.str("scope"); s != "" {
 		t.Scopes = splitScopes(sanitize.Line(sanitize.Clip(s, maxScopeText)))
 		for _, want := range requested {
@@ -269,24 +269,33 @@ func vschars(s string) bool {
 // time: expires_in (relative to created_at when given, as vcita does, else to
 // now) and Vend's absolute expires. When both are stated the earlier wins:
 // refreshing early costs nothing, refreshing late breaks requests.
-func (r tokenResponse) expiry(now time.Time) time.Time {
-	var at time.Time
+//
+// unknown reports a lifetime stated in a way that says nothing: expires_in
+// of 0, below 0 or not a number (and no usable expires). That is not
+// "never": the caller assumes a lifetime. A created_at in the future (a
+// provider's clock ahead of this one, or a hostile answer that would make a
+// token look fresh for years) counts from now instead.
+func (r tokenResponse) expiry(now time.Time) (at time.Time, unknown bool) {
 	if in, ok := r.seconds("expires_in"); ok && in > 0 {
 		base := now
 		if created, ok := r.seconds("created_at"); ok && created > 0 && created < 1e11 {
-			base = time.Unix(int64(created), 0)
+			if c := time.Unix(int64(created), 0); c.Before(now) {
+				base = c
+			}
 		}
 		at = base.Add(clampSeconds(in))
+	} else if _, stated := r["expires_in"]; stated {
+		unknown = true
 	}
 	if abs, ok := r.seconds("expires"); ok && abs > 0 && abs < 1e11 {
 		e := time.Unix(int64(abs), 0)
 		// An absolute time already past by this computer's clock, next to a
 		// stated lifetime, means the clocks differ: trust the lifetime.
 		if at.IsZero() || e.Before(at) && e.After(now) {
-			at = e
+			at, unknown = e, false
 		}
 	}
-	return at
+	return at, unknown && at.IsZero()
 }
 
 func clampSeconds(s float64) time.Duration {
@@ -313,11 +322,41 @@ func splitScopes(s string) []string {
 	return out
 }
 
-// extras keeps only the harmless fields (KeepExtra), bounded.
+// readFields are read into Token's own fields and hold no secret.
+var readFields = map[string]bool{"scope": true, "scopes": true, "token_type": true, "expires_in": true}
+
+// secrets lists the response's values that may be credentials: the tokens,
+// and every other field that is not allow-listed, unless it is a short
+// word or a number (a lifetime that an allowed field may repeat).
+func (r tokenResponse) secrets() []string {
+	var out []string
+	for k := range r {
+		v := r.str(k)
+		switch {
+		case k == "access_token" || k == "refresh_token" || k == "id_token":
+			out = append(out, v)
+		case KeepExtra(k) || readFields[k] || len(v) < 8:
+		default:
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// extras keeps only the harmless fields (KeepExtra), bounded. An allowed
+// field whose value holds a secret of the same response, in any form (a
+// provider that puts the refresh token into user_id), is dropped: Extra is
+// stored in plain text.
 func (r tokenResponse) extras() map[string]string {
 	var out map[string]string
+	secrets := r.secrets()
 	for k := range r {
 		if !KeepExtra(k) {
+			continue
+		}
+		if v := r.str(k); sanitize.Redact(v, secrets...) != v {
 			continue
 		}
 		if out == nil {
