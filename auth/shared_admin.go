@@ -51,7 +51,10 @@ const (
 // path — and, only if all hold, points this config folder at it.
 func (m *Manager) SetTeamStore(ctx context.Context, in TeamSettings) (_ TeamStore, err error) {
 	defer classify(&err)
-	cfg := team.Config{Address: in.Address, Mount: in.Mount, Path: in.Path, CACert: in.CACert}
+	cfg, err := team.Config{Address: in.Address, Mount: in.Mount, Path: in.Path, CACert: in.CACert}.Normalize()
+	if err != nil {
+		return TeamStore{}, m.teamError(err)
+	}
 	if cfg.CACert != "" {
 		abs, err := filepath.Abs(cfg.CACert)
 		if err != nil {

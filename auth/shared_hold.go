@@ -72,8 +72,13 @@ func (t *teamHeld) release() {
 // record changed meanwhile (the lease ran out and another machine took it
 // over) is not overwritten: a newer token is never dropped.
 func (t *teamHeld) save(ctx context.Context, c store.Connection, s *secrets) error {
+	if !t.rec.Held {
+		// Read without the lease (nothing was due): writing now could clear
+		// another machine's lease.
+		return &Error{Connection: c.Name, Remedy: RemedyRetry, Msg: fmt.Sprintf("%q changed in the team store meanwhile", c.Name)}
+	}
 	rec := t.rec
-	rec.Connection, rec.Lease = c, nil
+	rec.Connection, rec.Lease, rec.Held = c, nil, false
 	if s != nil {
 		raw, err := json.Marshal(*s) // #nosec G117 -- the secrets go to the team store, a secrets engine
 		if err != nil {

@@ -88,7 +88,15 @@ func listRun(_ context.Context, opts *listOptions, m Service) error {
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPROVIDER\tMETHOD\tSTATUS\tEXPIRY")
 	for _, c := range conns {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName), c.Method, c.Status, countdown(c, now))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name)+sharedMark(c), sanitize.Line(c.ProviderName), c.Method, c.Status, countdown(c, now))
 	}
 	return tw.Flush()
+}
+
+// sharedMark marks a connection that lives in the team store.
+func sharedMark(c auth.Connection) string {
+	if c.Shared {
+		return " (shared)"
+	}
+	return ""
 }

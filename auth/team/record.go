@@ -28,6 +28,9 @@ type Record struct {
 	Connection store.Connection `json:"connection"`
 	Secrets    json.RawMessage  `json:"secrets,omitempty"`
 	Lease      *Lease           `json:"lease,omitempty"`
+	// Held says this Record is under a lease this Store took (Claim): only
+	// then may Release clear the lease.
+	Held bool `json:"-"`
 }
 
 // Lease says a machine is changing the record (refreshing its token) and
@@ -176,6 +179,7 @@ func (s *Store) Claim(ctx context.Context, name string, need func(Record) bool) 
 		if KindOf(err) == KindStale {
 			continue // another machine claimed or wrote it first: look again
 		}
+		out.Held = err == nil
 		return out, err
 	}
 }
@@ -183,10 +187,10 @@ func (s *Store) Claim(ctx context.Context, name string, need func(Record) bool) 
 // Release gives a lease back without changing anything else, if it is
 // still this one's.
 func (s *Store) Release(ctx context.Context, held Record) error {
-	if held.Lease == nil {
+	if !held.Held || held.Lease == nil {
 		return nil
 	}
-	held.Lease = nil
+	held.Lease, held.Held = nil, false
 	_, err := s.Write(ctx, held)
 	if KindOf(err) == KindStale {
 		return nil // taken over meanwhile: no longer ours to release
