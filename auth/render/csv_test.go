@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCSVNeutralisesFormulasForEveryLocale(t *testing.T) {
@@ -72,4 +73,31 @@ func TestCSVReadBackWithEachSeparator(t *testing.T) {
 	if err != nil || len(recs) != 3 || recs[1][0] != "x;'=1+2;" || recs[1][1] != "a,'@b\t'-c" {
 		t.Fatalf("read back: %q, %v", recs, err)
 	}
+}
+
+// FuzzCSV: for any cell, a reader that honours quotes gets one cell back
+// (CSVSafe of it), and whatever separator a reader splits on, no piece of
+// it starts a formula.
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{"x;=1+2;", "=1", "a,b", "\u00a0@x", "\uff1d1", `"q"`, "a\nb", "\t=1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cell string) {
+		if !utf8.ValidString(cell) || strings.ContainsRune(cell, '\r') {
+			return // encoding/csv's reader turns \r\n into \n: not a CSV fact
+		}
+		var b strings.Builder
+		if err := CSV(&b, [][]string{{cell, "z"}}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+		if err != nil || len(recs) != 1 || len(recs[0]) != 2 || recs[0][0] != CSVSafe(cell) || recs[0][1] != "z" {
+			t.Fatalf("%q → %q reads back as %q (%v)", cell, b.String(), recs, err)
+		}
+		for _, piece := range strings.FieldsFunc(recs[0][0], func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '\n' }) {
+			if p := piece[skipSpaces(piece):]; p != "" && formulaStart(p) {
+				t.Fatalf("%q: the piece %q starts a formula", cell, piece)
+			}
+		}
+	})
 }
