@@ -158,8 +158,14 @@ func (s *Store) Load() ([]Connection, error) {
 
 func decode(data []byte, path string) ([]Connection, error) {
 	// One pass in the common case; the version decides what an error means.
-	var f file
-	err := json.Unmarshal(data, &f)
+	// The file as this build writes it is read by decodeFast; anything
+	// else by encoding/json, which defines the format.
+	f, ok := decodeFast(data)
+	var err error
+	if !ok {
+		f = file{}
+		err = json.Unmarshal(data, &f)
+	}
 	if err != nil {
 		// A newer format may not decode into this one: say so if it is one.
 		var probe struct {

@@ -1,0 +1,355 @@
+package store
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"authdeck/auth/catalog"
+)
+
+// decodeFast reads connections.json as this build writes it, several times
+// faster than encoding/json (issue 22: `list --json` of 1,000 connections
+// spent most of its time decoding). It knows every key of the format by
+// name and reads values without reflection. Anything it was not written
+// for — an unknown or differently-cased key, null, an escape in a string,
+// a number that is not a plain integer, bad syntax — makes it give up
+// (ok false), and decode hands the file to encoding/json, whose result and
+// errors therefore stay the definition of the format. The tests hold the
+// two to the same result and to every field of Connection.
+func decodeFast(data []byte) (f file, ok bool) {
+	// Every plain string is a slice of one copy of the file: one
+	// allocation instead of one per value.
+	s := &scanner{b: data, text: string(data)}
+	var key string
+	for m := s.open('{'); s.field(&m, &key); {
+		switch key {
+		case "version":
+			f.Version, ok = s.integer()
+			s.bad = s.bad || !ok
+		case "connections":
+			f.Connections = s.connections()
+		default:
+			s.bad = true
+		}
+	}
+	s.space()
+	return f, !s.bad && s.i == len(s.b)
+}
+
+// connections reads the array of connections.
+func (s *scanner) connections() []Connection {
+	var out []Connection
+	for m := s.open('['); s.elem(&m, ']'); {
+		var c Connection
+		var key string
+		for m := s.open('{'); s.field(&m, &key); {
+			s.bad = s.bad || !connField(s, key, &c)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// connField reads the value of one key of a connection. A key twice that
+// would merge in encoding/json (a map, an object) gives up instead.
+func connField(s *scanner, key string, c *Connection) bool {
+	switch key {
+	case "name":
+		return s.str(&c.Name)
+	case "provider":
+		return s.str(&c.Provider)
+	case "method":
+		return s.kind(&c.Method)
+	case "client_id":
+		return s.str(&c.ClientID)
+	case "scopes":
+		return s.strings(&c.Scopes)
+	case "redirect_uri":
+		return s.str(&c.RedirectURI)
+	case "user":
+		return s.str(&c.User)
+	case "params":
+		return c.Params == nil && s.strMap(&c.Params)
+	case "extra":
+		return c.Extra == nil && s.strMap(&c.Extra)
+	case "created_at":
+		return s.time(&c.CreatedAt)
+	case "connected_at":
+		return s.timePtr(&c.ConnectedAt)
+	case "expires_at":
+		return s.timePtr(&c.ExpiresAt)
+	}
+	return connField2(s, key, c)
+}
+
+// connField2 is connField's second half (functions here stay short).
+func connField2(s *scanner, key string, c *Connection) bool {
+	switch key {
+	case "expires_set":
+		return s.boolean(&c.ExpiresSet)
+	case "has_refresh_token":
+		return s.boolean(&c.HasRefreshToken)
+	case "last_refresh":
+		return c.LastRefresh == nil && s.outcome(&c.LastRefresh)
+	case "last_check":
+		return c.LastCheck == nil && s.outcome(&c.LastCheck)
+	case "account":
+		return s.str(&c.Account)
+	case "owner":
+		return s.str(&c.Owner)
+	case "note":
+		return s.str(&c.Note)
+	case "scopes_missing":
+		return s.strings(&c.ScopesMissing)
+	case "replaced_by":
+		return s.str(&c.ReplacedBy)
+	case "removing":
+		return s.boolean(&c.Removing)
+	case "endpoints":
+		return c.Endpoints == nil && s.endpoints(&c.Endpoints)
+	}
+	return false
+}
+
+// scanner walks a JSON document; every method reports whether it read what
+// it expected.
+type scanner struct {
+	b    []byte
+	text string // b as a string, for plain values to share
+	i    int
+	bad  bool // something it was not written for: give up
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and consumes c if it comes next.
+func (s *scanner) next(c byte) bool {
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// members is where a walk through an object's or array's members is.
+type members struct {
+	done    bool // the closing bracket was read, or there was trouble
+	started bool // a member was read: the next one follows a comma
+}
+
+// open consumes the opening bracket c.
+func (s *scanner) open(c byte) members {
+	if !s.next(c) {
+		s.bad = true
+		return members{done: true}
+	}
+	return members{}
+}
+
+// field reads the next key of an object and its colon, leaving the value
+// to the caller; false at the closing brace or on trouble.
+func (s *scanner) field(m *members, key *string) bool {
+	if !s.elem(m, '}') {
+		return false
+	}
+	if !s.str(key) || !s.next(':') {
+		s.bad = true
+		return false
+	}
+	return true
+}
+
+// elem says whether another member follows in an object or array whose
+// closing bracket is end, consuming the comma between members.
+func (s *scanner) elem(m *members, end byte) bool {
+	if s.bad || m.done {
+		return false
+	}
+	if s.next(end) {
+		m.done = true
+		return false
+	}
+	if m.started && !s.next(',') {
+		s.bad = true
+		return false
+	}
+	m.started = true
+	return true
+}
+
+// raw reads a string and returns it with its quotes.
+func (s *scanner) raw() (q []byte, plain bool) {
+	if !s.next('"') {
+		return nil, false
+	}
+	start, plain := s.i-1, true
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return s.b[start:s.i], plain
+		case c == '\\':
+			plain = false
+			s.i += 2
+			continue
+		case c < 0x20:
+			return nil, false // not JSON: encoding/json says why
+		case c >= utf8.RuneSelf:
+			plain = false
+		}
+		s.i++
+	}
+	return nil, false
+}
+
+// str reads a string; one with escapes or non-ASCII text is decoded by
+// encoding/json itself (it replaces invalid UTF-8 in its own way).
+func (s *scanner) str(dst *string) bool {
+	q, plain := s.raw()
+	if q == nil {
+		return false
+	}
+	if plain || utf8.Valid(q) && !hasBackslash(q) {
+		end := s.i - 1 // the closing quote; raw may have skipped white space before the opening one
+		*dst = s.text[end-len(q)+2 : end]
+		return true
+	}
+	return json.Unmarshal(q, dst) == nil
+}
+
+func hasBackslash(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scanner) kind(dst *catalog.Kind) bool {
+	var v string
+	ok := s.str(&v)
+	*dst = catalog.Kind(v)
+	return ok
+}
+
+func (s *scanner) strings(dst *[]string) bool {
+	out := []string{}
+	for m := s.open('['); s.elem(&m, ']'); {
+		var v string
+		s.bad = s.bad || !s.str(&v)
+		out = append(out, v)
+	}
+	*dst = out
+	return !s.bad
+}
+
+func (s *scanner) strMap(dst *map[string]string) bool {
+	out := map[string]string{}
+	var key string
+	for m := s.open('{'); s.field(&m, &key); {
+		var v string
+		s.bad = s.bad || !s.str(&v)
+		out[key] = v
+	}
+	*dst = out
+	return !s.bad
+}
+
+// time reads a date as encoding/json does: through time.Time's own
+// UnmarshalJSON.
+func (s *scanner) time(dst *time.Time) bool {
+	q, _ := s.raw()
+	return q != nil && dst.UnmarshalJSON(q) == nil
+}
+
+func (s *scanner) timePtr(dst **time.Time) bool {
+	if *dst == nil {
+		*dst = new(time.Time)
+	}
+	return s.time(*dst)
+}
+
+func (s *scanner) boolean(dst *bool) bool {
+	s.space()
+	switch {
+	case len(s.b)-s.i >= 4 && string(s.b[s.i:s.i+4]) == "true":
+		*dst, s.i = true, s.i+4
+	case len(s.b)-s.i >= 5 && string(s.b[s.i:s.i+5]) == "false":
+		*dst, s.i = false, s.i+5
+	default:
+		return false
+	}
+	return true
+}
+
+// integer reads a non-negative integer written without a fraction or an
+// exponent (the format's version).
+func (s *scanner) integer() (int, bool) {
+	s.space()
+	start := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	digits := string(s.b[start:s.i])
+	if digits == "" || len(digits) > 1 && digits[0] == '0' || s.i < len(s.b) && (s.b[s.i] == '.' || s.b[s.i] == 'e' || s.b[s.i] == 'E') {
+		return 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	return n, err == nil
+}
+
+func (s *scanner) outcome(dst **Outcome) bool {
+	o := &Outcome{}
+	*dst = o
+	var key string
+	for m := s.open('{'); s.field(&m, &key); {
+		switch key {
+		case "at":
+			s.bad = s.bad || !s.time(&o.At)
+		case "ok":
+			s.bad = s.bad || !s.boolean(&o.OK)
+		case "message":
+			s.bad = s.bad || !s.str(&o.Message)
+		case "rejected":
+			s.bad = s.bad || !s.boolean(&o.Rejected)
+		case "by":
+			s.bad = s.bad || !s.str(&o.By)
+		default:
+			s.bad = true
+		}
+	}
+	return !s.bad
+}
+
+func (s *scanner) endpoints(dst **Endpoints) bool {
+	e := &Endpoints{}
+	*dst = e
+	var key string
+	for m := s.open('{'); s.field(&m, &key); {
+		switch key {
+		case "token":
+			s.bad = s.bad || !s.str(&e.Token)
+		case "check":
+			s.bad = s.bad || !s.str(&e.Check)
+		case "login":
+			s.bad = s.bad || !s.str(&e.Login)
+		default:
+			s.bad = true
+		}
+	}
+	return !s.bad
+}
