@@ -4,6 +4,8 @@
 // add or replace one with a file CONFIG/providers.d/ID.json.
 package catalog
 
+import "net/url"
+
 // Kind names how a method obtains its credential.
 type Kind string
 
@@ -33,7 +35,11 @@ const (
 // Client authentication styles for the token request.
 const (
 	ClientAuthBody  = "body"  // client_id and client_secret as request parameters
-	ClientAuthBasic = "basic" // client_id:client_secret as HTTP Basic
+	ClientAuthBasic = "basic" // client_id:client_secret as HTTP Basic, each form-encoded first (RFC 6749 §2.3.1)
+	// ClientAuthBasicRaw is HTTP Basic over the raw id:secret (RFC 7617),
+	// as Vinli's own recipe builds it: "Combine the App ID and App Secret
+	// using a colon", then Base64.
+	ClientAuthBasicRaw = "basic-raw"
 )
 
 // Provider is one API a person can hold connections to.
@@ -110,6 +116,10 @@ type Method struct {
 
 	// Session login.
 	LoginURL string `json:"login_url,omitempty"`
+	// PercentEncodeUser: the login's user name goes percent-encoded into
+	// its HTTP Basic credentials, as the provider's document writes it
+	// (Vinsight: "-u youremail%40yourdomain.com:yourpassword").
+	PercentEncodeUser bool `json:"percent_encode_user,omitempty"`
 
 	// What the user pastes (basic, api-key, token, session).
 	UserLabel   string `json:"user_label,omitempty"`
@@ -155,12 +165,24 @@ func (p Provider) BuiltIn() bool { return p.Source == SourceBuiltIn }
 // SourceBuiltIn is the Source of definitions embedded in the binary.
 const SourceBuiltIn = "built-in"
 
+// SourceDiscovery is the Source of a definition just read from an issuer's
+// discovery document and not saved yet.
+const SourceDiscovery = "discovery"
+
 // State returns the name under which the method sends its anti-forgery value.
 func (m Method) State() string {
 	if m.StateParam == "" {
 		return "state"
 	}
 	return m.StateParam
+}
+
+// LoginUser is the user name as the session login sends it.
+func (m Method) LoginUser(user string) string {
+	if m.PercentEncodeUser {
+		return url.QueryEscape(user)
+	}
+	return user
 }
 
 // Separator returns the string that joins requested scopes.

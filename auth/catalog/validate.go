@@ -254,9 +254,9 @@ func (m Method) validateRequest() *FieldError {
 		return fieldFail("token_request", "%q is not known: use form, json or query", m.TokenRequest)
 	}
 	switch m.ClientAuth {
-	case "", ClientAuthBody, ClientAuthBasic:
+	case "", ClientAuthBody, ClientAuthBasic, ClientAuthBasicRaw:
 	default:
-		return fieldFail("client_auth", "%q is not known: use body or basic", m.ClientAuth)
+		return fieldFail("client_auth", "%q is not known: use body, basic or basic-raw", m.ClientAuth)
 	}
 	if m.StateParam != "" && !stateParamRE().MatchString(m.StateParam) {
 		return fieldFail("state_param", "%q is not a valid parameter name", m.StateParam)

@@ -82,6 +82,15 @@ func (l loopback) actual(port int) string {
 	return u.String()
 }
 
+// origin is scheme://host[:port] of a URL ("" when it has none).
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
 // randomValue is 256 bits from crypto/rand, URL-safe.
 func randomValue() string {
 	b := make([]byte, 32)
@@ -198,7 +207,8 @@ func (c *Client) newFlow(cfg Config, opts AuthorizeOptions) (*flow, error) {
 		}
 	}
 	fl.expect = expectation{provider: f.name, stateName: m.State(), state: randomValue(), implicit: fl.implicit,
-		params: m.CallbackParams, deniesWithoutState: m.DeniesWithoutState}
+		params: m.CallbackParams, deniesWithoutState: m.DeniesWithoutState,
+		stateOptional: m.IsUnconfirmed(catalog.FieldStateParam), pkce: fl.verifier != "", signInOrigin: origin(fl.authorizeAt)}
 	return fl, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"authdeck/auth/catalog"
 	"authdeck/auth/sanitize"
@@ -21,6 +22,11 @@ const (
 // errEmptyAnswer marks a callback with no code, no token and no error.
 var errEmptyAnswer = errors.New("the browser came back without an answer")
 
+// errStateMissing marks an answer without any state, to a sign-in whose
+// provider never promised to send it back (Vinli), that nothing else ties
+// to this sign-in: it is ignored, and said so in true words.
+var errStateMissing = errors.New("the answer came back without the state Authdeck sent, and nothing else shows it came from the provider's sign-in page")
+
 // expectation is what a callback must carry to belong to this sign-in.
 type expectation struct {
 	provider           string   // name for messages
@@ -29,6 +35,12 @@ type expectation struct {
 	implicit           bool     // the token itself is expected (fragment), not a code
 	params             []string // callback_params, e.g. domain_prefix
 	deniesWithoutState bool     // Method.DeniesWithoutState (Vend)
+	// stateOptional: the provider's documents never say it sends state
+	// back (state_param unconfirmed: Vinli). An answer with no state at
+	// all is then judged on what else ties it to this sign-in.
+	stateOptional bool
+	pkce          bool   // a PKCE verifier was sent: the exchange proves the code
+	signInOrigin  string // scheme://host[:port] of the authorize URL
 }
 
 // callback is a validated answer from the browser.
@@ -60,6 +72,20 @@ func (e expectation) stateOK(q url.Values) (ok, present bool) {
 // other error ends the sign-in. Nothing here touches the network, so a
 // refused answer never leads to a token request.
 func parseCallback(q url.Values, e expectation) (callback, error) {
+	return parseCallbackFrom(q, e, "")
+}
+
+// parseCallbackFrom is parseCallback for an answer the browser brought
+// from the page at referrer (the Referer it sent, or the relay page's
+// document.referrer; "" when unknown).
+//
+// An answer with no state at all, for a provider that never promised to
+// send it back, is judged on what was sent: a code whose request carried a
+// PKCE challenge is proved by the exchange (a code made for another
+// sign-in fails there); an answer the browser brought straight from the
+// provider's sign-in origin (which no other web page can claim as its
+// referrer) is taken; anything else is ignored with errStateMissing.
+func parseCallbackFrom(q url.Values, e expectation, referrer string) (callback, error) {
 	if q.Get("code") == "" && q.Get("authorization_code") != "" {
 		// Vinsight: "The authorization_code is passed in the confirmation
 		// redirect". Read it as the code; the state check below still applies.
@@ -77,7 +103,12 @@ func parseCallback(q url.Values, e expectation) (callback, error) {
 		if e.deniesWithoutState && !present && q.Get("error") != "" {
 			return callback{}, e.refusal(q.Get("error"), "")
 		}
-		return callback{}, ErrStateMismatch
+		if present || !e.stateOptional {
+			return callback{}, ErrStateMismatch
+		}
+		if !(e.pkce && q.Get("code") != "") && !e.fromSignIn(referrer) {
+			return callback{}, errStateMissing
+		}
 	}
 	if code := q.Get("error"); code != "" {
 		return callback{}, e.refusal(code, q.Get("error_description"))
@@ -102,6 +133,12 @@ func parseCallback(q url.Values, e expectation) (callback, error) {
 		cb.params[name] = v
 	}
 	return cb, nil
+}
+
+// fromSignIn reports whether referrer is the provider's sign-in origin.
+func (e expectation) fromSignIn(referrer string) bool {
+	u, err := url.Parse(referrer)
+	return err == nil && e.signInOrigin != "" && u.Host != "" && strings.EqualFold(u.Scheme+"://"+u.Host, e.signInOrigin)
 }
 
 func cloneValues(q url.Values) url.Values {

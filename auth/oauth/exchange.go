@@ -50,7 +50,7 @@ func resolve(cfg Config) (flowConfig, error) {
 // Never both ways, never a retry the other way: that would resend a
 // single-use code.
 func (f flowConfig) basicAuth() bool {
-	return f.ClientSecret != "" && f.Method.ClientAuth == catalog.ClientAuthBasic
+	return f.ClientSecret != "" && (f.Method.ClientAuth == catalog.ClientAuthBasic || f.Method.ClientAuth == catalog.ClientAuthBasicRaw)
 }
 
 // httpClient is the caller's client (or one with a timeout) that never
@@ -183,7 +183,11 @@ func (f flowConfig) tokenRequest(ctx context.Context, tokenURL string, g grant) 
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
-	if f.basicAuth() {
+	switch {
+	case f.basicAuth() && f.Method.ClientAuth == catalog.ClientAuthBasicRaw:
+		// Vinli's recipe: the raw "App ID:App Secret", Base64 (RFC 7617).
+		req.SetBasicAuth(f.clientID, f.ClientSecret)
+	case f.basicAuth():
 		// RFC 6749 §2.3.1: id and secret are form-encoded before Basic.
 		req.SetBasicAuth(url.QueryEscape(f.clientID), url.QueryEscape(f.ClientSecret))
 	}

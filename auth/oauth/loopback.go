@@ -98,9 +98,12 @@ func (fl *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The token is in the fragment, which only a page can read.
 		writeRelay(w)
 	case r.Method == http.MethodGet:
-		fl.take(w, r.URL.Query())
+		fl.take(w, r.URL.Query(), r.Header.Get("Referer"))
 	case r.Method == http.MethodPost && fl.implicit:
-		if o := r.Header.Get("Origin"); o != "" && o != "null" && !fl.hostAllowed(strings.TrimPrefix(o, "http://")) {
+		// Only the relay page, served from this origin, posts here: a
+		// browser names its origin (the page's referrer policy lets it).
+		// "null" (a sandboxed frame, a data: URL) is another page.
+		if o := r.Header.Get("Origin"); o != "" && (!strings.HasPrefix(o, "http://") || !fl.hostAllowed(strings.TrimPrefix(o, "http://"))) {
 			writePlain(w, http.StatusForbidden, "cross-origin request refused")
 			return
 		}
@@ -113,7 +116,7 @@ func (fl *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			q = url.Values{}
 		}
-		fl.take(w, q)
+		fl.take(w, q, r.PostForm.Get("referrer"))
 	default:
 		w.Header().Set("Allow", "GET")
 		writePlain(w, http.StatusMethodNotAllowed, "method not allowed")
@@ -125,10 +128,16 @@ func (fl *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // and ignored: the sign-in goes on waiting for the real one. The first
 // answer that belongs to it ends the wait; the page it gets says how the
 // exchange went.
-func (fl *flow) take(w http.ResponseWriter, q url.Values) {
+func (fl *flow) take(w http.ResponseWriter, q url.Values, referrer string) {
 	name := fl.cfg.name
-	cb, err := parseCallback(q, fl.expect)
+	cb, err := parseCallbackFrom(q, fl.expect, referrer)
 	switch {
+	case errors.Is(err, errStateMissing):
+		fl.notify(NoticeStateMissing)
+		writePage(w, http.StatusBadRequest, page{Title: "This answer was not used", Class: "fail",
+			Message: "It came without the anti-forgery value (state) Authdeck sent to " + name + ", and the browser did not say it came from " + name +
+				"'s sign-in page, so it could have been made up by another web page. Authdeck is still waiting: finish the sign-in on the page Authdeck opened, or cancel in Authdeck."})
+		return
 	case errors.Is(err, errEmptyAnswer):
 		fl.notify(NoticeEmptyAnswer)
 		writePage(w, http.StatusBadRequest, page{Title: "No answer from " + name, Class: "fail",

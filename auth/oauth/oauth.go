@@ -97,6 +97,11 @@ const (
 	// belongs to another sign-in (or to a web page trying to end this one)
 	// and was ignored.
 	NoticeForeignAnswer
+	// NoticeStateMissing: an answer without the state Authdeck sent, from
+	// a provider that may not send it back (Vinli), that nothing else ties
+	// to this sign-in (no PKCE, and the browser did not come from the
+	// provider's sign-in page): it was not used.
+	NoticeStateMissing
 )
 
 // Notice is something the browser did while the sign-in goes on waiting.
@@ -113,6 +118,10 @@ func (n Notice) String() string {
 			"'s page shows an error, that is why: fix it and approve again, or cancel. Authdeck is still waiting."
 	case NoticeForeignAnswer:
 		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
+			"Finish the sign-in on the page Authdeck opened, or cancel. Authdeck is still waiting."
+	case NoticeStateMissing:
+		return "An answer reached Authdeck without the anti-forgery value (state) it sent to " + n.Provider +
+			", and the browser did not say it came from " + n.Provider + "'s sign-in page, so Authdeck cannot tell it from one a web page made up: it was not used. " +
 			"Finish the sign-in on the page Authdeck opened, or cancel. Authdeck is still waiting."
 	}
 	return "Authdeck is still waiting for the browser."

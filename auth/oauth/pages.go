@@ -75,6 +75,10 @@ func writePage(w http.ResponseWriter, status int, p page) {
 
 func writeRelay(w http.ResponseWriter) {
 	pageHeaders(w, relayCSP())
+	// same-origin, not no-referrer: the relay's post to this origin then
+	// carries Origin: http://127.0.0.1:PORT (no-referrer makes it "null",
+	// which any sandboxed frame also sends). Nothing leaves the origin.
+	w.Header().Set("Referrer-Policy", "same-origin")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write([]byte(assets.RelayPage))
 }

@@ -58,7 +58,9 @@ func (fl *flow) paste(raw string) error {
 			return fmt.Errorf("%w: its #… part cannot be read", ErrPastedAddress)
 		}
 	}
-	cb, err := parseCallback(q, fl.expect)
+	// The person copied it from their own browser: they vouch that it came
+	// from the provider's sign-in (what the Referer says for the listener).
+	cb, err := parseCallbackFrom(q, fl.expect, fl.expect.signInOrigin)
 	switch {
 	case errors.Is(err, errEmptyAnswer):
 		return fmt.Errorf("%w: it carries no code, token or error; approve in the browser first, then copy the address it lands on", ErrPastedAddress)

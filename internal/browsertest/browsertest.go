@@ -142,3 +142,18 @@ func Landing(ctx context.Context, css string) (location, text string, err error)
 	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
 	return location, text, err
 }
+
+// Navigate loads url in the tab and waits for it to load.
+func Navigate(ctx context.Context, url string) error {
+	return chromedp.Do(ctx, chromedp.Navigate(url))
+}
+
+// Location is the tab's current address.
+func Location(ctx context.Context) (string, error) {
+	return chromedp.Run(ctx, chromedp.Location())
+}
+
+// Eval runs a JavaScript expression in the tab's page and decodes its value.
+func Eval[T any](ctx context.Context, expression string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expression))
+}
