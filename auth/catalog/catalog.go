@@ -122,18 +122,13 @@ func jsonReason(err error) string {
 // would hang every command) and at most MaxFileSize; anything else is refused
 // and listed in Problems, and the built-ins stay.
 func Load(builtin []byte, dir string) (*Catalog, error) {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(builtin, &raw); err != nil {
-		return nil, fmt.Errorf("built-in provider catalog: %w", err)
+	raw, err := decodeBuiltins(builtin)
+	if err != nil {
+		return nil, err
 	}
 	c := &Catalog{}
 	byID := map[string]int{}
-	for i, r := range raw {
-		p, err := Parse(r, SourceBuiltIn)
-		if err != nil {
-			// A broken built-in is a bug in this program, not the user's doing.
-			return nil, fmt.Errorf("built-in provider #%d: %w", i, err)
-		}
+	for _, p := range raw {
 		byID[p.ID] = len(c.providers)
 		c.providers = append(c.providers, p)
 	}
@@ -150,6 +145,26 @@ func Load(builtin []byte, dir string) (*Catalog, error) {
 	added := c.providers[builtins:]
 	sort.Slice(added, func(i, j int) bool { return added[i].ID < added[j].ID })
 	return c, nil
+}
+
+// decodeBuiltins reads the embedded definitions without the checks a
+// providers.d file gets (key spelling, duplicate keys, validation): they are
+// this program's own, TestBuiltinsPassEveryCheck holds each of them to
+// Parse, and every command opens the catalog, so those checks were most of
+// what opening it cost (issue 22). Unknown fields are still refused.
+func decodeBuiltins(builtin []byte) ([]Provider, error) {
+	dec := json.NewDecoder(bytes.NewReader(builtin))
+	dec.DisallowUnknownFields()
+	var ps []Provider
+	if err := dec.Decode(&ps); err != nil {
+		// A broken built-in is a bug in this program, not the user's doing.
+		return nil, fmt.Errorf("built-in provider catalog: %w", err)
+	}
+	for i := range ps {
+		ps[i].Source = SourceBuiltIn
+		ps[i].neutralise()
+	}
+	return ps, nil
 }
 
 // readDir parses the definitions in dir, recording each refusal in Problems.
