@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
+	"authdeck/auth/render"
 	"authdeck/auth/sanitize"
 )
 
@@ -80,39 +80,27 @@ func whatToDo(c auth.Connection, st auth.Status) string {
 
 var reportHeader = []string{"name", "provider", "method", "account", "owner", "note", "status", "expires_at", "expiry_estimated", "what_to_do"}
 
-// reportCSV is the expiry report as CSV with a header line. Every cell
-// goes through csvSafe: names, accounts, owners and notes come from
-// people and providers.
+// reportCSV is the expiry report as CSV with a header line, written by
+// render.CSV, the one CSV writer (also `status --csv`): names, accounts,
+// owners and notes come from people and providers, so no cell may open as
+// a formula in any locale's spreadsheet (";" and tab separators included).
 func reportCSV(rows []reportRow) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write(reportHeader)
+	cells := [][]string{reportHeader}
 	for _, r := range rows {
 		exp := ""
 		if r.ExpiresAt != nil {
 			exp = *r.ExpiresAt
 		}
-		cells := []string{r.Name, r.Provider, r.Method, r.Account, r.Owner, r.Note, r.Status, exp,
-			fmt.Sprint(r.ExpiryEstimated), r.WhatToDo}
-		for i := range cells {
-			cells[i] = csvSafe(cells[i])
-		}
-		_ = w.Write(cells)
+		cells = append(cells, []string{r.Name, r.Provider, r.Method, r.Account, r.Owner, r.Note, r.Status, exp,
+			fmt.Sprint(r.ExpiryEstimated), r.WhatToDo})
 	}
-	w.Flush()
+	var b bytes.Buffer
+	_ = render.CSV(&b, cells)
 	return b.Bytes()
 }
 
-// csvSafe keeps a spreadsheet from reading a cell as a formula: a cell
-// that starts (after any spaces) with =, +, -, @, a tab or a carriage
-// return is prefixed with an apostrophe (OWASP's advice for CSV injection).
-func csvSafe(s string) string {
-	t := strings.TrimLeft(s, " ")
-	if t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-		return "'" + s
-	}
-	return s
-}
+// csvSafe is one cell as the report writes it (render.CSVSafe).
+func csvSafe(s string) string { return render.CSVSafe(s) }
 
 // reportJSON is the expiry report as a JSON array (expires_at null when the
 // credential does not expire).
