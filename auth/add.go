@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -31,7 +32,7 @@ type AddRequest struct {
 	Owner, Note string
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$`) })
 
 // maxDetail bounds an owner or a note.
 const maxDetail = 500
@@ -67,7 +68,7 @@ func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
 
 // prepare checks a request completely before anything is stored.
 func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
-	if !nameRE.MatchString(req.Name) {
+	if !nameRE().MatchString(req.Name) {
 		return conn{}, secrets{}, inputError(InputName, "%q is not a usable name: use letters, digits, spaces, dots, dashes or underscores (at most 64), starting with a letter or digit", sanitize.Line(req.Name))
 	}
 	p, err := m.Provider(req.Provider)
