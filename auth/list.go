@@ -65,24 +65,6 @@ func (m *Manager) Get(name string) (_ Connection, err error) {
 	return m.viewAt(cn, m.now(), m.ExpiringWithin()), nil
 }
 
-// view is a resolved connection as the front ends see it now.
-func (m *Manager) view(cn conn) Connection {
-	return m.viewAt(cn, m.now(), m.ExpiringWithin())
-}
-
-func (m *Manager) viewAt(cn conn, now time.Time, within time.Duration) Connection {
-	lookupErr := cn.lookupErr
-	if cn.cached != nil && lookupErr == nil && cn.Provider == "" {
-		lookupErr = cn.cached // listed, but the store would not give it
-	}
-	v := viewOf(cn.Connection, cn.p, cn.meth, lookupErr, now, within)
-	v.Shared = cn.home != nil
-	if cn.cached != nil {
-		v.StoreProblem = cn.cached.Error()
-	}
-	return v
-}
-
 // sortByUrgency orders connections by urgency: problems first, then the
 // soonest expiry; credentials that never expire or renew themselves last.
 func sortByUrgency(conns []Connection) {

@@ -109,6 +109,24 @@ func outcome(o *store.Outcome) *Outcome {
 	return &Outcome{At: o.At, OK: o.OK, Message: o.Message, Rejected: o.Rejected, By: o.By}
 }
 
+// view is a resolved connection as the front ends see it now.
+func (m *Manager) view(cn conn) Connection {
+	return m.viewAt(cn, m.now(), m.ExpiringWithin())
+}
+
+func (m *Manager) viewAt(cn conn, now time.Time, within time.Duration) Connection {
+	lookupErr := cn.lookupErr
+	if cn.cached != nil && lookupErr == nil && cn.Provider == "" {
+		lookupErr = cn.cached // listed, but the store would not give it
+	}
+	v := viewOf(cn.Connection, cn.p, cn.meth, lookupErr, now, within)
+	v.Shared = cn.home != nil
+	if cn.cached != nil {
+		v.StoreProblem = cn.cached.Error()
+	}
+	return v
+}
+
 // viewOf is a connection as the front ends see it, at now with the warning
 // window within.
 func viewOf(c store.Connection, p catalog.Provider, meth catalog.Method, lookupErr error, now time.Time, within time.Duration) Connection {

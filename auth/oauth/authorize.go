@@ -325,16 +325,6 @@ func (c *Client) finish(ctx context.Context, fl *flow, a answer) (Result, error)
 	return Result{Token: tok, Params: a.cb.params, RedirectURI: fl.redirectURI}, nil
 }
 
-// exchange sends the code to the token address, which may name a value the
-// callback carried (Vend's domain_prefix).
-func (c *Client) exchange(ctx context.Context, f flowConfig, params map[string]string, g grant) (Token, error) {
-	tokenURL, err := f.Provider.Expand(f.Method.TokenURL, params)
-	if err != nil {
-		return Token{}, fmt.Errorf("%s token address: %w", f.name, err)
-	}
-	return c.requestToken(ctx, f, tokenURL, g)
-}
-
 // authorizeURL adds Authdeck's parameters to the provider's sign-in address.
 func (fl *flow) authorizeURL() (string, error) {
 	u, err := url.Parse(fl.authorizeAt)

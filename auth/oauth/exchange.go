@@ -17,35 +17,6 @@ import (
 	"authdeck/auth/sanitize"
 )
 
-// flowConfig is a Config with its fallbacks applied.
-type flowConfig struct {
-	Config
-	clientID string
-	scopes   []string
-	dialect  string
-	name     string
-}
-
-func resolve(cfg Config) (flowConfig, error) {
-	f := flowConfig{Config: cfg, name: providerName(cfg.Provider)}
-	if !cfg.Method.Kind.Browser() {
-		return f, fmt.Errorf("%s: the %q method does not sign in through the browser", f.name, cfg.Method.Kind)
-	}
-	f.clientID = firstNonEmpty(cfg.ClientID, cfg.Method.ClientID)
-	if f.clientID == "" {
-		return f, fmt.Errorf("%s needs a client ID: add the one from the app you registered with %s to the connection", f.name, f.name)
-	}
-	f.scopes = cfg.Scopes
-	if len(f.scopes) == 0 {
-		f.scopes = cfg.Method.DefaultScopes
-	}
-	if !cfg.Method.SendsScopes() {
-		f.scopes = nil // Vend: "the Vend API does not support scopes"
-	}
-	f.dialect = firstNonEmpty(cfg.Method.TokenRequest, catalog.RequestForm)
-	return f, nil
-}
-
 // basicAuth reports whether the client authenticates with HTTP Basic.
 // Never both ways, never a retry the other way: that would resend a
 // single-use code.
@@ -276,4 +247,14 @@ func (c *Client) Refresh(ctx context.Context, cfg Config, refreshToken string) (
 		return Token{}, fmt.Errorf("%s: no refresh token is stored for this connection: connect again", f.name)
 	}
 	return c.exchange(ctx, f, cfg.Params, grant{kind: "refresh_token", refreshToken: refreshToken})
+}
+
+// exchange sends the code to the token address, which may name a value the
+// callback carried (Vend's domain_prefix).
+func (c *Client) exchange(ctx context.Context, f flowConfig, params map[string]string, g grant) (Token, error) {
+	tokenURL, err := f.Provider.Expand(f.Method.TokenURL, params)
+	if err != nil {
+		return Token{}, fmt.Errorf("%s token address: %w", f.name, err)
+	}
+	return c.requestToken(ctx, f, tokenURL, g)
 }

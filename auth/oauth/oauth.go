@@ -214,3 +214,35 @@ func providerName(p catalog.Provider) string {
 	}
 	return "the provider"
 }
+
+// flowConfig is a Config with its fallbacks applied.
+type flowConfig struct {
+	Config
+	clientID string
+	scopes   []string
+	dialect  string
+	name     string
+}
+
+// resolve applies a Config's fallbacks (client ID, scopes, token dialect):
+// the first step of both a sign-in (authorize.go) and a refresh
+// (exchange.go), so it lives beside Config.
+func resolve(cfg Config) (flowConfig, error) {
+	f := flowConfig{Config: cfg, name: providerName(cfg.Provider)}
+	if !cfg.Method.Kind.Browser() {
+		return f, fmt.Errorf("%s: the %q method does not sign in through the browser", f.name, cfg.Method.Kind)
+	}
+	f.clientID = firstNonEmpty(cfg.ClientID, cfg.Method.ClientID)
+	if f.clientID == "" {
+		return f, fmt.Errorf("%s needs a client ID: add the one from the app you registered with %s to the connection", f.name, f.name)
+	}
+	f.scopes = cfg.Scopes
+	if len(f.scopes) == 0 {
+		f.scopes = cfg.Method.DefaultScopes
+	}
+	if !cfg.Method.SendsScopes() {
+		f.scopes = nil // Vend: "the Vend API does not support scopes"
+	}
+	f.dialect = firstNonEmpty(cfg.Method.TokenRequest, catalog.RequestForm)
+	return f, nil
+}
