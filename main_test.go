@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// initLine is one line of GODEBUG=inittrace=1: a package's initialisers,
+// what they took and what they allocated.
+var initLine = regexp.MustCompile(`^init (\S+) @\S+ ms, \S+ ms clock, (\d+) bytes, (\d+) allocs$`)
+
+// TestCommandsStartWithoutWork holds every command to paying only for
+// what it uses (issue 22): Authdeck's own packages do no work when the
+// program starts — no regular expression compiled, no template parsed, no
+// catalog read — but on first use. Allocations are counted, not timed, so
+// the test means the same on a busy machine. It runs this test binary
+// again, which links every package the command does, and reads the
+// runtime's trace of the initialisers.
+func TestCommandsStartWithoutWork(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "-test.run=^$") // #nosec G204 -- this test binary
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	const maxAllocs, maxBytes = 20, 2048
+	seen := 0
+	sc := bufio.NewScanner(&stderr)
+	for sc.Scan() {
+		m := initLine.FindStringSubmatch(sc.Text())
+		if m == nil || !strings.HasPrefix(m[1], "authdeck/") {
+			continue
+		}
+		seen++
+		bytes, _ := strconv.Atoi(m[2])
+		allocs, _ := strconv.Atoi(m[3])
+		if allocs > maxAllocs || bytes > maxBytes {
+			t.Errorf("%s allocates %d bytes in %d allocations when the program starts (at most %d and %d): "+
+				"make the package-level value on first use (sync.OnceValue)", m[1], bytes, allocs, maxBytes, maxAllocs)
+		}
+	}
+	if seen < 3 {
+		t.Fatalf("the trace names %d of Authdeck's packages; expected the core's:\n%s", seen, stderr.String())
+	}
+}
