@@ -161,7 +161,7 @@ func TestSnippetEnvAndDotenv(t *testing.T) {
 		t.Fatalf("dotenv: %+v", r)
 	}
 	r := f.run(t, "", "snippet", "leaky", "--format", "dotenv")
-	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "python-dotenv") || strings.Contains(r.stderr, "AWS_SECRET") {
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "python-dotenv") || !strings.Contains(r.stderr, "authdeck exec leaky -- ") || strings.Contains(r.stderr, "AWS_SECRET") {
 		t.Fatalf("dotenv of a token with ${…}: %+v", r)
 	}
 }

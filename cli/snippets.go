@@ -179,6 +179,11 @@ func snippetJSON(ctx context.Context, opts *snippetOptions, m Service) error {
 // onConnection ties an error that does not say which connection it is
 // about to the one the command was given, so that its words can name it.
 func onConnection(name string, err error) error {
+	var refused *render.DotenvRefused
+	if errors.As(err, &refused) {
+		return fmt.Errorf("%s's secret cannot go in a .env file that docker, python-dotenv and Node's dotenv all read the same way (%s): use --format env in a shell, or give it to the program with authdeck exec %s -- PROGRAM",
+			sanitize.Line(name), refused.Reason, shellArg(name))
+	}
 	if e, ok := auth.AsError(err); ok {
 		if e.Connection == "" {
 			named := *e
