@@ -2,7 +2,7 @@ package auth
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net/url"
 	"regexp"
 	"strings"
@@ -39,7 +39,8 @@ const maxDetail = 500
 
 // Add validates and stores a new connection: the secret in the keyring first,
 // then the metadata, so that no connection is ever listed without its secret.
-func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
+func (m *Manager) Add(ctx context.Context, req AddRequest) (_ Connection, err error) {
+	defer classify(&err)
 	cn, s, err := m.prepare(req)
 	if err != nil {
 		return Connection{}, err
@@ -47,9 +48,8 @@ func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
 	c := cn.Connection
 	wroteSecret := false
 	err = m.store.Update(ctx, func(conns []store.Connection) ([]store.Connection, error) {
-		if store.Find(conns, c.Name) >= 0 {
-			return nil, &Error{Connection: c.Name, Input: InputName, Remedy: RemedyChooseName,
-				Msg: fmt.Sprintf("a connection called %q already exists", c.Name)}
+		if err := nameTaken(conns, c.Name, ""); err != nil {
+			return nil, err
 		}
 		if err := m.writeSecrets(c, s); err != nil {
 			return nil, err
@@ -68,8 +68,8 @@ func (m *Manager) Add(ctx context.Context, req AddRequest) (Connection, error) {
 
 // prepare checks a request completely before anything is stored.
 func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
-	if !nameRE().MatchString(req.Name) {
-		return conn{}, secrets{}, inputError(InputName, "%q is not a usable name: use letters, digits, spaces, dots, dashes or underscores (at most 64), starting with a letter or digit", sanitize.Line(req.Name))
+	if err := checkName(req.Name); err != nil {
+		return conn{}, secrets{}, err
 	}
 	p, err := m.Provider(req.Provider)
 	if err != nil {
@@ -87,6 +87,12 @@ func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
 	if err != nil {
 		return conn{}, secrets{}, err
 	}
+	if err := checkPlain(req); err != nil {
+		return conn{}, secrets{}, err
+	}
+	if err := checkUsable(p, meth, params, req.Scopes); err != nil {
+		return conn{}, secrets{}, err
+	}
 	owner, note, err := checkDetails(req.Owner, req.Note)
 	if err != nil {
 		return conn{}, secrets{}, err
@@ -100,6 +106,7 @@ func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
 	if !meth.Kind.Browser() {
 		c.ConnectedAt = &now
 		c.ExpiresAt, c.ExpiresSet = pastedExpiry(meth, req.ExpiresAt, now)
+		bind(&c, conn{p: p, meth: meth})
 	} else if req.ExpiresAt != nil {
 		return conn{}, secrets{}, inputError(InputExpires, "an expiry date is only for pasted credentials: a browser sign-in learns the expiry from the provider")
 	}
@@ -142,7 +149,12 @@ func checkParams(p catalog.Provider, given map[string]string) (map[string]string
 			return nil, e
 		}
 		if err := catalog.CheckParamValue(k, v); err != nil {
-			return nil, &Error{Input: InputParam, Param: k, Remedy: RemedyFixInput, Err: err}
+			// A pasted address (https://myshop.vendhq.com/) gives the value.
+			from, ok := p.ParamFromAddress(k, v)
+			if !ok {
+				return nil, &Error{Input: InputParam, Param: k, Remedy: RemedyFixInput, Err: err}
+			}
+			v = from
 		}
 		params[k] = v
 	}
@@ -150,6 +162,46 @@ func checkParams(p catalog.Provider, given map[string]string) (map[string]string
 		return nil, nil
 	}
 	return params, nil
+}
+
+// checkUsable refuses what would only fail later: scopes for a method that
+// sends none (Vend: "the Vend API does not support scopes"; a pasted
+// credential has its permissions already), and a pasted credential whose
+// addresses need a parameter that was not given (a Vend personal token
+// without its store), which a browser sign-in would learn from the callback.
+func checkUsable(p catalog.Provider, meth catalog.Method, params map[string]string, scopes []string) error {
+	if len(scopes) > 0 && (!meth.Kind.Browser() || !meth.SendsScopes()) {
+		why := "takes no scopes"
+		if !meth.Kind.Browser() {
+			why = "has its permissions already"
+		}
+		return inputError(InputScopes, "a %s of %s %s, so the scopes would not be sent: leave them out", secretOrSignIn(meth), p.Name, why)
+	}
+	if meth.Kind.Browser() {
+		return nil
+	}
+	for _, raw := range []string{meth.CheckURL, meth.LoginURL} {
+		var missing *catalog.MissingParamError
+		if _, err := p.Expand(raw, params); raw != "" && errors.As(err, &missing) {
+			name := missing.Names[0]
+			label := name
+			if q, ok := p.Param(name); ok && q.Label != "" {
+				label = lowerWords(q.Label) + " (" + name + ")"
+			}
+			e := inputError(InputParam, "%s needs the %s for a %s: without it Authdeck does not know where to send it", p.Name, label, secretLabel(meth))
+			e.Param = name
+			return e
+		}
+	}
+	return nil
+}
+
+// secretOrSignIn names what a method gives in a sentence.
+func secretOrSignIn(meth catalog.Method) string {
+	if meth.Kind.Browser() {
+		return "sign-in"
+	}
+	return secretLabel(meth)
 }
 
 // checkSecret checks that the method's secret and user were given.
@@ -186,6 +238,27 @@ func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secre
 		}
 	}
 	return secrets{ClientSecret: req.Secret}, nil
+}
+
+// checkPlain refuses control, invisible and bidi characters in the user
+// name, the client ID and the scopes (issue 20.3: a raw ESC reached the
+// terminal through list --json). Unlike an owner or a note they cannot be
+// kept as visible escapes: the provider needs them exactly as typed.
+func checkPlain(req AddRequest) error {
+	type field struct {
+		in        Input
+		what, val string
+	}
+	fields := []field{{InputUser, "the user name", req.User}, {InputClientID, "the client ID", req.ClientID}}
+	for _, s := range req.Scopes {
+		fields = append(fields, field{InputScopes, "a scope", s})
+	}
+	for _, f := range fields {
+		if f.val != sanitize.Line(f.val) {
+			return inputError(f.in, "%s contains a control or invisible character (%s): type it again without it", f.what, sanitize.Line(f.val))
+		}
+	}
+	return nil
 }
 
 // checkDetails cleans an owner and a note: one line for the owner, a few for

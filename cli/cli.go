@@ -190,7 +190,7 @@ Run it without arguments (or as authdeck window) to open the window.
 	root.SetVersionTemplate("authdeck {{.Version}}\n")
 	root.AddCommand(
 		newCmdProviders(d),
-		newCmdAdd(d, nil), newCmdConnect(d, nil), newCmdReplace(d, nil), newCmdDetails(d, nil),
+		newCmdAdd(d, nil), newCmdConnect(d, nil), newCmdReplace(d, nil), newCmdDetails(d, nil), newCmdRename(d, nil),
 		newCmdList(d, nil), newCmdStatus(d, nil),
 		newSnippetCmd(d, "header", nil), newSnippetCmd(d, "curl", nil), newSnippetCmd(d, "token", nil), newSnippetCmd(d, "snippet", nil),
 		newCmdRefresh(d, nil), newCmdCheck(d, nil), newCmdExpires(d, nil), newCmdRemove(d, nil),

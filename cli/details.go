@@ -67,6 +67,11 @@ func detailsRun(ctx context.Context, opts *detailsOptions, m Service) error {
 		return opts.Exporter.Write(opts.IO.Out, detailsShape(c, auth.StatusAt(c, m.Now(), m.ExpiringWithin())))
 	}
 	fmt.Fprintf(opts.IO.Out, "owner: %s\nnote:  %s\n", orNone(c.Owner), orNone(c.Note))
+	if p, err := m.Provider(c.Provider); err == nil {
+		if meth, ok := p.Method(c.Method); ok && len(meth.Unconfirmed) > 0 {
+			fmt.Fprintf(opts.IO.Out, "guesses: %s\n", guessWords(p, meth))
+		}
+	}
 	return nil
 }
 

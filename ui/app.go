@@ -47,6 +47,10 @@ type App struct {
 	after      func(time.Duration, func())
 
 	jobs sync.WaitGroup // background work in flight (see background)
+	// loops are the goroutines Start begins (the once-a-second tick, the
+	// refresh loop): Stop joins them before it waits for jobs, so that no
+	// job can be added while Stop waits.
+	loops sync.WaitGroup
 	// base is cancelled when the window closes, stopping the loops and any
 	// work started without a Cancel button of its own.
 	base context.Context
@@ -127,7 +131,6 @@ func New(fa fyne.App, m *auth.Manager) *App {
 	}
 	a.base, a.stop = context.WithCancel(context.Background())
 	a.win = fa.NewWindow("Authdeck")
-	a.win.SetIcon(icon())
 	a.statusBar = widget.NewLabel("")
 	a.statusBar.Truncation = fyne.TextTruncateEllipsis
 	a.list = newConnectionList(a)
@@ -157,7 +160,9 @@ func New(fa fyne.App, m *auth.Manager) *App {
 // Start begins the once-a-second countdown and the background refresh loop.
 func (a *App) Start() {
 	ctx := a.base
+	a.loops.Add(1)
 	go func() {
+		defer a.loops.Done()
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
@@ -170,6 +175,7 @@ func (a *App) Start() {
 		}
 	}()
 	a.watcher.start(ctx)
+	a.startTeamPoll(ctx) // shared connections change on other machines (ui/team.go)
 	if a.configDir != "" {
 		a.folder = watchFolder(a.configDir, a.reloadFromElsewhere)
 	}
@@ -179,6 +185,7 @@ func (a *App) Start() {
 func (a *App) Stop() {
 	a.stop()
 	a.folder.close()
+	a.loops.Wait()
 	a.jobs.Wait()
 }
 
@@ -206,8 +213,29 @@ func (a *App) closeWindow() {
 // a signal) goes through here: once the app has stopped, the clipboard can
 // no longer be reached.
 func (a *App) quit() {
+	if a.signingIn() {
+		a.win.Show()
+		a.ask("Quit while signing in?",
+			"A sign-in is still waiting for your browser. If you quit now, it stops and the connection stays not signed in.",
+			"Keep waiting", "Quit", nil, a.quitNow)
+		return
+	}
+	a.quitNow()
+}
+
+// quitNow saves typed owner and note, clears the clipboard and ends the
+// app, without a question (a signal from the system, or the answer).
+func (a *App) quitNow() {
+	a.saveBeforeQuit()
 	a.clearClipboard()
 	a.fyne.Quit()
+}
+
+// signingIn says whether a browser sign-in is being waited for, in the
+// wizard or in the detail pane.
+func (a *App) signingIn() bool {
+	w := a.wizard
+	return (w != nil && w.step == stepWait && w.cancel != nil) || a.detail.connecting
 }
 
 // say shows a one-line message in the status bar.
@@ -257,6 +285,7 @@ func (a *App) setConnections(conns []auth.Connection) {
 		a.body.Objects = []fyne.CanvasObject{a.split}
 	}
 	a.body.Refresh()
+	a.list.keep = true
 	a.list.refilter()
 	if c, ok := a.find(a.selected); ok {
 		a.detail.show(c)
@@ -290,7 +319,14 @@ func (a *App) selectConnection(name string) {
 	if prev := a.selected; prev != "" && prev != name && strings.HasPrefix(a.statusBar.Text, prev+": ") {
 		a.say("")
 	}
+	if a.selected != name {
+		a.saveLeaving()
+	}
+	unpin := a.list.pinned != "" && a.list.pinned != name
 	a.selected = name
+	if unpin {
+		a.list.unpin()
+	}
 	a.list.selectName(name)
 	a.detail.show(c)
 }
@@ -373,6 +409,7 @@ func (a *App) mainMenu() *fyne.MainMenu {
 	items = append(items,
 		fyne.NewMenuItem("Expiry report…", a.showSupport),
 		fyne.NewMenuItem("Settings…", a.showSettings),
+		fyne.NewMenuItem("Team store…", a.showTeamStore),
 		fyne.NewMenuItemSeparator(),
 		quit)
 	return fyne.NewMainMenu(fyne.NewMenu("File", items...))

@@ -11,6 +11,9 @@ func toUI(fn func()) { fyne.Do(fn) }
 // the UI goroutine. The App counts the work in flight so that tests can wait
 // for it (App.wait) instead of sleeping.
 func background[T any](a *App, work func() (T, error), done func(T, error)) {
+	if a.base.Err() != nil {
+		return // the window is closing: Stop may be waiting for jobs already
+	}
 	a.jobs.Add(1)
 	go func() {
 		defer a.jobs.Done()

@@ -7,14 +7,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
-	"authdeck/auth/check"
-	"authdeck/auth/oauth"
 	"authdeck/auth/render"
 )
 
@@ -27,7 +24,8 @@ var formatNames = map[render.Format]string{
 	render.FormatCurl:       "curl command",
 	render.FormatHTTPie:     "HTTPie command",
 	render.FormatPowerShell: "PowerShell command",
-	render.FormatEnv:        ".env line",
+	render.FormatEnv:        "Shell variable (export)",
+	render.FormatDotenv:     ".env file line",
 	render.FormatToken:      "Token only",
 	render.FormatURL:        "URL with key",
 }
@@ -55,6 +53,9 @@ type detailPane struct {
 
 	owner, note *widget.Entry
 	saveDetails *widget.Button
+	// base is the owner and note the fields were last filled from: what
+	// the person started from, compared in the core before a save writes.
+	base auth.Details
 
 	secret   *widget.Label
 	reveal   *widget.Button
@@ -69,11 +70,16 @@ type detailPane struct {
 	checkBtn, refreshBtn  *widget.Button
 	connectBtn, expiryBtn *widget.Button
 	replaceBtn, removeBtn *widget.Button
+	renameBtn             *widget.Button
 
 	progress *waiting // the one "waiting for the browser" panel (waiting.go)
 	cancel   context.CancelFunc
+	// connecting is set while Reconnect waits for the browser (quitting
+	// then asks first).
+	connecting bool
 
 	errText *widget.Label
+	team    *teamRow // shared with the team or not (ui/team.go)
 
 	lastCountdown string
 	// stack holds the placeholder, and the content once built.
@@ -117,6 +123,7 @@ func (d *detailPane) build() {
 	d.errText = wrapped()
 	d.errText.Importance = widget.DangerImportance
 	d.errText.Hide()
+	d.team = newTeamRow(d)
 
 	form := container.New(layout.NewFormLayout(),
 		key("Provider"), d.provider,
@@ -136,39 +143,19 @@ func (d *detailPane) build() {
 	// label wide ("Copy api-key parameter") and squeeze the list.
 	copies := container.NewBorder(nil, nil, d.copyHeader, d.copyToken, d.copyCurl)
 	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
-	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.removeBtn)
+	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.renameBtn,
+		d.removeBtn, newProxyButton(d)) // ui/proxy.go
 
 	// The copy buttons come first: they are what most visits are for, and
 	// they must stay in view in a 800×600 window.
 	d.content = container.NewVBox(
 		d.title, d.status, d.advice,
 		d.progress, d.errText,
-		copies, other, actions,
+		copies, other, actions, d.team.box,
 		widget.NewSeparator(), form,
 		widget.NewSeparator(), key("Credential"), credential,
 	)
 	d.stack.Add(d.content)
-}
-
-// buildDetails makes the owner and note fields: who to ask about the
-// connection and why it exists, saved with their own button.
-func (d *detailPane) buildDetails() {
-	d.owner = widget.NewEntry()
-	d.owner.SetPlaceHolder("Who to ask about it, e.g. Dana (accounts)")
-	d.note = widget.NewMultiLineEntry()
-	d.note.SetMinRowsVisible(2)
-	d.note.Wrapping = fyne.TextWrapWord
-	d.note.SetPlaceHolder("Why it exists, where it is used")
-	d.saveDetails = widget.NewButtonWithIcon("Save owner and note", theme.DocumentSaveIcon(), d.saveOwnerNote)
-	d.saveDetails.Disable()
-	changed := func(string) {
-		if d.owner.Text != d.conn.Owner || d.note.Text != d.conn.Note {
-			d.saveDetails.Enable()
-		} else {
-			d.saveDetails.Disable()
-		}
-	}
-	d.owner.OnChanged, d.note.OnChanged = changed, changed
 }
 
 func (d *detailPane) buildButtons() {
@@ -194,6 +181,7 @@ func (d *detailPane) buildButtons() {
 	d.connectBtn = widget.NewButtonWithIcon("Reconnect", theme.LoginIcon(), d.connect)
 	d.expiryBtn = widget.NewButtonWithIcon("Edit expiry", theme.CalendarIcon(), d.editExpiry)
 	d.replaceBtn = widget.NewButtonWithIcon("Replace key…", theme.MailForwardIcon(), d.replaceKey)
+	d.renameBtn = widget.NewButtonWithIcon("Rename…", theme.DocumentCreateIcon(), d.rename)
 	d.removeBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), d.remove)
 	d.removeBtn.Importance = widget.DangerImportance
 }
@@ -219,7 +207,6 @@ func (d *detailPane) view() fyne.CanvasObject {
 // show fills the pane with c; an empty Name shows the placeholder.
 func (d *detailPane) show(c auth.Connection) {
 	changed := c.Name != d.conn.Name
-	old := d.conn
 	d.conn = c
 	if c.Name == "" {
 		if d.content != nil {
@@ -241,24 +228,16 @@ func (d *detailPane) show(c auth.Connection) {
 	d.provider.SetText(c.ProviderName)
 	d.method.SetText(d.methodLabel(c))
 	d.account.SetText(accountWords(c))
-	d.showDetails(c, old, changed)
+	d.showDetails(c, changed)
 	d.scopes.SetText(scopeWords(c))
 	d.refreshTk.SetText(refreshTokenWords(c))
 	d.lastRef.SetText(outcomeWords(c.LastRefresh))
 	d.lastCheck.SetText(outcomeWords(c.LastCheck))
 	d.showButtons(c)
+	d.team.show(c)
 	d.lastCountdown = ""
 	d.tick(d.a.m.Now())
 	d.busyChanged()
-}
-
-// showDetails fills owner and note, unless the person is editing them.
-func (d *detailPane) showDetails(c, old auth.Connection, changed bool) {
-	editing := !changed && (d.owner.Text != old.Owner || d.note.Text != old.Note)
-	if !editing {
-		d.owner.SetText(c.Owner)
-		d.note.SetText(c.Note)
-	}
 }
 
 // showButtons shows the actions c's method has, labels the copy buttons
@@ -279,7 +258,7 @@ func (d *detailPane) showButtons(c auth.Connection) {
 	d.primary = render.FormatHeader
 	d.copyHeader.SetText("Copy header")
 	d.copyToken.SetText("Copy token")
-	if q := d.queryParam(c); q != "" {
+	if q := d.a.queryParam(c); q != "" {
 		d.primary = render.FormatURL
 		d.copyHeader.SetText("Copy URL")
 		d.copyToken.SetText("Copy " + q + " parameter")
@@ -292,17 +271,6 @@ func (d *detailPane) showButtons(c auth.Connection) {
 	}
 	d.connectBtn.Refresh()
 	d.copyHeader.Refresh()
-}
-
-// queryParam is the query parameter c's credential travels in ("api-key"),
-// "" when it is a header.
-func (d *detailPane) queryParam(c auth.Connection) string {
-	if p, err := d.a.m.Provider(c.Provider); err == nil {
-		if m, ok := p.Method(c.Method); ok {
-			return m.Apply.Query
-		}
-	}
-	return ""
 }
 
 // tick updates the parts of the pane that depend on the time.
@@ -422,7 +390,7 @@ func (d *detailPane) busyChanged() {
 	}
 	on := d.cancel == nil && !d.a.isBusy(d.conn.Name)
 	for _, b := range []*widget.Button{d.copyHeader, d.copyCurl, d.copyToken, d.copyFormatBtn,
-		d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.removeBtn, d.reveal} {
+		d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.renameBtn, d.removeBtn, d.reveal} {
 		if on {
 			b.Enable()
 		} else {
@@ -455,11 +423,16 @@ func runActionWithin[T any](d *detailPane, doing string, limit time.Duration, wo
 		return
 	}
 	name, c := d.conn.Name, d.conn
-	ctx, cancel := context.WithCancel(d.a.ctx())
+	// One context, with or without a limit (a second one made over the
+	// first left the first alive until the window closed).
+	var ctx context.Context
+	var cancel context.CancelFunc
 	var deadline time.Time
 	if limit > 0 {
 		ctx, cancel = context.WithTimeout(d.a.ctx(), limit)
 		deadline = d.a.m.Now().Add(limit)
+	} else {
+		ctx, cancel = context.WithCancel(d.a.ctx())
 	}
 	d.cancel = cancel
 	d.clearError()
@@ -467,7 +440,7 @@ func runActionWithin[T any](d *detailPane, doing string, limit time.Duration, wo
 	d.a.setBusy(name, true)
 	background(d.a, func() (T, error) { return work(ctx, name) }, func(v T, err error) {
 		cancel()
-		d.cancel = nil
+		d.cancel, d.connecting = nil, false
 		d.progress.stop()
 		d.a.setBusy(name, false)
 		if err != nil {
@@ -490,31 +463,9 @@ func (d *detailPane) copyFormat(f render.Format) {
 		d.a.say("Select a connection first, then copy its header.")
 		return
 	}
-	type copied struct {
-		text string
-		conn auth.Connection
-	}
 	runAction(d, "Preparing the "+strings.ToLower(formatNames[f])+"…", func(ctx context.Context, name string) (copied, error) {
-		s, c, err := d.a.m.Snippet(ctx, name, f, "")
-		return copied{s, c}, err
-	}, func(out copied) {
-		d.a.copySecretSaying(out.text, expiredNote(out.conn, d.a.m.Now()))
-		d.a.reload() // a refresh may have happened
-	})
-}
-
-// expiredNote warns that a copied credential has expired, and says what
-// fixes it in this window.
-func expiredNote(c auth.Connection, now time.Time) string {
-	if c.ExpiresAt == nil || c.Refreshable || now.Before(*c.ExpiresAt) {
-		return ""
-	}
-	fix := "use Replace key… to paste a new one."
-	if c.Method.Browser() {
-		fix = "press Reconnect to sign in again."
-	}
-	return c.Name + " " + auth.Countdown(c, now) + " (" + auth.FormatDate(*c.ExpiresAt, time.Local) +
-		"): the provider will probably refuse it; " + fix
+		return d.a.snippet(ctx, name, f)
+	}, d.a.tookCopy)
 }
 
 func (d *detailPane) toggleReveal() {
@@ -543,9 +494,9 @@ func (d *detailPane) hideSecret() {
 }
 
 func (d *detailPane) check() {
-	runAction(d, "Asking "+d.conn.ProviderName+" who this credential belongs to…", func(ctx context.Context, name string) (check.Result, error) {
+	runAction(d, "Asking "+d.conn.ProviderName+" who this credential belongs to…", func(ctx context.Context, name string) (auth.CheckResult, error) {
 		return d.a.m.Check(ctx, name)
-	}, func(r check.Result) {
+	}, func(r auth.CheckResult) {
 		if !r.OK {
 			d.showError(sentence(r.Message))
 			d.a.say(d.conn.Name + ": " + sentence(r.Message))
@@ -560,131 +511,45 @@ func (d *detailPane) refresh() {
 	runAction(d, "Renewing the credential…", func(ctx context.Context, name string) (auth.Connection, error) {
 		return d.a.m.Refresh(ctx, name)
 	}, func(c auth.Connection) {
-		d.a.say(c.Name + ": renewed, " + auth.Countdown(c, d.a.m.Now()) + ".")
+		d.a.say(c.Name + ": renewed, " + countdownWords(c, d.a.m.Now()) + ".")
 		d.a.reload()
 	})
 }
 
 func (d *detailPane) connect() {
+	d.connecting = true
 	runActionWithin(d, "Approve the request in your browser…", d.a.signIn, func(ctx context.Context, name string) (auth.Connection, error) {
 		return d.a.m.Connect(ctx, name, auth.ConnectOptions{
 			Listening: func(_, authorizeURL string) { toUI(func() { d.progress.setAddress(authorizeURL) }) },
-			Notice:    func(n oauth.Notice) { toUI(func() { d.progress.showNotice(n.String()) }) },
+			Notice:    func(n auth.Notice) { toUI(func() { d.progress.showNotice(noticeWords(n)) }) },
 		})
 	}, func(c auth.Connection) {
+		d.connecting = false
 		d.a.say(c.Name + ": signed in.")
 		d.a.reload()
 	})
 }
 
-// saveOwnerNote keeps the owner and note as typed.
-func (d *detailPane) saveOwnerNote() {
-	owner, note := d.owner.Text, d.note.Text
-	runAction(d, "Saving the owner and note…", func(ctx context.Context, name string) (auth.Connection, error) {
-		return d.a.m.SetDetails(ctx, name, owner, note)
-	}, func(c auth.Connection) {
-		d.a.say(c.Name + ": owner and note saved.")
-		d.conn.Owner, d.conn.Note = c.Owner, c.Note
-		d.saveDetails.Disable()
-		d.a.reload()
-	})
-}
-
-// dateEntry is a YYYY-MM-DD field holding at, if any.
-func dateEntry(at *time.Time) *widget.Entry {
-	e := widget.NewEntry()
-	e.SetPlaceHolder("YYYY-MM-DD")
-	if at != nil {
-		e.SetText(auth.FormatDate(*at, time.Local))
-	}
-	return e
-}
-
-func (d *detailPane) editExpiry() {
-	c := d.conn
-	entry := dateEntry(c.ExpiresAt)
-	help := wrapLabel("The last day this " + methodWords(c) +
-		" works, as the provider says (it stays valid until the end of that day). Leave it empty if it does not expire.")
-	dlg := dialog.NewForm("Expiry of "+c.Name, "Save", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Expires on", entry), widget.NewFormItem("", help)},
-		func(save bool) {
-			if !save {
-				return
-			}
-			at, err := parseDate(entry.Text)
-			if err != nil {
-				d.showError(plainFor(err, c))
-				return
-			}
-			runAction(d, "Saving the date…", func(ctx context.Context, name string) (auth.Connection, error) {
-				return d.a.m.SetExpiry(ctx, name, at)
-			}, func(auth.Connection) { d.a.reload() })
-		}, d.a.win)
-	dlg.Resize(fyne.NewSize(440, 260))
-	dlg.Show()
-}
-
-// replaceKey asks for the new key and its expiry, and stores them in place
-// of the old ones: same name, owner, note and history.
-func (d *detailPane) replaceKey() {
-	c := d.conn
-	secret := widget.NewPasswordEntry()
-	secret.SetPlaceHolder("Paste the new " + methodWords(c))
-	expires := dateEntry(nil)
-	help := wrapLabel("Get a new " + methodWords(c) + " from " + c.ProviderName +
-		" and paste it here; it goes to your system keyring. Expires on: the last day it works; leave it empty for " +
-		c.ProviderName + "'s usual lifetime.")
-	dlg := dialog.NewForm("Replace the key of "+c.Name, "Replace", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("New key", secret), widget.NewFormItem("Expires on", expires), widget.NewFormItem("", help)},
-		func(ok bool) {
-			if ok {
-				d.replace(c, secret.Text, expires.Text)
-			}
-		}, d.a.win)
-	dlg.Resize(fyne.NewSize(480, 300))
-	dlg.Show()
-}
-
-func (d *detailPane) replace(c auth.Connection, secret, expires string) {
-	at, err := parseDate(expires)
-	if err != nil {
-		d.showError(plainFor(err, c))
-		return
-	}
-	runAction(d, "Storing the new key…", func(ctx context.Context, name string) (auth.Connection, error) {
-		return d.a.m.Replace(ctx, name, secret, at)
-	}, func(c auth.Connection) {
-		d.a.say(c.Name + ": key replaced, " + countdownWords(c, d.a.m.Now()) + ".")
-		d.a.reload()
-	})
-}
-
-// parseDate reads a typed date with the core's one meaning (the end of that
-// day, local time); "" means none.
-func parseDate(s string) (*time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	t, err := auth.ParseDate(s, time.Local)
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
-
 func (d *detailPane) remove() {
 	name := d.conn.Name
-	dialog.ShowConfirm("Remove "+name+"?",
-		"Authdeck forgets this connection and deletes its credential from the keyring.\nThe app stays registered with "+d.conn.ProviderName+".",
-		func(yes bool) {
-			if !yes {
-				return
-			}
+	d.a.ask("Remove "+name+"?",
+		"Authdeck forgets this connection and deletes its credential from the keyring. "+removeAfterWords(d.conn),
+		"Remove", "Cancel", func() {
 			runAction(d, "Removing…", func(ctx context.Context, name string) (struct{}, error) {
 				return struct{}{}, d.a.m.Remove(ctx, name)
 			}, func(struct{}) {
 				d.a.say(name + " was removed.")
 				d.a.selectAndReload("")
 			})
-		}, d.a.win)
+		}, nil)
+}
+
+// removeAfterWords says what stays with the provider after a removal: for
+// a browser sign-in, the permission given to Authdeck; for a pasted key,
+// the key itself.
+func removeAfterWords(c auth.Connection) string {
+	if c.Method.Browser() {
+		return "You stay signed in with " + c.ProviderName + ": to take back Authdeck's access there too, remove it in " + c.ProviderName + "'s account settings."
+	}
+	return "The key itself still works at " + c.ProviderName + " until it expires: delete it there too if nobody needs it."
 }

@@ -48,6 +48,17 @@ type connectionList struct {
 	redrawRow func(widget.ListItemID)
 	// selecting suppresses OnSelected while the selection is restored.
 	selecting bool
+	// pinned is a selected connection kept in the list although the
+	// search or filter no longer matches it (a check failed, the command
+	// line changed it): it stays until the person moves on.
+	pinned  string
+	pinNote *widget.Label
+	// keep asks the next refilter to pin the selection if it was shown:
+	// set when the data changed, not the search or filter.
+	keep bool
+	// shownQuery is the search and filter the rows were last made for: a
+	// change of them is the person's own, and moves the selection.
+	shownQuery string
 }
 
 // filterOptions are the status filter's choices: all, every status but OK,
@@ -57,7 +68,7 @@ func filterOptions() []string {
 	for _, s := range []auth.Status{auth.StatusOK, auth.StatusExpiring, auth.StatusExpired, auth.StatusNeedsConnect, auth.StatusError} {
 		options = append(options, statusWord(s))
 	}
-	return options
+	return append(options, filterShared)
 }
 
 func newConnectionList(a *App) *connectionList {
@@ -74,6 +85,10 @@ func newConnectionList(a *App) *connectionList {
 	l.none = widget.NewLabel("No connection matches the search or filter.")
 	l.none.Wrapping = fyne.TextWrapWord
 	l.none.Hide()
+	l.pinNote = widget.NewLabel("")
+	l.pinNote.Wrapping = fyne.TextWrapWord
+	l.pinNote.Importance = widget.WarningImportance
+	l.pinNote.Hide()
 
 	l.list = widget.NewList(
 		func() int { return len(l.visible) },
@@ -114,30 +129,44 @@ func (l *connectionList) toolbar() fyne.CanvasObject {
 
 // view is the list with its "nothing matches" note.
 func (l *connectionList) view() fyne.CanvasObject {
-	return container.NewStack(l.list, container.NewVBox(l.none))
+	return container.NewBorder(l.pinNote, nil, nil, nil, container.NewStack(l.list, container.NewVBox(l.none)))
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {
 	return rowState{status: l.a.statusOf(c, now), countdown: shortCountdown(c, now), busy: l.a.busy[c.Name]}
 }
 
-// refilter rebuilds the visible rows from the loaded connections. The
-// detail pane follows: a selection the search or filter hides moves to the
-// first row that is still shown.
+// refilter rebuilds the visible rows from the loaded connections. A
+// selection that the person's own search or filter hides moves to the
+// first row still shown; one that stops matching because it changed (a
+// failed check, a change from the command line) stays, pinned, until the
+// person selects another row.
 func (l *connectionList) refilter() {
 	now := l.a.m.Now()
 	q := strings.ToLower(strings.TrimSpace(l.search.Text))
+	query := q + "\x00" + l.filter.Selected
+	if query != l.shownQuery {
+		l.shownQuery, l.pinned = query, ""
+	}
+	keep := ""
+	if l.keep && l.shows(l.a.selected) {
+		keep = l.a.selected
+	}
+	l.keep = false
 	l.visible = l.visible[:0]
 	for _, c := range l.a.conns {
-		if q != "" && !matches(c, q, now, l.a.within) {
-			continue
-		}
-		if !l.passes(l.a.statusOf(c, now)) {
+		match := (q == "" || matches(c, q, now, l.a.within)) && l.passes(l.a.statusOf(c, now)) && (l.filter.Selected != filterShared || c.Shared)
+		switch {
+		case match:
+		case c.Name != "" && (c.Name == l.pinned || c.Name == keep):
+			l.pinned = c.Name
+		default:
 			continue
 		}
 		l.visible = append(l.visible, c)
 	}
 	l.sort()
+	l.showPin()
 	l.none.Hidden = len(l.visible) > 0 || len(l.a.conns) == 0
 	l.none.Refresh()
 	l.list.Refresh()
@@ -150,6 +179,26 @@ func (l *connectionList) refilter() {
 		return
 	}
 	l.selectName(l.a.selected)
+}
+
+// showPin says why a row that does not match is still in the list.
+func (l *connectionList) showPin() {
+	if l.pinned == "" || !l.shows(l.pinned) {
+		l.pinned = ""
+		l.pinNote.Hide()
+		return
+	}
+	l.pinNote.SetText(l.pinned + " no longer matches the search or filter: it stays here until you select another connection.")
+	l.pinNote.Show()
+}
+
+// unpin lets a pinned row go when the person moves on.
+func (l *connectionList) unpin() {
+	if l.pinned == "" {
+		return
+	}
+	l.pinned = ""
+	l.refilter()
 }
 
 func (l *connectionList) sort() {
@@ -185,6 +234,8 @@ func (l *connectionList) passes(s auth.Status) bool {
 		return true
 	case filterAttention:
 		return s.NeedsAttention()
+	case filterShared:
+		return true // the connection itself decides (refilter)
 	}
 	return statusWord(s) == l.filter.Selected
 }
@@ -236,25 +287,6 @@ func (l *connectionList) tick(now time.Time) {
 	for _, i := range changed {
 		l.redrawRow(i)
 	}
-}
-
-// countdownWords is the countdown a row and the detail pane show; an
-// expiry Authdeck only estimated says so.
-func countdownWords(c auth.Connection, now time.Time) string {
-	cd := auth.Countdown(c, now)
-	if !c.ExpiryEstimated || c.ExpiresAt == nil {
-		return cd
-	}
-	if strings.HasPrefix(cd, "expires in ") {
-		return "expires in about " + strings.TrimPrefix(cd, "expires in ") + " (estimate)"
-	}
-	return cd + " (estimate)"
-}
-
-// shortCountdown is countdownWords where there is no room for "about …
-// (estimate)": "expires in ~364 days".
-func shortCountdown(c auth.Connection, now time.Time) string {
-	return strings.Replace(strings.TrimSuffix(countdownWords(c, now), " (estimate)"), " about ", " ~", 1)
 }
 
 // connectionRow is one list row: status dot, name with provider badge,
@@ -336,7 +368,7 @@ func (r *connectionRow) set(c auth.Connection, st rowState) {
 // and how it signs in.
 func rowSubtitle(c auth.Connection) string {
 	parts := []string{}
-	for _, s := range []string{c.Account, c.Owner} {
+	for _, s := range []string{sharedWords(c), c.Account, c.Owner} {
 		if s != "" {
 			parts = append(parts, s)
 		}

@@ -8,7 +8,7 @@ import (
 
 // quitOnSignal makes SIGTERM and SIGINT (logging out, kill, Ctrl+C in the
 // terminal that started the window) quit the way File › Quit does, through
-// a.quit on the UI goroutine. It must run before the window shows: Fyne
+// a.quitNow on the UI goroutine. It must run before the window shows: Fyne
 // starts its own handler only once its loop runs, and until then the
 // default action killed the program mid-start (exit status 143 in about a
 // third of the soak's SIGTERMs), skipping the clean-up. The returned stop
@@ -24,7 +24,7 @@ func (a *App) quitOnSignal() (stop func()) {
 			// has returned (done) the app is quitting already.
 			toUI(func() {
 				if a.base.Err() == nil {
-					a.quit()
+					a.quitNow()
 				}
 			})
 		case <-done:

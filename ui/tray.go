@@ -34,17 +34,19 @@ type tray struct {
 
 // newTray sets the tray up before the app's loop starts: Fyne starts the
 // tray only with the loop, so a menu first set afterwards never appears.
+// It does so only when a tray host is there to show it: Fyne's tray costs,
+// before the window's first frame, its D-Bus set-up and a hidden second
+// window with an OpenGL context of its own (issue 22: a fifth of the
+// window's start-up under Xvfb), for an icon nobody would see. A host that
+// starts after Authdeck is used from Authdeck's next start.
 func newTray(a *App) *tray {
 	t := &tray{a: a}
 	desk, ok := a.fyne.(desktop.App)
-	if !ok || !trayPossible() {
+	if !ok || !trayPossible() || !trayHostPresent() {
 		return t
 	}
-	t.desk = desk
+	t.desk, t.present = desk, true
 	t.update()
-	background(a, func() (bool, error) { return trayHostPresent(), nil }, func(ok bool, _ error) {
-		t.present = ok
-	})
 	return t
 }
 
@@ -107,7 +109,7 @@ func (t *tray) items(summary string, rows []string) []*fyne.MenuItem {
 		name := t.a.conns[i].Name
 		item := fyne.NewMenuItem(label, nil)
 		item.ChildMenu = fyne.NewMenu("",
-			fyne.NewMenuItem("Copy header", func() { t.copyHeader(name) }),
+			fyne.NewMenuItem(t.copyLabel(i), func() { t.a.copyPrimary(name) }),
 			fyne.NewMenuItem("Show in Authdeck", func() { t.a.win.Show(); t.a.selectConnection(name) }),
 		)
 		items = append(items, item)
@@ -153,15 +155,11 @@ func severity(s auth.Status) int {
 
 func trayDot(s auth.Status) string { return lookOf(s, false).dot }
 
-func (t *tray) copyHeader(name string) {
-	background(t.a, func() (string, error) {
-		s, _, err := t.a.m.Snippet(t.a.ctx(), name, render.FormatHeader, "")
-		return s, err
-	}, func(s string, err error) {
-		if err != nil {
-			t.a.notify("Could not copy the header of "+name, plain(err))
-			return
-		}
-		t.a.copySecret(s)
-	})
+// copyLabel is the tray's Copy item for the i-th connection: what the
+// detail pane's first copy button says.
+func (t *tray) copyLabel(i int) string {
+	if t.a.primaryFormat(t.a.conns[i]) == render.FormatURL {
+		return "Copy URL"
+	}
+	return "Copy header"
 }

@@ -43,7 +43,9 @@ func newExpiryWatch(a *App) *expiryWatch {
 
 // start runs a refresh round now and then every refreshEvery until ctx ends.
 func (e *expiryWatch) start(ctx context.Context) {
+	e.a.loops.Add(1)
 	go func() {
+		defer e.a.loops.Done()
 		t := time.NewTicker(refreshEvery)
 		defer t.Stop()
 		for {

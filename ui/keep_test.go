@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"authdeck/auth"
+	"authdeck/auth/catalog"
+)
+
+// findKeyButton is the visible keyboard-aware button labelled text (the
+// questions' and the wizard's).
+func findKeyButton(t *testing.T, c fyne.Canvas, text string) *keyButton {
+	t.Helper()
+	return findIn(t, c, "button "+text, func(b *keyButton) bool { return b.Text == text })
+}
+
+// hasOverlay says whether a dialog is open.
+func hasOverlay(f *fixture) bool { return f.a.win.Canvas().Overlays().Top() != nil }
+
+// press sends a key to whatever has the focus, else to the window.
+func press(f *fixture, name fyne.KeyName) {
+	c := f.a.win.Canvas()
+	ev := &fyne.KeyEvent{Name: name}
+	if foc := c.Focused(); foc != nil {
+		foc.TypedKey(ev)
+		return
+	}
+	if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
+func detailsOf(t *testing.T, f *fixture, name string) auth.Details {
+	t.Helper()
+	c, err := f.m.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.Details{Owner: c.Owner, Note: c.Note}
+}
+
+// Issue 21.1: a field not edited follows a change made on the command line;
+// saving does not write the old owner back; an edited field changed
+// elsewhere asks which to keep, and nothing is overwritten until answered.
+func TestOwnerChangedOutsideIsNeverUndone(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Winery A", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", Owner: "Dana", Note: "old"})
+	f.reload()
+	f.a.selectConnection("Winery A")
+	d := f.a.detail
+	d.note.SetText("for the cellar door")
+	// authdeck details 'Winery A' --owner 'Priya (IT)'
+	outside := func(owner string) {
+		was := detailsOf(t, f, "Winery A")
+		if _, err := f.m.SetDetails(context.Background(), "Winery A", was, auth.Details{Owner: owner, Note: was.Note}); err != nil {
+			t.Fatal(err)
+		}
+		f.reload()
+	}
+	outside("Priya (IT)")
+	if d.owner.Text != "Priya (IT)" || d.note.Text != "for the cellar door" {
+		t.Fatalf("after the outside change the pane shows owner %q, note %q", d.owner.Text, d.note.Text)
+	}
+	test.Tap(d.saveDetails)
+	f.a.wait()
+	if got := detailsOf(t, f, "Winery A"); got.Owner != "Priya (IT)" || got.Note != "for the cellar door" {
+		t.Fatalf("saved %+v: the outside owner was undone or the note lost", got)
+	}
+	// Now both sides edit the owner.
+	d.owner.SetText("Ben")
+	outside("Sam")
+	if d.owner.Text != "Ben" {
+		t.Fatalf("typed owner replaced by %q", d.owner.Text)
+	}
+	test.Tap(d.saveDetails)
+	f.a.wait()
+	if got := detailsOf(t, f, "Winery A"); got.Owner != "Sam" {
+		t.Fatalf("conflict overwrote the outside owner: %+v", got)
+	}
+	if !hasOverlay(f) || !strings.Contains(strings.Join(texts(f.a.win.Canvas()), " "), "Changed somewhere else") {
+		t.Fatalf("no question about the conflict: %v", texts(f.a.win.Canvas()))
+	}
+	test.Tap(&findKeyButton(t, f.a.win.Canvas(), "Keep mine").Button)
+	f.a.wait()
+	if got := detailsOf(t, f, "Winery A"); got.Owner != "Ben" {
+		t.Fatalf("Keep mine stored %+v", got)
+	}
+	if d.saveDetails.Disabled() == false {
+		t.Error("after saving, the save button still says there is something to save")
+	}
+}
+
+// Issue 21.2: Enter saves the owner; selecting another row saves what was
+// typed instead of dropping it.
+func TestTypedOwnerAndNoteAreNeverLost(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []string{"Alpha", "Beta"} {
+		f.add(t, auth.AddRequest{Name: n, Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	}
+	f.reload()
+	f.a.selectConnection("Alpha")
+	d := f.a.detail
+	f.a.win.Canvas().Focus(d.owner)
+	test.Type(d.owner, "Dana")
+	press(f, fyne.KeyReturn)
+	f.a.wait()
+	if got := detailsOf(t, f, "Alpha"); got.Owner != "Dana" {
+		t.Fatalf("Enter did not save the owner: %+v", got)
+	}
+	d.note.SetText("the nightly export")
+	f.a.selectConnection("Beta")
+	f.a.wait()
+	if got := detailsOf(t, f, "Alpha"); got.Note != "the nightly export" {
+		t.Fatalf("the note typed for Alpha was lost on leaving the row: %+v", got)
+	}
+	if d.owner.Text != "" || d.note.Text != "" {
+		t.Errorf("Beta's fields show %q / %q", d.owner.Text, d.note.Text)
+	}
+}
+
+// Issue 21.6: the Remove question answers Escape (keep) and Enter (remove).
+func TestRemoveQuestionAnswersTheKeyboard(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.selectConnection("Key")
+	test.Tap(f.a.detail.removeBtn)
+	press(f, fyne.KeyEscape)
+	f.a.wait()
+	if _, err := f.m.Get("Key"); err != nil || hasOverlay(f) {
+		t.Fatalf("Escape removed it (%v) or left the question open (%v)", err, hasOverlay(f))
+	}
+	test.Tap(f.a.detail.removeBtn)
+	press(f, fyne.KeyReturn)
+	f.a.wait()
+	if _, err := f.m.Get("Key"); err == nil {
+		t.Fatal("Enter on the Remove question did not remove")
+	}
+}
+
+// Issue 21.7: a selected row that stops matching the filter because it
+// changed stays selected and shown, with a note, until the person moves on.
+func TestRowThatStopsMatchingStaysPinned(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Alpha", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(90)})
+	f.add(t, auth.AddRequest{Name: "Beta", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(80)})
+	f.reload()
+	f.a.list.filter.SetSelected(statusWord(auth.StatusOK))
+	f.a.selectConnection("Alpha")
+	// Changed elsewhere: it has expired.
+	if _, err := f.m.SetExpiry(context.Background(), "Alpha", f.days(-1)); err != nil {
+		t.Fatal(err)
+	}
+	f.reload()
+	if f.a.selected != "Alpha" || !f.a.list.shows("Alpha") || f.a.list.pinNote.Hidden {
+		t.Fatalf("selection %q, shown %v, note hidden %v", f.a.selected, names(f.a.list.visible), f.a.list.pinNote.Hidden)
+	}
+	f.a.selectConnection("Beta")
+	if f.a.list.shows("Alpha") || !f.a.list.pinNote.Hidden {
+		t.Errorf("after moving on, the pinned row stays: %v", names(f.a.list.visible))
+	}
+}
+
+// Issue 22: the tray's Copy is the detail pane's: a query-parameter
+// credential copies its URL, the row is busy meanwhile, an expired one
+// says so.
+func TestTrayCopyIsTheDetailPanesCopy(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k9", ExpiresAt: f.days(-9)})
+	f.reload()
+	f.a.tray = &tray{a: f.a}
+	if got := f.a.tray.copyLabel(0); got != "Copy URL" {
+		t.Errorf("tray item reads %q", got)
+	}
+	f.a.copyPrimary("Old key")
+	if !f.a.isBusy("Old key") {
+		t.Error("the row is not busy while the tray copies")
+	}
+	f.a.wait()
+	if got := f.a.fyne.Clipboard().Content(); !strings.Contains(got, "api-key=k9") {
+		t.Errorf("tray copied %q", got)
+	}
+	if !strings.Contains(f.a.statusBar.Text, "expired 9 days ago") {
+		t.Errorf("no expired warning: %q", f.a.statusBar.Text)
+	}
+}
+
+// Issue 22: Stop joins the goroutines Start began (the 1-second tick and
+// the refresh loop), so no job is added while Stop waits.
+func TestStopJoinsTheLoops(t *testing.T) {
+	for range 3 {
+		f := newFixture(t)
+		f.a.Start()
+		f.a.Stop()
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		for _, loop := range []string{"ui.(*App).Start.func", "ui.(*expiryWatch).start.func"} {
+			if strings.Contains(stacks, loop) {
+				t.Fatalf("%s still runs after Stop", loop)
+			}
+		}
+	}
+}
+
+// countingCtx counts the contexts made under it that are still alive.
+type countingCtx struct {
+	context.Context
+	mu   sync.Mutex
+	live int
+}
+
+func (c *countingCtx) AfterFunc(func()) func() bool {
+	c.mu.Lock()
+	c.live++
+	c.mu.Unlock()
+	return func() bool {
+		c.mu.Lock()
+		c.live--
+		c.mu.Unlock()
+		return true
+	}
+}
+
+// Issue 22: an action with a time limit leaves no context behind.
+func TestActionWithALimitLeavesNoContext(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.selectConnection("Key")
+	base := &countingCtx{Context: context.Background()}
+	f.a.base = base
+	runActionWithin(f.a.detail, "Working…", time.Minute, func(ctx context.Context, name string) (struct{}, error) {
+		return struct{}{}, nil
+	}, func(struct{}) {})
+	f.a.wait()
+	base.mu.Lock()
+	defer base.mu.Unlock()
+	if base.live != 0 {
+		t.Errorf("%d context(s) left alive after the action ended", base.live)
+	}
+}
