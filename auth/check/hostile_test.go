@@ -141,11 +141,17 @@ func TestRunRedactsTheAccountHoweverEscaped(t *testing.T) {
 		"HTML &#47;":     strings.ReplaceAll(tok, "/", "&#47;"),
 	} {
 		body := `{"name":"ann ` + echo + `"}`
-		srv := httptest.NewServer(reply(200, "application/json", body))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(body))
+		}))
 		req := newRequest(t, srv.URL+"/me")
 		req.Header.Set("X-Access", tok)
 		res := Run(context.Background(), srv.Client(), req, now)
 		srv.Close()
+		if !res.OK || !strings.HasPrefix(res.Account, "ann ") {
+			t.Fatalf("%s: the check did not name the account: %+v", name, res)
+		}
 		if strings.Contains(res.Account, "with") || strings.Contains(res.Message, "with") {
 			t.Errorf("%s: the account keeps the token: %+v", name, res)
 		}
