@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -61,7 +62,7 @@ func (s *Store) Read(ctx context.Context, name string) (Record, error) {
 }
 
 func isNotFound(err error) bool {
-	return err == vault.ErrSecretNotFound || fmt.Sprint(err) == vault.ErrSecretNotFound.Error() || KindOf(err) == KindNotFound
+	return errors.Is(err, vault.ErrSecretNotFound) || KindOf(err) == KindNotFound
 }
 
 func (s *Store) decode(name string, sec *vault.KVSecret) (Record, error) {
