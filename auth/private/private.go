@@ -10,6 +10,7 @@
 package private
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -117,18 +118,22 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if err := Check(path, fi); err != nil {
 		return nil, err
 	}
-	tooBig := fmt.Errorf("%s: %w (over %d KiB): a definition is a few KiB — remove it or replace it with the real one", path, ErrTooLarge, limit>>10)
-	if fi.Size() > limit {
-		return nil, tooBig
+	tooBig := func() error {
+		return fmt.Errorf("%s: %w (over %d KiB): a definition is a few KiB — remove it or replace it with the real one", path, ErrTooLarge, limit>>10)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	if fi.Size() > limit {
+		return nil, tooBig()
+	}
+	// Room for the whole file at once: growing a buffer from nothing copied
+	// a large connections.json a dozen times (issue 22).
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if int64(len(data)) > limit { // it grew after Stat
-		return nil, tooBig
+	if int64(buf.Len()) > limit { // it grew after Stat
+		return nil, tooBig()
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 func kind(m fs.FileMode) string {
