@@ -292,10 +292,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodGet {
 		w.Header().Set("Content-Security-Policy", consentCSP(redirectURI))
+		// same-origin: the decision's POST then names this origin (under
+		// no-referrer a browser sends Origin: null, as any sandboxed frame
+		// does), and nothing is sent to the callback's origin.
+		w.Header().Set("Referrer-Policy", "same-origin")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = consentTmpl().Execute(w, map[string]string{
 			"ClientID": clientID, "Scopes": q.Get("scope"), "Action": "/authorize?" + r.URL.RawQuery,
 		})
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" && !strings.EqualFold(o, "http://"+r.Host) {
+		// Another web page posting a decision (a cross-site form that
+		// approves for the person, to a redirect address of its choosing).
+		http.Error(w, "the decision must come from the sandbox's own consent page", http.StatusForbidden)
 		return
 	}
 	if err := r.ParseForm(); err != nil {

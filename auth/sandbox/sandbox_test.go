@@ -317,3 +317,24 @@ func TestDiscoverAgainstSandbox(t *testing.T) {
 		t.Fatalf("connect with the discovered definition: %v", err)
 	}
 }
+
+// Another web page cannot post a decision for the person (a cross-site
+// form that approves, sending the code to a loopback address of its
+// choosing): the decision must come from the consent page's own origin.
+func TestSandboxRefusesADecisionFromAnotherPage(t *testing.T) {
+	base, _ := start(t, "origin-key", sandbox.Options{})
+	authorize := base + "/authorize?response_type=code&client_id=authdeck-demo&redirect_uri=" + url.QueryEscape("http://127.0.0.1:9/cb")
+	for _, origin := range []string{"https://evil.example", "null", "http://127.0.0.1:1"} {
+		req, _ := http.NewRequest(http.MethodPost, authorize, strings.NewReader("decision=approve"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("Origin %s: status %d (Location %q), want 403", origin, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+}
