@@ -21,6 +21,7 @@ type NoticeKind = oauth.NoticeKind
 const (
 	NoticeEmptyAnswer   = oauth.NoticeEmptyAnswer   // the browser came back with no answer
 	NoticeForeignAnswer = oauth.NoticeForeignAnswer // an answer of another sign-in was ignored
+	NoticeStateMissing  = oauth.NoticeStateMissing  // an answer without state that nothing ties to this sign-in was not used
 )
 
 // Connection is what the core tells its front ends about one connection:

@@ -197,6 +197,10 @@ func noticeWords(n auth.Notice) string {
 	case auth.NoticeForeignAnswer:
 		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
 			"Finish the sign-in on the page Authdeck opened, or press Ctrl+C. Authdeck is still waiting."
+	case auth.NoticeStateMissing:
+		return "An answer reached Authdeck without the anti-forgery value (state) it sent to " + p +
+			", and the browser did not say it came from " + p + "'s sign-in page, so it could have been made up by another web page: it was not used. " +
+			"Finish the sign-in on the page Authdeck opened, or press Ctrl+C. Authdeck is still waiting."
 	}
 	return "Authdeck is still waiting for the browser."
 }

@@ -179,7 +179,9 @@ func kindWords(e *auth.Error) string {
 	case auth.KindForeignAnswer:
 		return "The answer in the browser did not belong to this sign-in, so it was refused: use only the page Authdeck opens"
 	case auth.KindRefused:
-		return withDetail("The provider refused the request", e.Detail)
+		// Only the error code: the provider's own description may address a
+		// developer ("use --scopes") in words that mean nothing here.
+		return withDetail("The provider refused the request", e.Param)
 	case auth.KindNoRefresh:
 		return "This connection has nothing to renew its token with"
 	case auth.KindNetwork:
@@ -251,6 +253,10 @@ func noticeWords(n auth.Notice) string {
 			"'s page shows an error, that is why: fix it and approve again, or press Cancel. Authdeck is still waiting."
 	case auth.NoticeForeignAnswer:
 		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
+			"Finish the sign-in on the page Authdeck opened, or press Cancel. Authdeck is still waiting."
+	case auth.NoticeStateMissing:
+		return "An answer reached Authdeck without the anti-forgery value (state) it sent to " + p +
+			", and the browser did not say it came from " + p + "'s sign-in page, so it could have been made up by another web page: it was not used. " +
 			"Finish the sign-in on the page Authdeck opened, or press Cancel. Authdeck is still waiting."
 	}
 	return "Authdeck is still waiting for the browser."
