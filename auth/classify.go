@@ -145,6 +145,18 @@ func keyringKind(err error) *Error {
 	return e
 }
 
+// keyringFailure classifies what the secret store said: its own problems
+// by kind, and anything else from it as an unavailable keyring.
+func keyringFailure(err error) *Error {
+	if e, ok := AsError(err); ok {
+		return classified(e)
+	}
+	if e := keyringKind(err); e != nil {
+		return e
+	}
+	return &Error{Kind: KindKeyringDown, Remedy: RemedyStartKeyring, Detail: sanitize.Line(err.Error()), Err: err}
+}
+
 // fileKind classifies the files the core keeps: connections.json and the
 // config folder.
 func fileKind(err error) *Error {
@@ -184,7 +196,7 @@ func oauthKind(err error) *Error {
 		if refused.Description != "" {
 			detail = strings.TrimPrefix(detail+": "+refused.Description, ": ")
 		}
-		return &Error{Kind: KindRefused, Detail: sanitize.Line(detail), Err: err}
+		return &Error{Kind: KindRefused, Param: refused.Code, Detail: sanitize.Line(detail), Err: err}
 	case network.TimedOut(err):
 		return &Error{Kind: KindTimedOut, Remedy: RemedyRetry, Err: err}
 	case errors.As(err, new(net.Error)):

@@ -74,7 +74,7 @@ const (
 	KindCancelled      Kind = "cancelled"         // the person stopped it
 	KindDenied         Kind = "denied"            // the provider or the person at it refused the sign-in
 	KindForeignAnswer  Kind = "foreign-answer"    // a browser answer that did not belong to this sign-in
-	KindRefused        Kind = "refused"           // the provider answered with an error; Detail is its words
+	KindRefused        Kind = "refused"           // the provider answered with an error: Param is its code, Detail its words
 	KindNoRefresh      Kind = "no-refresh"        // nothing to renew with: sign in again
 	KindNetwork        Kind = "network"           // the provider could not be reached
 	KindNotAHeader     Kind = "not-a-header"      // the credential travels in the URL as query parameter Param

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -205,21 +206,6 @@ func TestWaitingShowsTheTimeLeft(t *testing.T) {
 	if got := wt.left.TextFormatter(); got != "Waiting 0:00 more" {
 		t.Errorf("after the deadline: %q", got)
 	}
-}
-
-// The waiting panel as a person sees it: what to do, the time left, what
-// came back, the address to copy; in the detail pane with Cancel.
-func TestWaitingRendersToMarkup(t *testing.T) {
-	test.NewTempApp(t)
-	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	wt := newWaiting(func(string) {}, func() {})
-	wt.start("Approve the request in your browser.", start, start.Add(5*time.Minute))
-	wt.tick(start.Add(90 * time.Second))
-	wt.setAddress("http://127.0.0.1:1/authorize")
-	wt.showNotice("An answer reached Authdeck that does not belong to this sign-in, so it was ignored.")
-	win := test.NewTempWindow(t, wt)
-	win.Resize(fyne.NewSize(560, 360))
-	test.AssertRendersToMarkup(t, "waiting/notice.xml", win.Canvas())
 }
 
 // A denied consent says so, in the provider's name, and leaves nothing.
@@ -427,7 +413,9 @@ func TestWizardKeyringAndSignInFailuresInWindowWords(t *testing.T) {
 }
 
 // "Another provider (OpenID Connect)": the issuer's discovery document
-// becomes a saved provider and the usual steps follow.
+// becomes a provider and the usual steps follow. Issue 20.2: its id is one
+// per issuer, and it is saved only when the person presses Connect:
+// Cancel before that leaves no trace.
 func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -439,7 +427,8 @@ func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 			srv.URL, srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/userinfo")
 	}))
 	t.Cleanup(srv.Close)
-	a := wizardApp(t, nil, nil)
+	opened := make(chan struct{}, 4)
+	a := wizardApp(t, func(string) error { opened <- struct{}{}; return nil }, nil)
 	a.showWizard("", "")
 	w := a.wizard
 	w.providerPick.SetSelected(otherProvider)
@@ -454,18 +443,39 @@ func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 		t.Fatalf("a wrong issuer: step %d, %q", w.step, w.fieldErr.Text)
 	}
 	noCommands(t, w, "issuer")
-	w.issuer.SetText(srv.URL)
-	pressKey(a, fyne.KeyReturn)
-	if w.step != stepMethod || w.provider.ID != "127-0-0-1" {
-		t.Fatalf("after discovery: step %d, provider %q, problem %q", w.step, w.provider.ID, w.fieldErr.Text)
+	id := catalog.IssuerID(srv.URL)
+	discover := func() {
+		w.issuer.SetText(srv.URL)
+		pressKey(a, fyne.KeyReturn)
+		if w.step != stepMethod || w.provider.ID != id {
+			t.Fatalf("after discovery: step %d, provider %q, problem %q", w.step, w.provider.ID, w.fieldErr.Text)
+		}
+		pressKey(a, fyne.KeyReturn)
+		if w.step != stepFields || w.clientID == nil || w.scopes == nil || text(w.scopes) != "openid email" {
+			t.Fatalf("the usual fields do not follow: step %d, scopes %q", w.step, text(w.scopes))
+		}
 	}
-	if _, err := a.m.Provider("127-0-0-1"); err != nil {
-		t.Errorf("the provider was not saved: %v", err)
+	discover()
+	test.Tap(w.close) // Cancel
+	if _, err := a.m.Provider(id); err == nil {
+		t.Fatal("the provider was saved although the person cancelled")
 	}
-	pressKey(a, fyne.KeyReturn)
-	if w.step != stepFields || w.clientID == nil || w.scopes == nil || text(w.scopes) != "openid email" {
-		t.Errorf("the usual fields do not follow: step %d, scopes %q", w.step, text(w.scopes))
+	if _, err := os.Stat(a.m.ProviderFile(id)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Cancel left %s behind: %v", a.m.ProviderFile(id), err)
 	}
+	a.showWizard("", "")
+	w = a.wizard
+	w.providerPick.SetSelected(otherProvider)
+	test.Tap(w.next)
+	discover()
+	w.clientID.SetText("app")
+	w.clientSecret.SetText("s3cret")
+	test.Tap(w.next) // Connect: the person confirms
+	<-opened
+	if _, err := a.m.Provider(id); err != nil {
+		t.Errorf("the provider was not saved on Connect: %v", err)
+	}
+	pressKey(a, fyne.KeyEscape)
 }
 
 // Vinsight's known scopes are offered by their plain labels, with free
