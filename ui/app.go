@@ -147,7 +147,9 @@ func New(fa fyne.App, m *auth.Manager) *App {
 		banner = catalogBanner(probs)
 		top = container.NewVBox(banner, top)
 	}
-	a.win.SetContent(container.NewBorder(top, a.statusBar, nil, nil, a.body))
+	content := container.NewBorder(top, a.statusBar, nil, nil, a.body)
+	a.list.bar.relayout = func() { content.Refresh() }
+	a.win.SetContent(content)
 	a.win.SetMainMenu(a.mainMenu())
 	a.addShortcuts()
 	a.win.Resize(fyne.NewSize(960, 640))
@@ -243,7 +245,10 @@ func (a *App) say(msg string) { a.statusBar.SetText(msg) }
 
 // reload reads the connections and the warning window again (no network)
 // and redraws.
-func (a *App) reload() {
+func (a *App) reload() { a.reloadThen(nil) }
+
+// reloadThen is reload, then after (if not nil) once the list is redrawn.
+func (a *App) reloadThen(after func()) {
 	type loaded struct {
 		conns  []auth.Connection
 		within time.Duration
@@ -261,6 +266,9 @@ func (a *App) reload() {
 			a.list.invalidate()
 		}
 		a.setConnections(l.conns)
+		if after != nil {
+			after()
+		}
 	})
 }
 

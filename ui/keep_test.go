@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
@@ -246,4 +248,145 @@ func TestActionWithALimitLeavesNoContext(t *testing.T) {
 	if base.live != 0 {
 		t.Errorf("%d context(s) left alive after the action ended", base.live)
 	}
+}
+
+// problemShown is the visible problem under a form dialog's fields.
+func problemShown(f *fixture) string {
+	var out []string
+	for _, o := range test.LaidOutObjects(f.a.win.Canvas().Overlays().Top()) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance && l.Text != "" {
+			out = append(out, l.Text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// Issue 21.3 and 21.9: a date that is not one, an impossible day, an empty
+// key keep the dialog open with the text and say what to type; a date in
+// the past is asked about once.
+func TestDialogsStayOpenOnBadInput(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(20)})
+	f.reload()
+	f.a.selectConnection("Key")
+	test.Tap(f.a.detail.expiryBtn)
+	date := findEntry(t, f.a.win.Canvas(), "YYYY-MM-DD")
+	for typed, want := range map[string]string{
+		"7 Dec 2026": "Write the date as year-month-day",
+		"2026-02-30": "There is no day 2026-02-30",
+		"2025-06-01": "Did you mean 2026-06-01?",
+	} {
+		date.SetText(typed)
+		test.Tap(findButton(t, f.a.win.Canvas(), "Save"))
+		f.a.wait()
+		if !hasOverlay(f) || date.Text != typed || !strings.Contains(problemShown(f), want) || date.Validate() == nil {
+			t.Fatalf("%q: open %v, text %q, problem %q, marked %v", typed, hasOverlay(f), date.Text, problemShown(f), date.Validate() != nil)
+		}
+	}
+	if c, _ := f.m.Get("Key"); !c.ExpiresAt.Equal(*f.days(20)) {
+		t.Fatal("a refused date was saved")
+	}
+	test.Tap(findButton(t, f.a.win.Canvas(), "Save")) // again: yes, 2025-06-01
+	f.a.wait()
+	if c, _ := f.m.Get("Key"); hasOverlay(f) || auth.FormatDate(*c.ExpiresAt, time.Local) != "2025-06-01" {
+		t.Fatalf("the confirmed past date was not saved: %v", c.ExpiresAt)
+	}
+	test.Tap(f.a.detail.replaceBtn)
+	test.Tap(findButton(t, f.a.win.Canvas(), "Replace"))
+	f.a.wait()
+	if !hasOverlay(f) || !strings.Contains(problemShown(f), "Paste the new API key here") {
+		t.Fatalf("an empty key: open %v, problem %q", hasOverlay(f), problemShown(f))
+	}
+	press(f, fyne.KeyEscape)
+	if hasOverlay(f) {
+		t.Error("Escape left the Replace key dialog open")
+	}
+}
+
+// Issue 21.10: Rename in the window keeps the secret and selects the new
+// name; a case twin is refused in the dialog.
+func TestRenameInTheWindow(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Sandbox demo", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k1", Owner: "Dana"})
+	f.add(t, auth.AddRequest{Name: "Other", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k2"})
+	f.reload()
+	f.a.selectConnection("Sandbox demo")
+	test.Tap(f.a.detail.renameBtn)
+	name := findEntry(t, f.a.win.Canvas(), "")
+	name.SetText("other")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Rename"))
+	f.a.wait()
+	if !hasOverlay(f) || !strings.Contains(problemShown(f), "capitals") {
+		t.Fatalf("case twin: open %v, problem %q", hasOverlay(f), problemShown(f))
+	}
+	name.SetText("Training sandbox")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Rename"))
+	f.a.wait()
+	cred, err := f.m.Credential(context.Background(), "Training sandbox")
+	if err != nil || cred.Secret != "k1" || cred.Connection.Owner != "Dana" || f.a.selected != "Training sandbox" {
+		t.Fatalf("after rename: %v %+v, selected %q", err, cred.Connection, f.a.selected)
+	}
+}
+
+// Issue 21.6: Escape clears the search; the report closes on Escape.
+func TestEscapeClearsSearchAndClosesTheReport(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.win.Canvas().Focus(f.a.list.search)
+	test.Type(f.a.list.search, "nothing")
+	press(f, fyne.KeyEscape)
+	if f.a.list.search.Text != "" || len(f.a.list.visible) != 1 {
+		t.Fatalf("search after Escape %q", f.a.list.search.Text)
+	}
+	f.a.win.Canvas().Unfocus()
+	f.a.showSupport()
+	press(f, fyne.KeyEscape)
+	if hasOverlay(f) {
+		t.Fatal("Escape left the report open")
+	}
+}
+
+// Issue 21.12: the count under the list, the report following the search
+// and filter, grouped by owner, and the status bar naming a change made
+// outside the window.
+func TestSupportDeskSeesItsDesk(t *testing.T) {
+	f := newFixture(t)
+	for i, owner := range []string{"Dana", "Priya", "Dana"} {
+		f.add(t, auth.AddRequest{Name: fmt.Sprintf("Winery %c", 'A'+i), Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k",
+			Owner: owner, ExpiresAt: f.days(float64(2 + 30*i))})
+	}
+	f.reload()
+	if got := f.a.list.count.Text; got != "1 of 3 need attention" {
+		t.Errorf("count %q", got)
+	}
+	test.Type(f.a.list.search, "Dana")
+	if got := f.a.list.count.Text; got != "1 of 3 need attention · showing 2" {
+		t.Errorf("count while searching %q", got)
+	}
+	f.a.showSupport()
+	report := strings.Join(texts(f.a.win.Canvas()), "\n")
+	if strings.Contains(report, "Winery B") || !strings.Contains(report, "Winery C") || !strings.Contains(report, "The 2 of 3 connections") {
+		t.Errorf("the report does not follow the search:\n%s", report)
+	}
+	press(f, fyne.KeyEscape)
+	if txt := reportByOwner(f.a.conns, f.clock.Now(), f.a.within); !strings.Contains(txt, "── Dana: 1 of 2 need attention") || !strings.Contains(txt, "── Priya: All 1 connections OK") && !strings.Contains(txt, "── Priya: The connection is OK") {
+		t.Errorf("grouped by owner:\n%s", txt)
+	}
+	old := f.a.conns
+	if _, err := f.m.SetExpiry(context.Background(), "Winery A", f.days(40)); err != nil {
+		t.Fatal(err)
+	}
+	if got := outsideChange(old, mustList(t, f)); got != "Winery A: expiry changed outside this window." {
+		t.Errorf("status bar would say %q", got)
+	}
+}
+
+func mustList(t *testing.T, f *fixture) []auth.Connection {
+	t.Helper()
+	cs, err := f.m.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"image/color"
 	"math"
 	"sort"
 	"strings"
@@ -20,6 +22,7 @@ const (
 	sortExpiry   = "Soonest expiry"
 	sortName     = "Name"
 	sortProvider = "Provider"
+	sortOwner    = "Owner"
 )
 
 // rowState is what a row shows; the ticker compares it to decide whether a
@@ -34,7 +37,9 @@ type rowState struct {
 type connectionList struct {
 	a       *App
 	list    *widget.List
-	search  *widget.Entry
+	search  *keyEntry
+	count   *widget.Label // "19 of 32 need attention"
+	bar     *toolbarLayout
 	filter  *widget.Select
 	sorting *widget.Select
 	none    *widget.Label // "nothing matches"
@@ -73,13 +78,19 @@ func filterOptions() []string {
 
 func newConnectionList(a *App) *connectionList {
 	l := &connectionList{a: a, shown: map[string]rowState{}}
-	l.search = widget.NewEntry()
+	l.search = newKeyEntry(false)
 	l.search.SetPlaceHolder("Search names, owners, notes, stores… (Ctrl+F)")
 	l.search.OnChanged = func(string) { l.refilter() }
+	// Escape and the clear button empty the search.
+	clear := func() { l.search.SetText("") }
+	l.search.onEscape = clear
+	l.search.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), clear)
+	l.count = widget.NewLabel("")
+	l.count.Truncation = fyne.TextTruncateEllipsis
 	l.filter = widget.NewSelect(filterOptions(), nil)
 	l.filter.SetSelected(filterAll)
 	l.filter.OnChanged = func(string) { l.refilter() }
-	l.sorting = widget.NewSelect([]string{sortExpiry, sortName, sortProvider}, nil)
+	l.sorting = widget.NewSelect([]string{sortExpiry, sortName, sortProvider, sortOwner}, nil)
 	l.sorting.SetSelected(sortExpiry)
 	l.sorting.OnChanged = func(string) { l.refilter() }
 	l.none = widget.NewLabel("No connection matches the search or filter.")
@@ -123,13 +134,14 @@ func (l *connectionList) toolbar() fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	report := widget.NewButtonWithIcon("", theme.DocumentIcon(), l.a.showSupport)
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), l.a.showSettings)
-	right := container.NewHBox(l.filter, l.sorting, report, settings)
-	return container.NewBorder(nil, nil, add, right, l.search)
+	right := container.NewHBox(wideEnough(l.filter, filterOptions()), wideEnough(l.sorting, l.sorting.Options), report, settings)
+	l.bar = &toolbarLayout{add: add, search: l.search, right: right}
+	return container.New(l.bar, add, l.search, right)
 }
 
 // view is the list with its "nothing matches" note.
 func (l *connectionList) view() fyne.CanvasObject {
-	return container.NewBorder(l.pinNote, nil, nil, nil, container.NewStack(l.list, container.NewVBox(l.none)))
+	return container.NewBorder(l.pinNote, l.count, nil, nil, container.NewStack(l.list, container.NewVBox(l.none)))
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {
@@ -167,6 +179,7 @@ func (l *connectionList) refilter() {
 	}
 	l.sort()
 	l.showPin()
+	l.count.SetText(countWords(len(l.visible), l.a.conns, now, l.a.within))
 	l.none.Hidden = len(l.visible) > 0 || len(l.a.conns) == 0
 	l.none.Refresh()
 	l.list.Refresh()
@@ -214,8 +227,48 @@ func (l *connectionList) sort() {
 			}
 			return l.visible[i].Name < l.visible[j].Name
 		})
+	case sortOwner: // grouped by owner, the most urgent first in each
+		sort.SliceStable(l.visible, func(i, j int) bool {
+			return strings.ToLower(l.visible[i].Owner) < strings.ToLower(l.visible[j].Owner)
+		})
 	default: // auth already sorts by urgency; keep its order
 	}
+}
+
+// countWords is the line under the list: how many need attention, and how
+// many of all the search and filter show.
+func countWords(shown int, all []auth.Connection, now time.Time, within time.Duration) string {
+	attention := 0
+	for _, c := range all {
+		if auth.StatusAt(c, now, within).NeedsAttention() {
+			attention++
+		}
+	}
+	s := fmt.Sprintf("%d of %d need attention", attention, len(all))
+	if attention == 0 {
+		s = fmt.Sprintf("All %d connections OK", len(all))
+		if len(all) == 1 {
+			s = "The connection is OK"
+		}
+	}
+	if shown < len(all) {
+		s += fmt.Sprintf(" · showing %d", shown)
+	}
+	return s
+}
+
+// wideEnough gives a choice the width of its longest option, so that
+// none is cut ("Soonest ex…").
+func wideEnough(s *widget.Select, options []string) fyne.CanvasObject {
+	w := float32(0)
+	for _, o := range options {
+		w = max(w, fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	// The text's padding either side, the drop-down icon and its padding.
+	w += 4*theme.InnerPadding() + theme.IconInlineSize()
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(fyne.NewSize(w, 0))
+	return container.NewStack(spacer, s)
 }
 
 // shows says whether name is among the visible rows.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -115,13 +116,15 @@ func reportJSON(rows []reportRow) []byte {
 func reportText(conns []auth.Connection, now time.Time, within time.Duration) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tPROVIDER\tSTATUS\tEXPIRES\tACCOUNT\tOWNER")
+	// The columns a support desk reads first come first: at 800×600 the
+	// last ones may need the scroll bar, never EXPIRES or OWNER.
+	fmt.Fprintln(w, "NAME\tSTATUS\tEXPIRES\tOWNER\tPROVIDER\tACCOUNT")
 	var todo []string
 	for _, c := range conns {
 		st := auth.StatusAt(c, now, within)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), sanitize.Line(c.ProviderName),
-			statusAndCountdown(c, st, now), reportDate(c), orDash(sanitize.Line(c.Account), "-"),
-			orDash(sanitize.Line(c.Owner), "-"))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Line(c.Name), statusAndCountdown(c, st, now),
+			reportDate(c), orDash(sanitize.Line(c.Owner), "-"), sanitize.Line(c.ProviderName),
+			orDash(sanitize.Line(c.Account), "-"))
 		if do := whatToDo(c, st); do != "Nothing." {
 			todo = append(todo, "• "+sanitize.Line(c.Name)+": "+do)
 		}
@@ -191,25 +194,83 @@ func (a *App) saveReport(ext string, data func() []byte) *dialog.FileDialog {
 	return d
 }
 
-// showSupport opens the expiry report with its exports.
+// showSupport opens the expiry report with its exports. It reports what
+// the list shows (its search, filter and order): a support desk filters
+// "Needs attention" or an owner, then sends that.
 func (a *App) showSupport() {
-	now := a.m.Now()
-	text := widget.NewLabel(reportText(a.conns, now, a.within))
+	shown := func() []auth.Connection {
+		conns := slices.Clone(a.list.visible)
+		if a.list.sorting.Selected == sortOwner {
+			sortByOwner(conns)
+		}
+		return conns
+	}
+	text := widget.NewLabel("")
 	text.TextStyle = fyne.TextStyle{Monospace: true}
-	rows := func() []reportRow { return reportRows(a.conns, a.m.Now(), a.within) }
+	group := widget.NewCheck("Group by owner", nil)
+	draw := func() {
+		if group.Checked {
+			text.SetText(reportByOwner(shown(), a.m.Now(), a.within))
+		} else {
+			text.SetText(reportText(shown(), a.m.Now(), a.within))
+		}
+	}
+	group.OnChanged = func(bool) { draw() }
+	group.SetChecked(a.list.sorting.Selected == sortOwner)
+	draw()
+	rows := func() []reportRow { return reportRows(shown(), a.m.Now(), a.within) }
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), func() { a.saveReport("csv", func() []byte { return reportCSV(rows()) }) }),
 		widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { a.saveReport("json", func() []byte { return reportJSON(rows()) }) }),
-		widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), func() {
-			a.copyText(reportText(a.conns, a.m.Now(), a.within), "the expiry report")
-		}),
+		widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), func() { a.copyText(text.Text, "the expiry report") }),
 	)
-	intro := wrapLabel("Every connection with its status, expiry, owner and what to do, most urgent first. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
+	scope := "Every connection"
+	if n := len(a.list.visible); n < len(a.conns) {
+		scope = fmt.Sprintf("The %d of %d connections the search and filter show", n, len(a.conns))
+	}
+	intro := wrapLabel(scope + " with its status, expiry, owner and what to do, in the list's order. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
 	d := dialog.NewCustom("Expiry report", "Close",
-		container.NewBorder(intro, buttons, nil, nil, container.NewScroll(text)), a.win)
+		container.NewBorder(container.NewVBox(intro, group), buttons, nil, nil, container.NewScroll(text)), a.win)
+	a.closeOnEscape(d)
 	size := a.win.Canvas().Size()
-	d.Resize(fyne.NewSize(size.Width*0.92, size.Height*0.85))
+	d.Resize(fyne.NewSize(size.Width*0.96, size.Height*0.9))
 	d.Show()
+}
+
+// closeOnEscape makes Escape close d, and gives the window its keys back
+// when d closes.
+func (a *App) closeOnEscape(d dialog.Dialog) {
+	prev := a.win.Canvas().OnTypedKey()
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			d.Hide()
+		}
+	})
+	d.SetOnClosed(func() { a.win.Canvas().SetOnTypedKey(prev) })
+}
+
+// sortByOwner orders connections by owner, keeping the order within each.
+func sortByOwner(conns []auth.Connection) {
+	sort.SliceStable(conns, func(i, j int) bool { return strings.ToLower(conns[i].Owner) < strings.ToLower(conns[j].Owner) })
+}
+
+// reportByOwner is the text report in one section per owner, each with
+// how many of its connections need attention.
+func reportByOwner(conns []auth.Connection, now time.Time, within time.Duration) string {
+	conns = slices.Clone(conns)
+	sortByOwner(conns)
+	var b strings.Builder
+	for i := 0; i < len(conns); {
+		j := i
+		for j < len(conns) && strings.EqualFold(conns[j].Owner, conns[i].Owner) {
+			j++
+		}
+		owner := orDash(sanitize.Line(conns[i].Owner), "No owner")
+		b.WriteString("── " + owner + ": " + countWords(j-i, conns[i:j], now, within) + "\n")
+		b.WriteString(reportText(conns[i:j], now, within) + "\n")
+		i = j
+	}
+	return b.String()
 }
 
 // expiringChoices are the thresholds offered in the settings, in days.

@@ -263,7 +263,64 @@ func (f *folderWatch) close() {
 func (a *App) reloadFromElsewhere() {
 	toUI(func() {
 		if a.base.Err() == nil {
-			a.reload()
+			old := a.conns
+			a.reloadThen(func() {
+				if msg := outsideChange(old, a.conns); msg != "" {
+					a.say(msg)
+				}
+			})
 		}
 	})
+}
+
+// outsideChange says in the status bar what changed outside this window
+// (the command line, another window): "Winery A: owner changed outside
+// this window." Nothing when this window made the change (it has loaded
+// it already).
+func outsideChange(old, now []auth.Connection) string {
+	before := map[string]auth.Connection{}
+	for _, c := range old {
+		before[c.Name] = c
+	}
+	var said []string
+	for _, c := range now {
+		b, ok := before[c.Name]
+		delete(before, c.Name)
+		if !ok {
+			said = append(said, c.Name+" was added")
+		} else if what := changedFields(b, c); what != "" {
+			said = append(said, c.Name+": "+what+" changed")
+		}
+	}
+	for name := range before {
+		said = append(said, name+" was removed")
+	}
+	switch len(said) {
+	case 0:
+		return ""
+	case 1:
+		return said[0] + " outside this window."
+	}
+	sort.Strings(said)
+	return said[0] + " outside this window, and " + fmt.Sprint(len(said)-1) + " more."
+}
+
+// changedFields names what a person sees that differs between a and b.
+func changedFields(a, b auth.Connection) string {
+	var what []string
+	add := func(changed bool, name string) {
+		if changed {
+			what = append(what, name)
+		}
+	}
+	add(a.Owner != b.Owner, "owner")
+	add(a.Note != b.Note, "note")
+	add(!sameTime(a.ExpiresAt, b.ExpiresAt) && !b.Refreshable, "expiry") // not a renewal
+	add(!sameTime(a.ConnectedAt, b.ConnectedAt), "sign-in")
+	add(a.Account != b.Account, "account")
+	return joinNames(what)
+}
+
+func sameTime(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
