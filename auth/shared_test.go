@@ -306,7 +306,7 @@ func TestTeamReadOnlyToken(t *testing.T) {
 	ts := newTeam(t, 0)
 	ctx := withDeadline(t, 60*time.Second)
 	ro := vaultToken(t, ts.vault, `path "secret/data/authdeck/*" { capabilities = ["read"] }
-path "secret/metadata/authdeck" { capabilities = ["list"] }`)
+path "secret/metadata/authdeck/*" { capabilities = ["list"] }`)
 	_, err := ts.b.m.SetTeamStore(ctx, TeamSettings{Address: ts.vault.Addr, Token: ro})
 	if err == nil || !strings.Contains(err.Error(), "create") {
 		t.Fatalf("team set with a read-only token: %v; want it refused, naming what is missing", err)

@@ -118,7 +118,8 @@ func (s *Store) checkCapabilities(ctx context.Context) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	data := path.Join(s.cfg.Mount, "data", s.cfg.Path, "x")
-	meta := path.Join(s.cfg.Mount, "metadata", s.cfg.Path)
+	// A LIST is checked against the path with a trailing slash.
+	meta := path.Join(s.cfg.Mount, "metadata", s.cfg.Path) + "/"
 	caps, err := s.client.Sys().CapabilitiesSelfWithContext(ctx, data)
 	if err != nil {
 		return s.classify(err, "asking what the token may do")
@@ -135,7 +136,7 @@ func (s *Store) checkCapabilities(ctx context.Context) error {
 		{caps, "read", data}, {caps, "create", data}, {caps, "update", data}, {metaCaps, "list", meta},
 	} {
 		if !slices.Contains(need.caps, need.c) && !slices.Contains(need.caps, "root") {
-			missing = append(missing, need.c+" on "+path.Dir(need.on)+"/*")
+			missing = append(missing, need.c+" on "+strings.TrimSuffix(path.Dir(need.on+"x"), "/")+"/*")
 		}
 	}
 	if len(missing) > 0 {
