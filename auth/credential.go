@@ -115,7 +115,7 @@ func (m *Manager) login(ctx context.Context, cn conn, s secrets) (secrets, error
 	if err != nil {
 		return s, err
 	}
-	cookie, err := session.Login(ctx, m.http, loginURL, cn.User, s.Secret)
+	cookie, err := session.Login(ctx, m.http, loginURL, cn.meth.LoginUser(cn.User), s.Secret)
 	if err != nil {
 		return s, &Error{Connection: cn.Name, Remedy: RemedyReplaceSecret, Err: err,
 			Msg: fmt.Sprintf("sign in to %s as %s", cn.p.Name, cn.User)}

@@ -120,17 +120,21 @@ func providersShowRun(_ context.Context, opts *providerOptions, m Service) error
 func guessLines(p catalog.Provider) []string {
 	var out []string
 	for _, meth := range p.Methods {
-		if len(meth.Unconfirmed) == 0 {
-			continue
+		if len(meth.Unconfirmed) > 0 {
+			out = append(out, sanitize.Line(fmt.Sprintf("Best guesses for %s (%s): %s", meth.Kind, meth.Label, guessWords(p, meth))))
 		}
-		words := make([]string, len(meth.Unconfirmed))
-		for i, f := range meth.Unconfirmed {
-			words[i] = catalog.FieldWords(f) + " (" + f + ")"
-		}
-		out = append(out, sanitize.Line(fmt.Sprintf("Best guesses for %s (%s): %s's document does not state %s. Check them with %s if a sign-in or a check fails.",
-			meth.Kind, meth.Label, p.Name, strings.Join(words, ", "), p.Name)))
 	}
 	return out
+}
+
+// guessWords says which of a method's values are guesses, in words.
+func guessWords(p catalog.Provider, meth catalog.Method) string {
+	words := make([]string, len(meth.Unconfirmed))
+	for i, f := range meth.Unconfirmed {
+		words[i] = catalog.FieldWords(f) + " (" + f + ")"
+	}
+	return sanitize.Line(fmt.Sprintf("%s's document does not state %s: Authdeck uses its best guess. Check with %s if a sign-in or a check fails.",
+		p.Name, strings.Join(words, ", "), p.Name))
 }
 
 func newCmdProvidersAdd(d *Deps, runF func(*providerOptions) error) *cobra.Command {

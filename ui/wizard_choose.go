@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"regexp"
+	"fmt"
 	"strings"
 	"time"
 
@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdeck/auth"
 	"authdeck/auth/catalog"
 )
 
@@ -90,28 +91,22 @@ func (w *wizard) issuerPage() fyne.CanvasObject {
 	return container.NewVBox(boldLabel("Issuer address"), w.issuer, help)
 }
 
-// discover reads the issuer's discovery document, keeps the provider it
-// describes and goes on to choosing how to connect.
+// discover reads the issuer's discovery document and goes on to choosing
+// how to connect with the provider it describes. Nothing is written yet:
+// the definition is saved when the person presses Save or Connect (save),
+// so Cancel leaves no trace. Its id is the core's, one per issuer.
 func (w *wizard) discover() {
 	issuer := text(w.issuer)
 	if issuer == "" {
 		w.showProblem(problem{msg: "Type the issuer address first, e.g. https://accounts.example.com.", field: w.issuer})
 		return
 	}
-	id := w.providerID(issuer)
 	setEnabled(w.next, false)
 	w.a.say("Reading " + issuer + "…")
 	background(w.a, func() (catalog.Provider, error) {
 		ctx, cancel := context.WithTimeout(w.a.ctx(), discoverTimeout)
 		defer cancel()
-		p, err := w.a.m.DiscoverProvider(ctx, id, issuer)
-		if err != nil {
-			return p, err
-		}
-		if _, err := w.a.m.SaveProvider(p); err != nil {
-			return p, err
-		}
-		return w.a.m.Provider(id)
+		return w.a.m.DiscoverProvider(ctx, "", issuer)
 	}, func(p catalog.Provider, err error) {
 		w.a.say("")
 		setEnabled(w.next, true)
@@ -119,32 +114,24 @@ func (w *wizard) discover() {
 			w.showProblem(w.issuerProblem(err))
 			return
 		}
-		w.providers = w.a.m.Providers()
+		w.providers = withDiscovered(w.a.m.Providers(), p)
 		w.providerPick.SetOptions(w.providerNames())
 		w.providerPick.SetSelected(p.Name)
 		w.show(stepMethod)
 	})
 }
 
-var idUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
-
-// providerID names the provider read from issuer after its host, without
-// replacing a built-in provider of the same name.
-func (w *wizard) providerID(issuer string) string {
-	host := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(issuer), "https://"), "http://")
-	host, _, _ = strings.Cut(host, "/")
-	host, _, _ = strings.Cut(host, ":")
-	id := strings.Trim(idUnsafe.ReplaceAllString(host, "-"), "-")
-	if len(id) > 34 {
-		id = strings.Trim(id[:34], "-")
+// withDiscovered is the list of providers with p, not saved yet, in place
+// of the saved one with its id, last (chooseProvider takes the last of a
+// name).
+func withDiscovered(all []catalog.Provider, p catalog.Provider) []catalog.Provider {
+	out := all[:0:0]
+	for _, q := range all {
+		if q.ID != p.ID {
+			out = append(out, q)
+		}
 	}
-	if id == "" {
-		id = "oidc"
-	}
-	if p, err := w.a.m.Provider(id); err == nil && p.BuiltIn() {
-		id += "-oidc"
-	}
-	return id
+	return append(out, p)
 }
 
 // issuerCauses say in a few words why an issuer could not be read, by a
@@ -181,4 +168,75 @@ func lowerFirst(s string) string {
 
 func boldLabel(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// replaceNeeded: a provider read from an issuer has the id of a saved
+// definition that says something else; only the person may replace it.
+type replaceNeeded struct {
+	p     catalog.Provider
+	users []string
+	err   error
+}
+
+func (r *replaceNeeded) Error() string { return r.err.Error() }
+
+// keepDiscovered saves a provider read from an issuer (off the UI thread),
+// when the person confirms the connection; any other provider is saved
+// already.
+func (w *wizard) keepDiscovered(p catalog.Provider) error {
+	if p.Source != catalog.SourceDiscovery {
+		return nil
+	}
+	_, err := w.a.m.SaveProvider(p)
+	if e, ok := auth.AsError(err); ok && e.Remedy == auth.RemedyReplaceProvider {
+		users, uerr := w.a.m.ProviderUsers(p.ID)
+		if uerr != nil {
+			return uerr
+		}
+		return &replaceNeeded{p: p, users: users, err: err}
+	}
+	return err
+}
+
+// askReplace asks before a saved definition is replaced, naming the
+// connections that use it; nothing is written unless the person says so.
+func (w *wizard) askReplace(r *replaceNeeded) {
+	text := "Authdeck already has a definition for " + r.p.Name + " that says something else. "
+	switch len(r.users) {
+	case 0:
+		text += "No connection uses it."
+	default:
+		text += fmt.Sprintf("%d connection(s) use it: %s. They keep the addresses they signed in with and must sign in again before Authdeck sends them to the new ones.", len(r.users), strings.Join(r.users, ", "))
+	}
+	w.a.ask("Replace the provider definition?", text+" Replace it with what "+r.p.Name+" publishes now?", "Replace", "Keep the old one",
+		func() {
+			background(w.a, func() (string, error) { return w.a.m.ReplaceProvider(r.p, len(r.users)) },
+				func(_ string, err error) {
+					if err != nil {
+						w.showProblem(w.problemFor(err))
+						return
+					}
+					w.save()
+				})
+		},
+		func() { w.showProblem(problem{msg: "Nothing was saved: the definition Authdeck has stays as it was."}) })
+}
+
+// guessWords says in words which of a method's values are Authdeck's best
+// guesses (its "unconfirmed" fields), all of them, not only the addresses
+// offered for correction; "" when there are none.
+func guessWords(p catalog.Provider, m catalog.Method) string {
+	if len(m.Unconfirmed) == 0 {
+		return ""
+	}
+	words := make([]string, len(m.Unconfirmed))
+	for i, f := range m.Unconfirmed {
+		words[i] = catalog.FieldWords(f)
+	}
+	last := len(words) - 1
+	list := words[last]
+	if last > 0 {
+		list = strings.Join(words[:last], ", ") + " and " + words[last]
+	}
+	return p.Name + "'s documentation does not state " + list + ": Authdeck uses its best guess. If a sign-in or a check fails, ask " + p.Name + " for the real values."
 }

@@ -70,6 +70,9 @@ func (w *wizard) buildFields() fyne.CanvasObject {
 	if w.method.Help != "" {
 		main.box.Add(wrapLabel(w.method.Help))
 	}
+	if g := guessWords(w.provider, w.method); g != "" {
+		main.box.Add(wrapLabel(g)) // every guess, in words, where the person decides
+	}
 	w.name = w.field(main, "Connection name", w.uniqueName(w.provider.Name), "How this connection is listed in Authdeck, e.g. \"Vend main store\".")
 	w.addParams(main, adv)
 	if w.method.Kind.Browser() {

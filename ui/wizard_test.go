@@ -193,7 +193,7 @@ func TestWizardSignInTimesOut(t *testing.T) {
 func TestWaitingShowsTheTimeLeft(t *testing.T) {
 	test.NewTempApp(t)
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	wt := newWaiting(func(string) {}, nil)
+	wt := newWaiting(func(string) {}, func(string) {}, nil)
 	wt.start("Approve the request in your browser.", start, start.Add(5*time.Minute))
 	wt.tick(start.Add(28 * time.Second))
 	if got := wt.left.TextFormatter(); got != "Waiting 4:32 more" {
