@@ -7,7 +7,7 @@ header_rounds=${HEADER_ROUNDS:-41}
 echo "authdeck header vs secret-tool lookup, --version vs hello-world ($header_rounds rounds)…" >&2
 cfgh=$work/cfgh
 printf %s "tok-0123456789abcdef0123456789abcdef01234567" |
-	AUTHDECK_CONFIG_DIR=$cfgh "$cli" add bench --provider vend --method token --secret-stdin 2>/dev/null
+	AUTHDECK_CONFIG_DIR=$cfgh "$cli" add bench --provider vend --method token --param domain_prefix=bench --secret-stdin >/dev/null
 svc="authdeck:$(printf %s "$cfgh" | sha256sum | cut -c1-12)"
 [[ -n $(secret-tool lookup service "$svc" username connection/bench) ]] || { echo "bench: the keyring item was not found" >&2; exit 1; }
 h=$("$tools/runs" -rounds "$header_rounds" -warmup 3 -ratio header/lookup -ratio version/hello -- \
