@@ -336,7 +336,7 @@ func vaultToken(t *testing.T, v *vaultdev.Server, policy string) string {
 	if _, err := c.Logical().Write("sys/policies/acl/"+name, map[string]any{"policy": policy}); err != nil {
 		t.Fatal(err)
 	}
-	sec, err := c.Logical().Write("auth/token/create", map[string]any{"policies": []string{name}, "no_default_policy": true})
+	sec, err := c.Logical().Write("auth/token/create", map[string]any{"policies": []string{name}})
 	if err != nil {
 		t.Fatal(err)
 	}

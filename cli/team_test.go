@@ -16,7 +16,7 @@ import (
 func TestTeamCommands(t *testing.T) {
 	v := vaultdev.Start(t)
 	a, b := newFixture(t), newFixture(t)
-	if r := a.run(t, "", "team", "set", "http://vault.example.com:8200", "--token-stdin"); r.code != exitUsage || !strings.Contains(r.stderr, "https") {
+	if r := a.run(t, "tok", "team", "set", "http://vault.example.com:8200", "--token-stdin"); r.code != exitUsage || !strings.Contains(r.stderr, "https") {
 		t.Fatalf("plain http to another host: %+v", r)
 	}
 	if r := a.run(t, v.Token, "team", "set", v.Addr, "--mount", "nothere", "--token-stdin"); r.code != exitFailure || !strings.Contains(r.stderr, "no mount") || !strings.Contains(r.stderr, "authdeck team") {

@@ -201,7 +201,7 @@ func childToken(t *testing.T, root *vault.Client, policy string) string {
 	if _, err := root.Logical().Write("sys/policies/acl/limited", map[string]any{"policy": policy}); err != nil {
 		t.Fatal(err)
 	}
-	sec, err := root.Logical().Write("auth/token/create", map[string]any{"policies": []string{"limited"}, "no_default_policy": true})
+	sec, err := root.Logical().Write("auth/token/create", map[string]any{"policies": []string{"limited"}})
 	if err != nil {
 		t.Fatal(err)
 	}
