@@ -116,3 +116,10 @@ func splitCommand(s string) ([]string, error) {
 	}
 	return args, nil
 }
+
+// OpenAgain opens a sign-in page in the browser once more (the person
+// closed the tab while Authdeck waits), the way the sign-in opened it.
+func (m *Manager) OpenAgain(url string) (err error) {
+	defer classify(&err)
+	return m.open(url)
+}

@@ -103,3 +103,19 @@ func expiredNote(c auth.Connection, now time.Time) string {
 	return c.Name + " " + countdownWords(c, now) + " (" + auth.FormatDate(*c.ExpiresAt, time.Local) +
 		"): the provider will probably refuse it; " + fix
 }
+
+// openAgain opens the sign-in page once more, for a person who closed the
+// tab while Authdeck waits (opening may take a moment: not on the UI
+// goroutine).
+func (a *App) openAgain(url string) {
+	if url == "" {
+		return
+	}
+	background(a, func() (struct{}, error) { return struct{}{}, a.m.OpenAgain(url) }, func(_ struct{}, err error) {
+		if err != nil {
+			a.say("Could not open the browser: " + plain(err) + " Copy the address instead.")
+			return
+		}
+		a.say("Opened the sign-in page again in your browser.")
+	})
+}

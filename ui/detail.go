@@ -188,7 +188,7 @@ func (d *detailPane) buildButtons() {
 
 // buildProgress makes the "working on it" panel with its Cancel.
 func (d *detailPane) buildProgress() {
-	d.progress = newWaiting(func(url string) { d.a.copyText(url, "the sign-in address") }, func() {
+	d.progress = newWaiting(func(url string) { d.a.copyText(url, "the sign-in address") }, d.a.openAgain, func() {
 		if d.cancel != nil {
 			d.cancel()
 		}

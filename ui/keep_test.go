@@ -390,3 +390,33 @@ func mustList(t *testing.T, f *fixture) []auth.Connection {
 	}
 	return cs
 }
+
+// Issue 21.5: Tab through the wizard's fields in a small window: each
+// field the focus reaches is scrolled into view; secret fields hide what
+// is typed.
+func TestWizardScrollsTheFocusedFieldIntoView(t *testing.T) {
+	f := newFixture(t)
+	f.a.win.Resize(fyne.NewSize(500, 400))
+	f.a.showWizard("vinsight", catalog.KindAPIKey)
+	w := f.a.wizard
+	c := f.a.win.Canvas()
+	seen := 0
+	for range 12 {
+		c.FocusNext()
+		if e, ok := c.Focused().(*keyEntry); ok && e.Visible() {
+			seen++
+			inView(t, w, e)
+		}
+	}
+	if seen < 2 {
+		t.Fatalf("Tab reached %d fields", seen)
+	}
+	for _, e := range w.entries {
+		if strings.Contains(strings.ToLower(e.PlaceHolder), "key") && strings.Contains(e.PlaceHolder, "Paste") && !e.Password {
+			t.Errorf("the field %q shows a secret as typed", e.PlaceHolder)
+		}
+	}
+	if !strings.HasPrefix(w.stepNo.Text, "Step 3 of 4") {
+		t.Errorf("step reads %q", w.stepNo.Text)
+	}
+}

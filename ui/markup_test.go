@@ -55,7 +55,7 @@ func TestScreensRenderToMarkup(t *testing.T) {
 			screen: func(t *testing.T) (fyne.CanvasObject, func()) {
 				test.NewTempApp(t)
 				start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-				wt := newWaiting(func(string) {}, func() {})
+				wt := newWaiting(func(string) {}, func(string) {}, func() {})
 				wt.start("Approve the request in your browser.", start, start.Add(5*time.Minute))
 				wt.tick(start.Add(90 * time.Second))
 				wt.setAddress("http://127.0.0.1:1/authorize")

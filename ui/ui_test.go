@@ -211,7 +211,7 @@ func TestWizardSignsInToTheSandboxAndEndsWithAGreenRow(t *testing.T) {
 	w.params["port"].SetText(standin.FreePort(t))
 	test.Tap(w.next)
 	f.a.wait()
-	if w.step != stepFields || !w.fieldErr.Visible() || !strings.Contains(w.fieldErr.Text, "not a usable name") {
+	if w.step != stepFields || !w.fieldErr.Visible() || !strings.Contains(w.fieldErr.Text, "needs a name") {
 		t.Fatalf("bad name: step %d, error %q", w.step, w.fieldErr.Text)
 	}
 	w.name.SetText("Sandbox demo")
@@ -405,7 +405,7 @@ func TestWizardAsksForStoreOnlyWhenTheSignInCannotTellIt(t *testing.T) {
 // selected connection's header.
 func TestKeyboardShortcuts(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.m.Add(f.a.ctx(), auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok-123"}); err != nil {
+	if _, err := f.m.Add(f.a.ctx(), auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-123"}); err != nil {
 		t.Fatal(err)
 	}
 	f.a.reload()
@@ -477,7 +477,7 @@ func TestReconnectGivesUpWithTheSignInTimeout(t *testing.T) {
 func TestStatusBarForgetsTheConnectionLeftBehind(t *testing.T) {
 	f := newFixture(t)
 	for _, name := range []string{"Vend A", "Vend B"} {
-		f.add(t, auth.AddRequest{Name: name, Provider: "vend", Method: catalog.KindToken, Secret: "tok"})
+		f.add(t, auth.AddRequest{Name: name, Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok"})
 	}
 	f.reload()
 	f.a.selectConnection("Vend A")

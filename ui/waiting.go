@@ -34,16 +34,17 @@ type waiting struct {
 }
 
 // newWaiting builds the panel, hidden. copyAddress copies the sign-in
-// address; onCancel, if not nil, gets a Cancel button beside the text.
-func newWaiting(copyAddress func(url string), onCancel func()) *waiting {
+// address, reopen opens it in the browser again; onCancel, if not nil, gets a Cancel button beside the text.
+func newWaiting(copyAddress, reopen func(url string), onCancel func()) *waiting {
 	w := &waiting{doing: wrapLabel(""), notice: wrapLabel("")}
 	w.notice.Importance = widget.WarningImportance
 	w.left = widget.NewProgressBar()
 	w.left.TextFormatter = func() string { return w.leftText(w.at) }
 	w.spinner = widget.NewProgressBarInfinite()
 	copyBtn := newKeyButton("Copy address", theme.ContentCopyIcon(), func() { copyAddress(w.url) })
-	w.address = container.NewBorder(nil, nil, nil, copyBtn,
-		wrapLabel("No browser window opened? Copy the sign-in address and open it in your browser."))
+	again := newKeyButton("Open browser again", theme.ComputerIcon(), func() { reopen(w.url) })
+	w.address = container.NewBorder(nil, nil, nil, container.NewHBox(again, copyBtn),
+		wrapLabel("Closed the sign-in page, or no browser window opened? Open it again, or copy its address into your browser."))
 	top := fyne.CanvasObject(w.doing)
 	if onCancel != nil {
 		w.cancel = newKeyButton("Cancel", theme.CancelIcon(), onCancel)

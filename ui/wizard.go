@@ -79,7 +79,9 @@ func (a *App) showWizard(providerID string, kind catalog.Kind) {
 	w.dlg = dialog.NewCustomWithoutButtons("Add a connection", w.content(), a.win)
 	w.dlg.SetOnClosed(w.closed)
 	size := a.win.Canvas().Size()
-	w.dlg.Resize(fyne.NewSize(min(640, size.Width*0.95), min(520, size.Height*0.92)))
+	// As much of the window as a form can use: a small fixed box that
+	// scrolled inside a large window hid fields for nothing (issue 21.8).
+	w.dlg.Resize(fyne.NewSize(min(860, size.Width*0.95), size.Height*0.92))
 	w.prevKey = a.win.Canvas().OnTypedKey()
 	a.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.dlg.Show()
@@ -129,7 +131,7 @@ func (w *wizard) build() {
 	w.next.IconPlacement = widget.ButtonIconTrailingText
 	w.close = w.button("Cancel", nil, w.closeOrCancel)
 	w.buildChoices()
-	w.wait = newWaiting(func(url string) { w.a.copyText(url, "the sign-in address") }, nil)
+	w.wait = newWaiting(func(url string) { w.a.copyText(url, "the sign-in address") }, w.a.openAgain, nil)
 	w.waitText = w.wait.doing
 	w.waitErr = wrapLabel("")
 	w.waitErr.Importance = widget.DangerImportance
@@ -176,12 +178,9 @@ func (w *wizard) show(step int) {
 	w.fieldErr.Hide()
 	body, heading := w.page(w.step)
 	w.heading.SetText(heading)
-	n := w.step + 1
-	if w.step == stepIssuer {
-		n = 1
-	}
-	w.stepNo.SetText(fmt.Sprintf("Step %d of 4", n))
+	w.stepNo.SetText(stepWords(w.step))
 	w.body.Objects = []fyne.CanvasObject{body}
+	walk(body, w.followFocus)
 	w.body.Refresh()
 	w.scroll.Offset = fyne.Position{}
 	w.scroll.Refresh()
@@ -345,4 +344,45 @@ func providerBlurb(p catalog.Provider) string {
 		return "Developer documentation: " + p.DocsURL
 	}
 	return ""
+}
+
+// stepWords says where the person is: "Step 2 of 4: how to connect". The
+// issuer lookup is a side step of the first, not a fifth.
+func stepWords(step int) string {
+	names := map[int]string{stepProvider: "the service", stepMethod: "how to connect", stepFields: "the details",
+		stepWait: "sign in", stepIssuer: "the service"}
+	n := step + 1
+	if step == stepIssuer {
+		n = 1
+	}
+	return fmt.Sprintf("Step %d of 4: %s", n, names[step])
+}
+
+// followFocus makes a control scroll into view when the keyboard focus
+// reaches it: Tab to a field below the visible part left the person
+// typing (a pasted key, once) into a field they could not see.
+func (w *wizard) followFocus(o fyne.CanvasObject) {
+	reveal := func() { w.reveal(o) }
+	switch x := o.(type) {
+	case *keyEntry:
+		x.onFocus = reveal
+	case *keyButton:
+		x.onFocus = reveal
+	case *keyCheck:
+		x.onFocus = reveal
+	}
+}
+
+// reveal scrolls the step the least that shows o whole.
+func (w *wizard) reveal(o fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(w.scroll).Y + w.scroll.Offset.Y
+	bottom := top + o.Size().Height
+	view := w.scroll.Size().Height
+	switch {
+	case top < w.scroll.Offset.Y:
+		w.scroll.ScrollToOffset(fyne.NewPos(0, max(top-theme.Padding(), 0)))
+	case bottom > w.scroll.Offset.Y+view:
+		w.scroll.ScrollToOffset(fyne.NewPos(0, bottom-view+theme.Padding()))
+	}
 }

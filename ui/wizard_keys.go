@@ -20,7 +20,9 @@ type keyButton struct {
 	widget.Button
 	// onEnter, when set, runs on Enter instead of a press.
 	onEnter, onEscape func()
-	focused           bool
+	// onFocus runs when the keyboard focus arrives (to scroll it into view).
+	onFocus func()
+	focused bool
 }
 
 func newKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
@@ -60,6 +62,9 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 func (b *keyButton) FocusGained() {
 	b.focused = true
 	b.Button.FocusGained()
+	if b.onFocus != nil {
+		b.onFocus()
+	}
 }
 
 // FocusLost hides the ring.
@@ -108,6 +113,15 @@ func (r *ringRenderer) Refresh() {
 type keyEntry struct {
 	widget.Entry
 	onEscape func()
+	onFocus  func() // runs when the keyboard focus arrives
+}
+
+// FocusGained scrolls the field into view, where the wizard asks for it.
+func (e *keyEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
 }
 
 func newKeyEntry(password bool) *keyEntry {
@@ -138,6 +152,15 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 type keyCheck struct {
 	widget.Check
 	onEscape, onEnter func()
+	onFocus           func() // runs when the keyboard focus arrives
+}
+
+// FocusGained scrolls the box into view, where the wizard asks for it.
+func (c *keyCheck) FocusGained() {
+	c.Check.FocusGained()
+	if c.onFocus != nil {
+		c.onFocus()
+	}
 }
 
 func newKeyCheck(label string) *keyCheck {

@@ -9,7 +9,6 @@ import (
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
-	"authdeck/auth/oauth"
 )
 
 // request gathers the fields into an AddRequest, or says which field the
@@ -106,7 +105,11 @@ func (w *wizard) save() {
 	}
 	setEnabled(w.next, false)
 	corrections, providerID, kind := w.corrections(), w.provider.ID, w.method.Kind
+	pending := w.provider // one read from an issuer is saved only now, on Save or Connect
 	background(w.a, func() (auth.Connection, error) {
+		if err := w.keepDiscovered(pending); err != nil {
+			return auth.Connection{}, err
+		}
 		// A corrected value is saved as the person's own definition of
 		// the provider (providers.d), so it is used now and from then on.
 		for field, value := range corrections {
@@ -117,6 +120,11 @@ func (w *wizard) save() {
 		return w.a.m.Add(w.a.ctx(), req)
 	}, func(c auth.Connection, err error) {
 		setEnabled(w.next, true)
+		var replace *replaceNeeded
+		if errors.As(err, &replace) {
+			w.askReplace(replace)
+			return
+		}
 		if err != nil {
 			if w.step != stepFields {
 				w.show(stepFields)
@@ -147,7 +155,7 @@ func (w *wizard) connect(name string) {
 	w.a.setBusy(name, true)
 	opts := auth.ConnectOptions{
 		Listening: func(_, authorizeURL string) { toUI(func() { w.wait.setAddress(authorizeURL) }) },
-		Notice:    func(n oauth.Notice) { toUI(func() { w.wait.showNotice(n.String()) }) },
+		Notice:    func(n auth.Notice) { toUI(func() { w.wait.showNotice(noticeWords(n)) }) },
 	}
 	background(w.a, func() (auth.Connection, error) {
 		c, err := w.a.m.Connect(ctx, name, opts)
@@ -185,12 +193,13 @@ func (w *wizard) signInFailed(err error, timedOut bool) {
 func (w *wizard) signInProblem(err error, timedOut bool) string {
 	p := w.provider.Name
 	again := " Nothing was saved: press Try again to open " + p + "'s sign-in page again, or Close."
+	e := asCore(err)
 	switch {
-	case timedOut || errors.Is(err, oauth.ErrTimeout):
+	case timedOut || e.Kind == auth.KindSignInTimedOut:
 		return fmt.Sprintf("No answer came back from the browser within %s, so Authdeck stopped waiting.", minutes(w.timeout)) + again
-	case errors.Is(err, oauth.ErrAccessDenied):
+	case e.Kind == auth.KindDenied:
 		return p + " said access was denied." + " Nothing was saved. If you meant to connect, press Try again and choose Allow (or Approve) on " + p + "'s page."
-	case errors.Is(err, context.Canceled), errors.Is(err, oauth.ErrCanceled):
+	case e.Kind == auth.KindCancelled:
 		return "Cancelled." + again
 	}
 	return "The sign-in did not finish: " + what(err) + again
