@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Issue 21.10: `authdeck rename OLD NEW` keeps the secret, owner and note;
@@ -30,5 +31,20 @@ func TestRenameKeepsTheSecretAndDetails(t *testing.T) {
 	}
 	if r := f.run(t, "", "rename", "nope", "x"); r.code == 0 || !strings.Contains(r.stderr, `no connection called "nope"`) {
 		t.Fatalf("rename of a missing connection: %+v", r)
+	}
+}
+
+// Issue 21.9: one rule for bare numbers: they count the flag's own unit
+// (days for --within, as the settings do; seconds for connect --timeout).
+func TestBareNumbersCountTheFlagsUnit(t *testing.T) {
+	if d, err := parseWithin("40"); err != nil || d != 40*24*time.Hour {
+		t.Errorf("--within 40 = %v, %v", d, err)
+	}
+	if d, err := parseWithin("36h"); err != nil || d != 36*time.Hour {
+		t.Errorf("--within 36h = %v, %v", d, err)
+	}
+	var timeout time.Duration
+	if err := (timeoutValue{&timeout}).Set("90"); err != nil || timeout != 90*time.Second {
+		t.Errorf("--timeout 90 = %v, %v", timeout, err)
 	}
 }

@@ -94,7 +94,7 @@ changed); --within overrides it. For monitoring: authdeck status || alert
 
 --ics FILE also writes an iCalendar file with an event for each expiry and a
 reminder when its warning window starts (FILE "-": standard output).`
-	cmd.Flags().Var(withinValue{&opts.Within}, "within", "the warning window instead of the configured one: 7d, 36h, 90m")
+	cmd.Flags().Var(withinValue{&opts.Within}, "within", "the warning window instead of the configured one: days (40) or a time (7d, 36h, 90m)")
 	cmd.Flags().StringVar(&opts.ICS, "ics", "", "also write an iCalendar file of the expiry dates to `FILE` (- for standard output)")
 	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print CSV for a spreadsheet instead of the table (cells that could be formulas are made text)")
 	cmd.Flags().StringVar(&opts.Filter.Owner, "owner", "", "only connections whose owner contains `TEXT` (any case)")
@@ -331,7 +331,15 @@ func cutAt(line string) int {
 
 // parseWithin reads a Go duration, plus days ("7d", "1d12h").
 func parseWithin(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%q is not a time: write one such as 7d, 36h or 90m", s)
+	bad := fmt.Errorf("%q is not a time: write days (7) or a time such as 7d, 36h or 90m", s)
+	// One rule for bare numbers on every flag: they count the flag's own
+	// unit, named in its help (days here, seconds for connect --timeout).
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 0 {
+			return 0, bad
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
 	var days time.Duration
 	if i := strings.Index(s, "d"); i >= 0 {
 		n, err := strconv.Atoi(s[:i])

@@ -150,3 +150,28 @@ wait_text "needs a client" >/dev/null || true
 shot 16-wizard-error-800x600
 key Escape
 xwin_stop
+
+# Dialogs stay open on a mistake, the field marked and what to type said
+# (issue 21.3, 21.9): a date in the past, a name taken in other capitals.
+start "$work/config"
+click_text "Vinsight winery"
+click_text "Edit expiry"
+wait_text "Expires on" >/dev/null || true
+key ctrl+a
+type_text "2025-06-01"
+key Return
+wait_text "already passed" >/dev/null || true
+shot 17-expiry-in-the-past
+key Escape
+click_text "Rename"
+wait_text "New name" >/dev/null || true
+key ctrl+a
+type_text "vinsight reports"
+key Return
+wait_text "capitals" >/dev/null || true
+shot 18-rename-name-taken
+key Escape
+# The least window: every part still readable, the status bar kept.
+xdotool windowsize "$win" 500 400
+shot 19-list-500x400 2
+xwin_stop

@@ -6,12 +6,14 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -77,6 +79,9 @@ type App struct {
 	tray    *tray
 }
 
+// minWindow is the window's least size.
+var minWindow = fyne.NewSize(480, 380)
+
 // Run opens the window and returns when the app quits.
 func Run() {
 	openDisplay()
@@ -123,7 +128,7 @@ func icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Ico
 func New(fa fyne.App, m *auth.Manager) *App {
 	a := &App{
 		fyne: fa, m: m,
-		within:     m.ExpiringWithin(),
+		within:     m.Settings().ExpiringWithin(),
 		clearAfter: clipboardClearAfter,
 		signIn:     auth.SignInTimeout,
 		after:      afterOnUI,
@@ -143,11 +148,16 @@ func New(fa fyne.App, m *auth.Manager) *App {
 
 	top := a.list.toolbar()
 	var banner fyne.CanvasObject
-	if probs := m.CatalogProblems(); len(probs) > 0 {
+	if probs := m.Catalog().CatalogProblems(); len(probs) > 0 {
 		banner = catalogBanner(probs)
 		top = container.NewVBox(banner, top)
 	}
-	content := container.NewBorder(top, a.statusBar, nil, nil, a.body)
+	// The least size at which the list, the pane and the status bar all
+	// stay readable: below it the rows overlapped and the status bar went
+	// (issue 21.8).
+	least := canvas.NewRectangle(color.Transparent)
+	least.SetMinSize(minWindow)
+	content := container.NewStack(least, container.NewBorder(top, a.statusBar, nil, nil, a.body))
 	a.list.bar.relayout = func() { content.Refresh() }
 	a.win.SetContent(content)
 	a.win.SetMainMenu(a.mainMenu())
@@ -255,7 +265,7 @@ func (a *App) reloadThen(after func()) {
 	}
 	background(a, func() (loaded, error) {
 		conns, err := a.m.List()
-		return loaded{conns, a.m.ExpiringWithin()}, err
+		return loaded{conns, a.m.Settings().ExpiringWithin()}, err
 	}, func(l loaded, err error) {
 		if err != nil {
 			a.say(plain(err))
@@ -377,7 +387,7 @@ func (a *App) tick() {
 func (a *App) emptyState() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("No connections yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	text := widget.NewLabelWithStyle("A connection keeps you signed in to a provider's API and ready to copy a header or curl command.",
+	text := widget.NewLabelWithStyle("A connection keeps you signed in to an online service, ready to paste the sign-in into the tools and scripts that use it.",
 		fyne.TextAlignCenter, fyne.TextStyle{})
 	text.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add connection", theme.ContentAddIcon(), func() { a.showWizard("", "") })
@@ -454,11 +464,11 @@ func (a *App) shortcuts() []shortcut {
 
 // setExpiringWithin changes the threshold and keeps it for the next start.
 func (a *App) setExpiringWithin(days int) {
-	if err := a.m.SetExpiringWithin(days); err != nil {
+	if err := a.m.Settings().SetExpiringWithin(days); err != nil {
 		a.say(plain(err))
 		return
 	}
-	a.within = a.m.ExpiringWithin()
+	a.within = a.m.Settings().ExpiringWithin()
 	a.list.invalidate()
 	a.list.refilter()
 	a.detail.show(a.detail.conn)

@@ -132,9 +132,9 @@ func (d *detailPane) build() {
 		key("Owner"), d.owner,
 		key("Note"), d.note,
 		layout.NewSpacer(), container.NewHBox(d.saveDetails),
-		key("Scopes"), d.scopes,
+		key("Permissions"), d.scopes,
 		key("Expires"), d.expires,
-		key("Refresh token"), d.refreshTk,
+		key("Renews itself"), d.refreshTk,
 		key("Last refresh"), d.lastRef,
 		key("Last check"), d.lastCheck,
 	)
@@ -161,7 +161,7 @@ func (d *detailPane) build() {
 func (d *detailPane) buildButtons() {
 	d.copyHeader = widget.NewButtonWithIcon("Copy header", theme.ContentCopyIcon(), func() { d.copyFormat(d.primary) })
 	d.copyHeader.Importance = widget.HighImportance
-	d.copyCurl = widget.NewButtonWithIcon("Copy curl", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatCurl) })
+	d.copyCurl = widget.NewButtonWithIcon("Copy curl command", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatCurl) })
 	d.copyToken = widget.NewButtonWithIcon("Copy token", theme.ContentCopyIcon(), func() { d.copyFormat(render.FormatToken) })
 	var names []string
 	for _, f := range render.Formats() {
@@ -312,7 +312,7 @@ func expiryWords(c auth.Connection, now time.Time) string {
 }
 
 func (d *detailPane) methodLabel(c auth.Connection) string {
-	if p, err := d.a.m.Provider(c.Provider); err == nil {
+	if p, err := d.a.m.Catalog().Provider(c.Provider); err == nil {
 		if m, ok := p.Method(c.Method); ok && m.Label != "" {
 			return m.Label
 		}
@@ -333,7 +333,10 @@ func accountWords(c auth.Connection) string {
 }
 
 func scopeWords(c auth.Connection) string {
-	s := orDash(strings.Join(c.Scopes, " "), "none")
+	s := "none asked for"
+	if len(c.Scopes) > 0 {
+		s = strings.Join(c.Scopes, " ") + "\n(the provider's names for what Authdeck may do: its scopes)"
+	}
 	if len(c.ScopesMissing) > 0 {
 		s += "\nAsked for but not granted: " + strings.Join(c.ScopesMissing, " ")
 	}
@@ -343,11 +346,11 @@ func scopeWords(c auth.Connection) string {
 func refreshTokenWords(c auth.Connection) string {
 	switch {
 	case c.Refreshable:
-		return "yes: Authdeck renews the credential before it expires"
+		return "yes: Authdeck renews the credential before it expires (it holds a refresh token)"
 	case c.HasRefreshToken:
 		return "yes, but this provider's definition does not allow refreshing"
 	case c.Method.Browser():
-		return "none: sign in again when it expires"
+		return "no: sign in again when it expires"
 	}
 	return "not used by this method"
 }

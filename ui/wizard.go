@@ -73,7 +73,7 @@ func (a *App) showWizard(providerID string, kind catalog.Kind) {
 	if a.wizard != nil && a.wizard.dlg != nil {
 		return // one at a time
 	}
-	w := &wizard{a: a, providers: a.m.Providers(), timeout: a.signIn}
+	w := &wizard{a: a, providers: a.m.Catalog().Providers(), timeout: a.signIn}
 	w.build()
 	a.wizard = w
 	w.dlg = dialog.NewCustomWithoutButtons("Add a connection", w.content(), a.win)
@@ -333,7 +333,7 @@ func (w *wizard) closeOrCancel() {
 }
 
 // otherProvider is the choice that reads a provider from its issuer.
-const otherProvider = "Another provider (OpenID Connect)"
+const otherProvider = "Another provider (sign-in with OpenID Connect)"
 
 // providerBlurb says a line about a provider under the choice.
 func providerBlurb(p catalog.Provider) string {

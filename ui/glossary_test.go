@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"authdeck/auth"
+	"authdeck/auth/catalog"
+)
+
+// technical are the words docs/GLOSSARY.md lists, each with the plain
+// twins one of which must stand in the same text.
+var technical = []struct {
+	word  *regexp.Regexp
+	twins []string
+}{
+	{regexp.MustCompile(`\bAPI\b`), []string{"key", "service"}},
+	{regexp.MustCompile(`(?i)\bcurl\b`), []string{"command"}},
+	{regexp.MustCompile(`(?i)\bscopes?\b`), []string{"permission", "what Authdeck may do"}},
+	{regexp.MustCompile(`(?i)\brefresh token\b`), []string{"renew"}},
+	{regexp.MustCompile(`(?i)\b(oauth|openid connect)\b`), []string{"sign-in", "sign in"}},
+	{regexp.MustCompile(`(?i)\bredirect\b`), []string{"address"}},
+	{regexp.MustCompile(`(?i)\bissuer\b`), []string{"provider", "sign-in address"}},
+	{regexp.MustCompile(`(?i)\bkeyring\b`), []string{"password store", "system keyring"}},
+}
+
+// plainTwinMissing returns the technical word in s that has no plain twin
+// beside it, "" when there is none.
+func plainTwinMissing(s string) string {
+	for _, w := range technical {
+		if !w.word.MatchString(s) {
+			continue
+		}
+		ok := false
+		for _, twin := range w.twins {
+			ok = ok || strings.Contains(strings.ToLower(s), twin)
+		}
+		if !ok {
+			return w.word.FindString(s)
+		}
+	}
+	return ""
+}
+
+// Issue 21.11: the first screen, the list, the detail pane of a pasted key
+// and of a browser sign-in, and the wizard's first steps never use a
+// technical word without its plain twin.
+func TestWindowTextHasPlainTwins(t *testing.T) {
+	f := newFixture(t)
+	look := func(screen string) {
+		t.Helper()
+		for _, s := range texts(f.a.win.Canvas()) {
+			if w := plainTwinMissing(s); w != "" {
+				t.Errorf("%s: %q uses %q without its plain twin (docs/GLOSSARY.md)", screen, s, w)
+			}
+		}
+	}
+	look("the first screen")
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(3)})
+	f.add(t, auth.AddRequest{Name: "Sandbox demo", Provider: "sandbox", Method: catalog.KindOAuth,
+		Params: map[string]string{"port": "1"}})
+	f.reload()
+	for _, name := range []string{"Key", "Sandbox demo"} {
+		f.a.selectConnection(name)
+		look("the detail pane of " + name)
+	}
+	f.a.showWizard("", "")
+	look("the wizard's first step")
+}
