@@ -127,15 +127,17 @@ func TestTeamLeaseHolderKilled(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestTeamHelperProcess$")
 	cmd.Env = append(os.Environ(), "AUTHDECK_TEAM_HELPER="+child.dir, "VAULT_TOKEN="+ts.vault.Token,
 		"AUTHDECK_TEAM_HELPER_ADDR="+ts.vault.Addr)
+	started := make(chan *os.Process, 1)
 	ts.prov.mu.Lock()
 	ts.prov.onRotate = func() {
-		_ = cmd.Process.Kill()
+		_ = (<-started).Kill()
 		close(killed)
 	}
 	ts.prov.mu.Unlock()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	started <- cmd.Process
 	select {
 	case <-killed:
 	case <-ctx.Done():
