@@ -14,6 +14,14 @@ if [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
 	exit 0
 fi
 mkdir -p "$cache"
+# Two callers at once (make test-go and make bench, say) would build twice
+# into one file: the second waits for the first and then finds its binary.
+exec 9>"$cache/vault-$VERSION.lock"
+flock 9
+if [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
+	echo "$bin"
+	exit 0
+fi
 src=$("$GO" mod download -json "github.com/hashicorp/vault@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 [ -n "$src" ] || { echo "vault-build: the module proxy did not give github.com/hashicorp/vault@$VERSION" >&2; exit 1; }
 work=$(mktemp -d "$cache/vault-src.XXXXXX")
@@ -22,6 +30,7 @@ cp -R "$src/." "$work/"
 chmod -R u+w "$work"
 sed -i '/^replace github.com\/hashicorp\/vault\/[^ ]* => \.\//d' "$work/go.mod"
 echo "vault-build: building Vault $VERSION (once; cached in $cache)" >&2
+mkdir -p "$(dirname "$bin")"
 (cd "$work" && GOFLAGS=-mod=mod "$GO" build -tags minimal -ldflags="-s -w" -o "$bin.tmp" .)
 mv "$bin.tmp" "$bin"
 echo "$bin"
