@@ -80,16 +80,34 @@ export DISPLAY=":$n" LANG=en_US.UTF-8
 for _ in $(seq 100); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.05; done
 
 only=" ${BENCH:-} "
-ran=()
+ran=() failed=()
 for section in bench/sections/[0-9]*.sh; do
 	name=$(basename "$section" .sh); name=${name#*-}
 	[[ $only == "  " || $only == *" $name "* ]] || continue
 	echo "== $name (load average $(load))" >&2
-	# shellcheck source=/dev/null
-	source "$section"
-	ran+=("$name")
+	# Each section runs in a subshell of its own: one that fails (a tool
+	# missing, a build that breaks) is reported in the table and the others
+	# still run. The programs it keeps running stop when it ends.
+	# (Not an `if ( … )`: errexit does not apply inside a condition.)
+	set +e
+	(
+		set -e
+		_pids=()
+		trap 'for p in "${_pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+		# shellcheck source=/dev/null
+		source "$section"
+	)
+	rc=$?
+	set -e
+	if ((rc == 0)); then
+		ran+=("$name")
+	else
+		echo "bench: section $name failed" >&2
+		failed+=("$name")
+		bench_row "**section \`$name\` failed** (its output above says why)" "—" "—" "—" "—" "—" "—" "**failed**" "bench/sections/$(basename "$section")"
+	fi
 done
-((${#ran[@]})) || { echo "bench: no section matches BENCH=\"${BENCH:-}\"" >&2; exit 1; }
+((${#ran[@]} + ${#failed[@]})) || { echo "bench: no section matches BENCH=\"${BENCH:-}\"" >&2; exit 1; }
 
 out=docs/BENCHMARKS.md
 [[ $only == "  " ]] || { mkdir -p dist; out=dist/bench-partial.md; }
@@ -98,7 +116,7 @@ soak=$(awk '/^## Soak/ {on = 1; print; next} on && /^## / {on = 0} on' docs/BENC
 {
 	echo "# Benchmarks"
 	echo
-	echo "Measured by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(go version | cut -d' ' -f3-4), Xvfb, gnome-keyring; sections: ${ran[*]}. Load average ${load_start} at the start and $(load) at the end: other work on the machine slows every figure, which is why each is a ratio against a reference measured in the same run, the runs interleaved, and why the spread over the runs is given beside each median."
+	echo "Measured by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(go version | cut -d' ' -f3-4), Xvfb, gnome-keyring; sections: ${ran[*]}${failed:+; failed: ${failed[*]}}. Load average ${load_start} at the start and $(load) at the end: other work on the machine slows every figure, which is why each is a ratio against a reference measured in the same run, the runs interleaved, and why the spread over the runs is given beside each median."
 	echo
 	echo "| figure | Authdeck | compared with | reference | ratio (median) | spread of the ratio over the runs | target | | how it was measured; floor |"
 	echo "|---|---|---|---|---|---|---|---|---|"
@@ -112,3 +130,4 @@ soak=$(awk '/^## Soak/ {on = 1; print; next} on && /^## / {on = 0} on' docs/BENC
 } >"$out.new"
 mv "$out.new" "$out"
 cat "$out"
+((${#failed[@]} == 0)) || { echo "bench: failed sections: ${failed[*]}" >&2; exit 1; }
