@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"authdeck/auth"
 	"authdeck/auth/catalog"
 	"authdeck/internal/standin"
