@@ -275,3 +275,22 @@ func approveRemotely(t *testing.T, authorizeURL string) string {
 	}
 	return loc.String()
 }
+
+// A locked keyring stops exec before anything starts, with the words that
+// say to unlock it.
+func TestExecWithALockedKeyringStartsNothing(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, dir, secret.NewMemory(), "tok", "add", "shop", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"); r.code != 0 {
+		t.Fatalf("setup: %+v", r)
+	}
+	marker := filepath.Join(t.TempDir(), "started")
+	for _, args := range [][]string{{"exec", "shop", "--", "touch", marker}, {"exec", "--proxy", "shop", "--", "touch", marker}} {
+		r := run(t, dir, lockedKeyring{}, "", args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "unlock it") {
+			t.Errorf("%v: %+v", args, r)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatalf("%v started the program", args)
+		}
+	}
+}
