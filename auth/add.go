@@ -71,7 +71,7 @@ func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
 	if err := checkName(req.Name); err != nil {
 		return conn{}, secrets{}, err
 	}
-	p, err := m.Provider(req.Provider)
+	p, err := m.Catalog().Provider(req.Provider)
 	if err != nil {
 		return conn{}, secrets{}, err
 	}

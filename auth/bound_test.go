@@ -85,11 +85,11 @@ func TestAnotherIssuerNeverReceivesAConnectionsSecrets(t *testing.T) {
 	f := newFixture(t, Options{OpenBrowser: followingBrowser, HTTP: &http.Client{Timeout: 5 * time.Second}})
 	ctx := withDeadline(t, 20*time.Second)
 	a, b := newIssuer(t), newIssuer(t)
-	pA, err := f.m.DiscoverProvider(ctx, "", a.ts.URL)
+	pA, err := f.m.Catalog().DiscoverProvider(ctx, "", a.ts.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.m.SaveProvider(pA); err != nil {
+	if _, err := f.m.Catalog().SaveProvider(pA); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.m.Add(ctx, AddRequest{Name: "crm", Provider: pA.ID, ClientID: "client", Secret: "s3cret"}); err != nil {
@@ -98,7 +98,7 @@ func TestAnotherIssuerNeverReceivesAConnectionsSecrets(t *testing.T) {
 	if _, err := f.m.Connect(ctx, "crm", ConnectOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	pB, err := f.m.DiscoverProvider(ctx, "", b.ts.URL)
+	pB, err := f.m.Catalog().DiscoverProvider(ctx, "", b.ts.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,18 +107,18 @@ func TestAnotherIssuerNeverReceivesAConnectionsSecrets(t *testing.T) {
 	}
 	// The old window's id for both: the same definition id, other addresses.
 	pB.ID = pA.ID
-	_, err = f.m.SaveProvider(pB)
+	_, err = f.m.Catalog().SaveProvider(pB)
 	if e, ok := AsError(err); !ok || e.Remedy != RemedyReplaceProvider || !strings.Contains(e.Msg, "used by 1 connection (crm)") {
 		t.Fatalf("saving over an existing id: %v, want a refusal naming the 1 connection that uses it", err)
 	}
-	if got, _ := f.m.Provider(pA.ID); got.Methods[0].TokenURL != a.ts.URL+"/token" {
+	if got, _ := f.m.Catalog().Provider(pA.ID); got.Methods[0].TokenURL != a.ts.URL+"/token" {
 		t.Fatalf("the refused save changed the definition: %s", got.Methods[0].TokenURL)
 	}
-	if _, err := f.m.ReplaceProvider(pB, 0); err == nil {
+	if _, err := f.m.Catalog().ReplaceProvider(pB, 0); err == nil {
 		t.Fatal("a replacement told of 0 connections went ahead, but 1 uses it")
 	}
 	// Replaced on purpose: still not one secret goes to B.
-	if _, err := f.m.ReplaceProvider(pB, 1); err != nil {
+	if _, err := f.m.Catalog().ReplaceProvider(pB, 1); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.m.Refresh(ctx, "crm")
@@ -173,9 +173,9 @@ func TestOlderConnectionsAreBoundOnFirstUse(t *testing.T) {
 		t.Fatalf("endpoints recorded on first use: %+v", e)
 	}
 	// Moving the who-am-I address now refuses the key, asking for it again.
-	vend, _ := f.m.Provider("vend")
+	vend, _ := f.m.Catalog().Provider("vend")
 	vend.Methods[1].CheckURL = "https://{domain_prefix}.vendhq.example/api/products"
-	if _, err := f.m.ReplaceProvider(vend, 1); err != nil {
+	if _, err := f.m.Catalog().ReplaceProvider(vend, 1); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.m.Credential(ctx, "shop")
@@ -196,9 +196,9 @@ func TestFailedRefreshHasOneRemedy(t *testing.T) {
 	f := newFixture(t, Options{OpenBrowser: followingBrowser, HTTP: &http.Client{Timeout: 5 * time.Second}})
 	ctx := withDeadline(t, 20*time.Second)
 	is := newIssuer(t)
-	p, err := f.m.DiscoverProvider(ctx, "", is.ts.URL)
+	p, err := f.m.Catalog().DiscoverProvider(ctx, "", is.ts.URL)
 	if err == nil {
-		_, err = f.m.SaveProvider(p)
+		_, err = f.m.Catalog().SaveProvider(p)
 	}
 	if err != nil {
 		t.Fatal(err)

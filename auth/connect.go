@@ -38,9 +38,10 @@ const SignInTimeout = 5 * time.Minute
 
 // DefaultRedirectURI is the address to register with a provider for a
 // method, before any connection exists (the wizard shows it).
-func (m *Manager) DefaultRedirectURI(providerID string, kind catalog.Kind) (_ string, err error) {
+func (cat *Catalog) DefaultRedirectURI(providerID string, kind catalog.Kind) (_ string, err error) {
 	defer classify(&err)
-	p, err := m.Provider(providerID)
+	m := cat.m
+	p, err := m.Catalog().Provider(providerID)
 	if err != nil {
 		return "", err
 	}

@@ -81,16 +81,16 @@ func TestWarningWindowIsSharedAndCurrent(t *testing.T) {
 	if _, err := f.m.Add(ctx, AddRequest{Name: "key", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok", ExpiresAt: &in10}); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := other.Get("key"); c.Status != StatusOK || other.ExpiringDays() != DefaultExpiringDays {
-		t.Fatalf("with the default window: %s, %d days", c.Status, other.ExpiringDays())
+	if c, _ := other.Get("key"); c.Status != StatusOK || other.Settings().ExpiringDays() != DefaultExpiringDays {
+		t.Fatalf("with the default window: %s, %d days", c.Status, other.Settings().ExpiringDays())
 	}
-	if err := f.m.SetExpiringWithin(14); err != nil {
+	if err := f.m.Settings().SetExpiringWithin(14); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := other.Get("key"); c.Status != StatusExpiring {
 		t.Fatalf("after a 14-day window was set elsewhere: %s", c.Status)
 	}
-	if err := f.m.SetExpiringWithin(0); err == nil {
+	if err := f.m.Settings().SetExpiringWithin(0); err == nil {
 		t.Error("a 0-day window was accepted")
 	}
 }
@@ -316,11 +316,11 @@ func TestMetadataFilesAreReadSafely(t *testing.T) {
 	if err := os.Chmod(settings, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if d := f.m.ExpiringDays(); d != DefaultExpiringDays {
+	if d := f.m.Settings().ExpiringDays(); d != DefaultExpiringDays {
 		t.Errorf("a world-writable settings.json set the window to %d days", d)
 	}
-	if err := f.m.SetExpiringWithin(30); err != nil || f.m.ExpiringDays() != 30 {
-		t.Errorf("saving replaced it with a private file: %v, %d", err, f.m.ExpiringDays())
+	if err := f.m.Settings().SetExpiringWithin(30); err != nil || f.m.Settings().ExpiringDays() != 30 {
+		t.Errorf("saving replaced it with a private file: %v, %d", err, f.m.Settings().ExpiringDays())
 	}
 }
 
@@ -346,12 +346,12 @@ func TestRefreshFailureMessageIsBoundedAndRedacted(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"` + r.Form.Get("refresh_token") + strings.Repeat("x", 100000) + `"}`))
 	})
 	f := newFixture(t, Options{})
-	p, _ := f.m.Provider("vend")
+	p, _ := f.m.Catalog().Provider("vend")
 	p.ID, p.Name = "fake", "Fake"
 	for i := range p.Methods {
 		p.Methods[i].TokenURL = srv + "/token"
 	}
-	if _, err := f.m.SaveProvider(p); err != nil {
+	if _, err := f.m.Catalog().SaveProvider(p); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -229,8 +229,8 @@ func newFaultFixture(t *testing.T) (*fixture, *faultProvider) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.CatalogProblems()) > 0 {
-		t.Fatalf("fault provider refused: %v", m.CatalogProblems())
+	if len(m.Catalog().CatalogProblems()) > 0 {
+		t.Fatalf("fault provider refused: %v", m.Catalog().CatalogProblems())
 	}
 	t.Cleanup(m.Close)
 	f.m = m
@@ -455,7 +455,7 @@ func TestKeyringFaultsWriteNothingHalf(t *testing.T) {
 	ctx := context.Background()
 	ops := []op{
 		{"add", func(m *Manager) error {
-			_, err := m.Add(ctx, AddRequest{Name: "new", Provider: "vend", Method: catalog.KindToken, Secret: "tok-new"})
+			_, err := m.Add(ctx, AddRequest{Name: "new", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-new"})
 			return err
 		}},
 		{"remove", func(m *Manager) error { return m.Remove(ctx, "old") }},
@@ -466,7 +466,7 @@ func TestKeyringFaultsWriteNothingHalf(t *testing.T) {
 			t.Run(mode+"/"+o.name, func(t *testing.T) {
 				ks := &faultyStore{Memory: secret.NewMemory()}
 				f := newFixture(t, Options{Secrets: ks})
-				if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Secret: "tok-old"}); err != nil {
+				if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-old"}); err != nil {
 					t.Fatal(err)
 				}
 				ks.mode.Store(mode)
@@ -554,7 +554,7 @@ func TestNewerMetadataRefusedByManager(t *testing.T) {
 	}
 	ctx := context.Background()
 	_, errList := f.m.List()
-	_, errAdd := f.m.Add(ctx, AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Secret: "t"})
+	_, errAdd := f.m.Add(ctx, AddRequest{Name: "x", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"})
 	errRemove := f.m.Remove(ctx, "shop")
 	for _, err := range []error{errList, errAdd, errRemove} {
 		if err == nil || !strings.Contains(err.Error(), "newer Authdeck") || errors.Is(err, ErrNotFound) {
@@ -576,7 +576,7 @@ func TestInterruptedRemoveIsNotUsable(t *testing.T) {
 	ks := &crashingStore{Memory: secret.NewMemory()}
 	f := newFixture(t, Options{Secrets: ks})
 	ctx := context.Background()
-	if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Secret: "tok-old"}); err != nil {
+	if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-old"}); err != nil {
 		t.Fatal(err)
 	}
 	ks.crash.Store(true)

@@ -29,7 +29,7 @@ func (m *Manager) Lease(ctx context.Context, name string, minValid time.Duration
 		return cred, nil
 	}
 	left := c.ExpiresAt.Sub(m.now())
-	status := StatusAt(c, m.now(), m.ExpiringWithin())
+	status := StatusAt(c, m.now(), m.Settings().ExpiringWithin())
 	remedy := RemedyFor(c, status)
 	msg := fmt.Sprintf("%q expired %s ago", c.Name, Duration(-left))
 	switch {

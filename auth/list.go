@@ -17,7 +17,7 @@ func (m *Manager) List() (_ []Connection, err error) {
 	if err != nil {
 		return nil, err
 	}
-	now, within := m.now(), m.ExpiringWithin()
+	now, within := m.now(), m.Settings().ExpiringWithin()
 	out := make([]Connection, len(conns))
 	for i, cn := range conns {
 		out[i] = m.viewAt(cn, now, within)
@@ -62,7 +62,7 @@ func (m *Manager) Get(name string) (_ Connection, err error) {
 		return Connection{}, err
 	}
 	cn.lookupErr = err
-	return m.viewAt(cn, m.now(), m.ExpiringWithin()), nil
+	return m.viewAt(cn, m.now(), m.Settings().ExpiringWithin()), nil
 }
 
 // sortByUrgency orders connections by urgency: problems first, then the

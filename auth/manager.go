@@ -148,15 +148,16 @@ func (m *Manager) Close() {
 func (m *Manager) Now() time.Time { return m.now() }
 
 // Providers lists every provider, built-ins first.
-func (m *Manager) Providers() []catalog.Provider { return m.catalog.Load().All() }
+func (cat *Catalog) Providers() []catalog.Provider { return cat.m.catalog.Load().All() }
 
 // CatalogProblems lists providers.d files that were refused, each naming its
 // file and field.
-func (m *Manager) CatalogProblems() []error { return m.catalog.Load().Problems }
+func (cat *Catalog) CatalogProblems() []error { return cat.m.catalog.Load().Problems }
 
 // Provider returns the provider with the given id.
-func (m *Manager) Provider(id string) (_ catalog.Provider, err error) {
+func (cat *Catalog) Provider(id string) (_ catalog.Provider, err error) {
 	defer classify(&err)
+	m := cat.m
 	p, ok := m.catalog.Load().Lookup(id)
 	if !ok {
 		ids := m.catalog.Load().IDs()
@@ -167,7 +168,8 @@ func (m *Manager) Provider(id string) (_ catalog.Provider, err error) {
 }
 
 // ProviderFile is where a providers.d definition for id lives.
-func (m *Manager) ProviderFile(id string) string {
+func (cat *Catalog) ProviderFile(id string) string {
+	m := cat.m
 	return filepath.Join(m.dir, "providers.d", id+".json")
 }
 
@@ -175,7 +177,7 @@ func (m *Manager) ProviderFile(id string) string {
 // replaces a built-in with the same id; the catalog is reloaded at once.
 // Callers decide whether replacing is allowed (auth/providers.go).
 func (m *Manager) writeProvider(p catalog.Provider) (string, error) {
-	p.Source = m.ProviderFile(p.ID)
+	p.Source = m.Catalog().ProviderFile(p.ID)
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
@@ -206,9 +208,10 @@ func (m *Manager) writeProvider(p catalog.Provider) (string, error) {
 // ConfirmValue saves the provider's definition with one method's unconfirmed
 // field (e.g. "authorize_url") set to what the person found in the
 // provider's documentation, no longer marked unconfirmed.
-func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, value string) (_ catalog.Provider, err error) {
+func (cat *Catalog) ConfirmValue(providerID string, kind catalog.Kind, field, value string) (_ catalog.Provider, err error) {
 	defer classify(&err)
-	p, err := m.Provider(providerID)
+	m := cat.m
+	p, err := m.Catalog().Provider(providerID)
 	if err != nil {
 		return p, err
 	}
@@ -223,14 +226,14 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 				Msg: fmt.Sprintf("%s's %s is not an unconfirmed value", p.Name, field)}
 		}
 		if !meth.SetField(field, value) {
-			return p, &Error{Kind: KindProviderFile, Remedy: RemedyFixProviderFile, Param: field, Detail: m.ProviderFile(p.ID),
-				Msg: fmt.Sprintf("%s cannot be changed here: its definition file %s holds it", field, m.ProviderFile(p.ID))}
+			return p, &Error{Kind: KindProviderFile, Remedy: RemedyFixProviderFile, Param: field, Detail: m.Catalog().ProviderFile(p.ID),
+				Msg: fmt.Sprintf("%s cannot be changed here: its definition file %s holds it", field, m.Catalog().ProviderFile(p.ID))}
 		}
 		meth.Unconfirmed = slices.DeleteFunc(slices.Clone(meth.Unconfirmed), func(f string) bool { return f == field })
 		if _, err := m.writeProvider(p); err != nil {
 			return p, err
 		}
-		return m.Provider(providerID)
+		return m.Catalog().Provider(providerID)
 	}
 	return p, &Error{Kind: KindInvalidInput, Input: InputMethod, Remedy: RemedyFixInput,
 		Msg: fmt.Sprintf("%s has no method %q", p.Name, kind)}
@@ -238,8 +241,9 @@ func (m *Manager) ConfirmValue(providerID string, kind catalog.Kind, field, valu
 
 // DiscoverProvider builds a definition from an issuer's OpenID Connect or
 // RFC 8414 metadata.
-func (m *Manager) DiscoverProvider(ctx context.Context, id, issuer string) (_ catalog.Provider, err error) {
+func (cat *Catalog) DiscoverProvider(ctx context.Context, id, issuer string) (_ catalog.Provider, err error) {
 	defer classify(&err)
+	m := cat.m
 	return oauth.Discover(ctx, m.http, id, issuer)
 }
 

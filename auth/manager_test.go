@@ -456,13 +456,13 @@ func TestSessionLoginAndRelogin(t *testing.T) {
 // and used at once; an unsafe one is refused and nothing is written.
 func TestConfirmValue(t *testing.T) {
 	f := newFixture(t, Options{})
-	if _, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "http://intandem.example/authorize"); err == nil {
+	if _, err := f.m.Catalog().ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "http://intandem.example/authorize"); err == nil {
 		t.Fatal("a plain-http address was accepted")
 	}
-	if _, err := os.Stat(f.m.ProviderFile("vcita")); !os.IsNotExist(err) {
-		t.Fatalf("a refused correction wrote %s", f.m.ProviderFile("vcita"))
+	if _, err := os.Stat(f.m.Catalog().ProviderFile("vcita")); !os.IsNotExist(err) {
+		t.Fatalf("a refused correction wrote %s", f.m.Catalog().ProviderFile("vcita"))
 	}
-	p, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "https://intandem.example/oauth/authorize")
+	p, err := f.m.Catalog().ConfirmValue("vcita", catalog.KindOAuth, "authorize_url", "https://intandem.example/oauth/authorize")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,11 +475,11 @@ func TestConfirmValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := m2.Provider("vcita")
+	p2, _ := m2.Catalog().Provider("vcita")
 	if meth2, _ := p2.Method(catalog.KindOAuth); meth2.AuthorizeURL != meth.AuthorizeURL {
 		t.Fatalf("correction not kept: %s", meth2.AuthorizeURL)
 	}
-	if _, err := f.m.ConfirmValue("vcita", catalog.KindOAuth, "token_url", "https://x.example/t"); err == nil {
+	if _, err := f.m.Catalog().ConfirmValue("vcita", catalog.KindOAuth, "token_url", "https://x.example/t"); err == nil {
 		t.Fatal("a confirmed field was changed as if unconfirmed")
 	}
 }

@@ -15,8 +15,9 @@ import (
 // addresses they were bound to either way (auth/bound.go).
 
 // ProviderUsers names the connections that use the provider id.
-func (m *Manager) ProviderUsers(id string) (_ []string, err error) {
+func (cat *Catalog) ProviderUsers(id string) (_ []string, err error) {
 	defer classify(&err)
+	m := cat.m
 	conns, err := m.store.Load()
 	if err != nil {
 		return nil, err
@@ -33,8 +34,9 @@ func (m *Manager) ProviderUsers(id string) (_ []string, err error) {
 // SaveProvider adds a definition to providers.d and returns its path. An
 // id already in the catalog is refused (RemedyReplaceProvider), unless the
 // definition is the same as the one there: then nothing is written.
-func (m *Manager) SaveProvider(p catalog.Provider) (_ string, err error) {
+func (cat *Catalog) SaveProvider(p catalog.Provider) (_ string, err error) {
 	defer classify(&err)
+	m := cat.m
 	old, ok := m.catalog.Load().Lookup(p.ID)
 	if !ok {
 		return m.writeProvider(p)
@@ -43,9 +45,9 @@ func (m *Manager) SaveProvider(p catalog.Provider) (_ string, err error) {
 		if old.BuiltIn() {
 			return old.Source, nil
 		}
-		return m.ProviderFile(p.ID), nil
+		return m.Catalog().ProviderFile(p.ID), nil
 	}
-	users, err := m.ProviderUsers(p.ID)
+	users, err := m.Catalog().ProviderUsers(p.ID)
 	if err != nil {
 		return "", err
 	}
@@ -57,9 +59,10 @@ func (m *Manager) SaveProvider(p catalog.Provider) (_ string, err error) {
 // person's explicit word. users is how many connections the person was told
 // use it; if that changed meanwhile, nothing is replaced. Those connections
 // stay bound to their old addresses until each signs in again.
-func (m *Manager) ReplaceProvider(p catalog.Provider, users int) (_ string, err error) {
+func (cat *Catalog) ReplaceProvider(p catalog.Provider, users int) (_ string, err error) {
 	defer classify(&err)
-	names, err := m.ProviderUsers(p.ID)
+	m := cat.m
+	names, err := m.Catalog().ProviderUsers(p.ID)
 	if err != nil {
 		return "", err
 	}

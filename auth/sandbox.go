@@ -134,9 +134,10 @@ func sandboxAt(ctx context.Context, addr string, key []byte) int {
 // port ("" → the catalog's default) until ctx ends, so that the commands a
 // person copies (curl, HTTPie) reach it from any shell. ready is called with
 // its address once it listens.
-func (m *Manager) ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) (err error) {
+func (demo *Sandbox) ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) (err error) {
 	defer classify(&err)
-	p, err := m.Provider(SandboxID)
+	m := demo.m
+	p, err := m.Catalog().Provider(SandboxID)
 	if err != nil {
 		return err
 	}

@@ -28,15 +28,18 @@ type settings struct {
 // itself turns "expiring" this long before it expires. It is read from the
 // config folder each time, so a change made in the window reaches every
 // command and every other open window.
-func (m *Manager) ExpiringWithin() time.Duration {
+func (prefs *Settings) ExpiringWithin() time.Duration {
+	m := prefs.m
 	return time.Duration(m.readSettings().ExpiringWithinDays) * 24 * time.Hour
 }
 
 // ExpiringDays is ExpiringWithin in whole days, as Settings shows it.
-func (m *Manager) ExpiringDays() int { return m.readSettings().ExpiringWithinDays }
+func (prefs *Settings) ExpiringDays() int { return prefs.m.readSettings().ExpiringWithinDays }
 
 // SetExpiringWithin keeps a new warning window of days (1 to 365).
-func (m *Manager) SetExpiringWithin(days int) error {
+func (prefs *Settings) SetExpiringWithin(days int) (err error) {
+	defer classify(&err)
+	m := prefs.m
 	if days < 1 || days > maxExpiringDays {
 		return inputError(InputNone, "the warning window must be between 1 and %d days, not %d", maxExpiringDays, days)
 	}

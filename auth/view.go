@@ -112,7 +112,7 @@ func outcome(o *store.Outcome) *Outcome {
 
 // view is a resolved connection as the front ends see it now.
 func (m *Manager) view(cn conn) Connection {
-	return m.viewAt(cn, m.now(), m.ExpiringWithin())
+	return m.viewAt(cn, m.now(), m.Settings().ExpiringWithin())
 }
 
 func (m *Manager) viewAt(cn conn, now time.Time, within time.Duration) Connection {

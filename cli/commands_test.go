@@ -101,7 +101,7 @@ func TestExpiredCredentialIsSaidEveryTime(t *testing.T) {
 	for i := range 2 {
 		b, out, errOut := testIO("")
 		opts := &snippetOptions{base: b, Name: "acme-reports", Format: "header"}
-		if err := snippetRun(context.Background(), opts, m); err != nil {
+		if err := snippetRun(context.Background(), opts, coreOf(m)); err != nil {
 			t.Fatal(err)
 		}
 		if out.String() != "Authorization: Bearer tok-1\n" || errOut.String() != want {
@@ -109,7 +109,7 @@ func TestExpiredCredentialIsSaidEveryTime(t *testing.T) {
 		}
 	}
 	b, out, errOut := testIO("")
-	err := snippetRun(context.Background(), &snippetOptions{base: b, Name: "acme-reports", Format: "token", RequireValid: true}, m)
+	err := snippetRun(context.Background(), &snippetOptions{base: b, Name: "acme-reports", Format: "token", RequireValid: true}, coreOf(m))
 	var exit exitError
 	if !errors.As(err, &exit) || exit.code != exitAttention || out.Len() != 0 || errOut.String() != want {
 		t.Fatalf("--require-valid: %v, stdout %q, stderr %q", err, out, errOut)
@@ -211,7 +211,7 @@ func TestStatusUsesTheConfiguredWindow(t *testing.T) {
 		t.Errorf("the remedy of store appears %d times:\n%s", n, r.stdout)
 	}
 	// The window set in the window's Settings reaches the command.
-	if err := f.manager(t).SetExpiringWithin(3); err != nil {
+	if err := f.manager(t).Settings().SetExpiringWithin(3); err != nil {
 		t.Fatal(err)
 	}
 	if r := f.run(t, "", "status"); r.code != 3 || !strings.Contains(r.stderr, "4 of 12") {

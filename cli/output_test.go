@@ -45,7 +45,7 @@ func (f *fixture) runWith(t *testing.T, res auth.CheckResult, args ...string) re
 			if err != nil {
 				return nil, err
 			}
-			return checkStub{m, res}, nil
+			return checkStub{coreOf(m), res}, nil
 		},
 	})
 	return result{code, out.String(), errOut.String()}

@@ -128,7 +128,7 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	opts := &sandboxOptions{base: b, Port: fmt.Sprint(port), Retry: 10 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- sandboxRun(ctx, opts, f.manager(t)) }()
+	go func() { done <- sandboxRun(ctx, opts, coreOf(f.manager(t))) }()
 	url := fmt.Sprintf("http://127.0.0.1:%s/.well-known/authdeck-sandbox", port)
 	var resp *http.Response
 	var err error

@@ -78,8 +78,19 @@ type Sandbox interface {
 	ServeSandbox(ctx context.Context, port string, ready func(baseURL string)) error
 }
 
+// core is what the program hands its commands: the Manager and its parts
+// that are not about connections (the catalog, the settings, the sandbox).
+type core struct {
+	*auth.Manager
+	*auth.Catalog
+	*auth.Settings
+	*auth.Sandbox
+}
+
+func coreOf(m *auth.Manager) core { return core{m, m.Catalog(), m.Settings(), m.Sandbox()} }
+
 // The real thing must keep satisfying the seam.
-var _ Service = (*auth.Manager)(nil)
+var _ Service = core{}
 
 // open opens the service for one command: Deps.Open when a test gave one,
 // else the core itself.
@@ -91,5 +102,5 @@ func (d *Deps) open() (Service, error) {
 	if err != nil {
 		return nil, err // never a typed nil inside the interface
 	}
-	return m, nil
+	return coreOf(m), nil
 }
