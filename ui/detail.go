@@ -139,11 +139,17 @@ func (d *detailPane) build() {
 		key("Last check"), d.lastCheck,
 	)
 	credential := container.NewBorder(nil, nil, nil, d.reveal, d.secret)
-	// Not a grid: three equal columns would be three times the longest
-	// label wide ("Copy api-key parameter") and squeeze the list.
-	copies := container.NewBorder(nil, nil, d.copyHeader, d.copyToken, d.copyCurl)
+	// Columns as many as fit (flowGrid): three fixed ones were three times
+	// the longest label wide ("Copy api-key parameter") and kept the
+	// window from being made 800 wide.
+	relayout := func() {
+		if d.content != nil {
+			d.content.Refresh()
+		}
+	}
+	copies := newFlowGrid(3, relayout, d.copyHeader, d.copyCurl, d.copyToken)
 	other := container.NewBorder(nil, nil, widget.NewLabel("Other format"), d.copyFormatBtn, d.format)
-	actions := container.NewGridWithColumns(3, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.renameBtn,
+	actions := newFlowGrid(3, relayout, d.checkBtn, d.refreshBtn, d.connectBtn, d.expiryBtn, d.replaceBtn, d.renameBtn,
 		d.removeBtn, newProxyButton(d)) // ui/proxy.go
 
 	// The copy buttons come first: they are what most visits are for, and

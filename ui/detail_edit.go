@@ -72,7 +72,7 @@ func dateProblem(typed string) string {
 func (d *detailPane) replaceKey() {
 	c := d.conn
 	secret := newField("New "+methodWords(c), "Get a new "+methodWords(c)+" from "+c.ProviderName+
-		" and paste it here; it goes to your system keyring and is never shown.", true)
+		" and paste it here; it goes to your system keyring and stays hidden unless you press the eye.", true)
 	secret.entry.SetPlaceHolder("Paste the new " + methodWords(c))
 	date := d.a.dateField("Expires on", "The last day it works; leave it empty for "+c.ProviderName+"'s usual lifetime.", nil)
 	pastOK := ""

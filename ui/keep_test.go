@@ -420,3 +420,23 @@ func TestWizardScrollsTheFocusedFieldIntoView(t *testing.T) {
 		t.Errorf("step reads %q", w.stepNo.Text)
 	}
 }
+
+// Issue 21.8: with a detail pane showing the longest labels, the window
+// can still be made 800×600 and 500×400 (its least size fits both), and
+// no smaller than minWindow.
+func TestWindowFitsSmallScreens(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Vinsight winery with a long name", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(3)})
+	f.reload()
+	f.a.selectConnection("Vinsight winery with a long name")
+	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(500, 400)} {
+		f.a.win.Resize(size)
+		least := f.a.win.Content().MinSize()
+		if least.Width > size.Width || least.Height > size.Height {
+			t.Errorf("at %v the window cannot be smaller than %v", size, least)
+		}
+		if least.Width < minWindow.Width || least.Height < minWindow.Height {
+			t.Errorf("least size %v is below the minimum %v", least, minWindow)
+		}
+	}
+}
