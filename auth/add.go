@@ -196,14 +196,6 @@ func checkUsable(p catalog.Provider, meth catalog.Method, params map[string]stri
 	return nil
 }
 
-// secretOrSignIn names what a method gives in a sentence.
-func secretOrSignIn(meth catalog.Method) string {
-	if meth.Kind.Browser() {
-		return "sign-in"
-	}
-	return secretLabel(meth)
-}
-
 // checkSecret checks that the method's secret and user were given.
 func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secrets, error) {
 	if req.Secret != sanitize.Line(req.Secret) {
@@ -277,41 +269,4 @@ func checkRedirectURI(raw string) error {
 		return inputError(InputRedirectURI, "redirect URI %q must be http://127.0.0.1:PORT/PATH (a loopback address with a port), as registered with the provider", sanitize.Line(raw))
 	}
 	return nil
-}
-
-func paramHint(p catalog.Provider) string {
-	if len(p.Params) == 0 {
-		return ""
-	}
-	var names []string
-	for _, q := range p.Params {
-		names = append(names, q.Name)
-	}
-	return ": it takes " + strings.Join(names, ", ")
-}
-
-func docsOr(p catalog.Provider) string { return orDefault(p.DocsURL, "the provider's developer site") }
-
-func secretLabel(m catalog.Method) string {
-	return lowerWords(orDefault(m.SecretLabel, "secret"))
-}
-
-// lowerWords puts a label into the middle of a sentence: "Personal token"
-// becomes "personal token", but an acronym stays as it is ("API key",
-// "app ID").
-func lowerWords(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		if len(w) < 2 || strings.ToUpper(w) != w {
-			words[i] = strings.ToLower(w)
-		}
-	}
-	return strings.Join(words, " ")
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
