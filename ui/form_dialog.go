@@ -87,7 +87,7 @@ func (a *App) showForm(title, saveLabel, intro string, fields []*formField, onSa
 	})
 	fd.dlg.SetOnClosed(fd.done)
 	size := a.win.Canvas().Size()
-	fd.dlg.Resize(fyne.NewSize(min(520, size.Width*0.95), min(box.MinSize().Height+140, size.Height*0.92)))
+	fd.dlg.Resize(fyne.NewSize(min(520, size.Width*0.95), min(box.MinSize().Height+200, size.Height*0.92)))
 	fd.dlg.Show()
 	if len(fields) > 0 {
 		a.win.Canvas().Focus(fields[0].entry)
