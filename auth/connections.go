@@ -336,5 +336,5 @@ func keyringError(err error) error {
 	if _, ok := AsError(err); ok {
 		return err
 	}
-	return classified(err) // locked, unavailable, damaged or too big: each its own remedy
+	return keyringFailure(err) // locked, unavailable, damaged or too big: each its own remedy
 }

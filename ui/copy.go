@@ -33,7 +33,7 @@ func (a *App) primaryFormat(c auth.Connection) render.Format {
 // queryParam is the query parameter c's credential travels in ("api-key"),
 // "" when it is a header.
 func (a *App) queryParam(c auth.Connection) string {
-	if p, err := a.m.Provider(c.Provider); err == nil {
+	if p, err := a.m.Catalog().Provider(c.Provider); err == nil {
 		if m, ok := p.Method(c.Method); ok {
 			return m.Apply.Query
 		}

@@ -280,7 +280,7 @@ var expiringChoices = []int{1, 3, 7, 14, 30, 60}
 func (a *App) showSettings() {
 	// The folder's setting may be a number this list does not offer (set
 	// from the command line): offer it too, so it shows as chosen.
-	current := a.m.ExpiringDays()
+	current := a.m.Settings().ExpiringDays()
 	choices := expiringChoices
 	if !slices.Contains(choices, current) {
 		choices = append(slices.Clone(choices), current)

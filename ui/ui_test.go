@@ -142,7 +142,7 @@ func TestListShowsCountdownsAndColoursFollowTheClock(t *testing.T) {
 	if r := f.row(t, "Vend shop"); r.color != theme.ColorNameSuccess {
 		t.Errorf("with a 3-day threshold Vend shop is %s", r.color)
 	}
-	if got := f.a.m.ExpiringDays(); got != 3 {
+	if got := f.a.m.Settings().ExpiringDays(); got != 3 {
 		t.Errorf("threshold stored as %d", got)
 	}
 }

@@ -268,7 +268,7 @@ func TestChangesFromTheCommandLineShowUp(t *testing.T) {
 		t.Fatal("reloaded, but the connection added elsewhere is not listed")
 	}
 	t.Logf("shown %v after the add", time.Since(start).Round(time.Millisecond))
-	if err := other.SetExpiringWithin(30); err != nil {
+	if err := other.Settings().SetExpiringWithin(30); err != nil {
 		t.Fatal(err)
 	}
 	waitChange("the warning window set elsewhere")
@@ -472,7 +472,7 @@ func TestMenuCarriesTheShortcuts(t *testing.T) {
 // set a number the list does not offer, and saves a choice there.
 func TestSettingsShowTheFoldersWarningWindow(t *testing.T) {
 	f := newFixture(t)
-	if err := f.m.SetExpiringWithin(10); err != nil {
+	if err := f.m.Settings().SetExpiringWithin(10); err != nil {
 		t.Fatal(err)
 	}
 	f.a.showSettings()
@@ -487,7 +487,7 @@ func TestSettingsShowTheFoldersWarningWindow(t *testing.T) {
 	}
 	pick.SetSelected("3 days before")
 	test.Tap(findButton(t, f.a.win.Canvas(), "Save"))
-	if got := f.m.ExpiringDays(); got != 3 || f.a.within != 3*24*time.Hour {
+	if got := f.m.Settings().ExpiringDays(); got != 3 || f.a.within != 3*24*time.Hour {
 		t.Errorf("saved %d days, window uses %v", got, f.a.within)
 	}
 }

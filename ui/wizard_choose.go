@@ -106,7 +106,7 @@ func (w *wizard) discover() {
 	background(w.a, func() (catalog.Provider, error) {
 		ctx, cancel := context.WithTimeout(w.a.ctx(), discoverTimeout)
 		defer cancel()
-		return w.a.m.DiscoverProvider(ctx, "", issuer)
+		return w.a.m.Catalog().DiscoverProvider(ctx, "", issuer)
 	}, func(p catalog.Provider, err error) {
 		w.a.say("")
 		setEnabled(w.next, true)
@@ -114,7 +114,7 @@ func (w *wizard) discover() {
 			w.showProblem(w.issuerProblem(err))
 			return
 		}
-		w.providers = withDiscovered(w.a.m.Providers(), p)
+		w.providers = withDiscovered(w.a.m.Catalog().Providers(), p)
 		w.providerPick.SetOptions(w.providerNames())
 		w.providerPick.SetSelected(p.Name)
 		w.show(stepMethod)
@@ -187,9 +187,9 @@ func (w *wizard) keepDiscovered(p catalog.Provider) error {
 	if p.Source != catalog.SourceDiscovery {
 		return nil
 	}
-	_, err := w.a.m.SaveProvider(p)
+	_, err := w.a.m.Catalog().SaveProvider(p)
 	if e, ok := auth.AsError(err); ok && e.Remedy == auth.RemedyReplaceProvider {
-		users, uerr := w.a.m.ProviderUsers(p.ID)
+		users, uerr := w.a.m.Catalog().ProviderUsers(p.ID)
 		if uerr != nil {
 			return uerr
 		}
@@ -210,7 +210,7 @@ func (w *wizard) askReplace(r *replaceNeeded) {
 	}
 	w.a.ask("Replace the provider definition?", text+" Replace it with what "+r.p.Name+" publishes now?", "Replace", "Keep the old one",
 		func() {
-			background(w.a, func() (string, error) { return w.a.m.ReplaceProvider(r.p, len(r.users)) },
+			background(w.a, func() (string, error) { return w.a.m.Catalog().ReplaceProvider(r.p, len(r.users)) },
 				func(_ string, err error) {
 					if err != nil {
 						w.showProblem(w.problemFor(err))

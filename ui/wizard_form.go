@@ -179,7 +179,7 @@ func (w *wizard) addScopes(main section) {
 // Authdeck brings (the sandbox's) there is nothing to do, so it is folded
 // away.
 func (w *wizard) addRedirect(main, adv section) {
-	uri, err := w.a.m.DefaultRedirectURI(w.provider.ID, w.method.Kind)
+	uri, err := w.a.m.Catalog().DefaultRedirectURI(w.provider.ID, w.method.Kind)
 	if err != nil {
 		main.add("Redirect URI", wrapLabel(what(err)), "")
 		return

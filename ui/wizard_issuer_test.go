@@ -24,12 +24,12 @@ func TestWizardAsksBeforeReplacingADefinition(t *testing.T) {
 	t.Cleanup(srv.Close)
 	opened := make(chan struct{}, 4)
 	a := wizardApp(t, func(string) error { opened <- struct{}{}; return nil }, nil)
-	p, err := a.m.DiscoverProvider(a.ctx(), "", srv.URL)
+	p, err := a.m.Catalog().DiscoverProvider(a.ctx(), "", srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Name = "My CRM" // the saved definition says something else
-	if _, err := a.m.SaveProvider(p); err != nil {
+	if _, err := a.m.Catalog().SaveProvider(p); err != nil {
 		t.Fatal(err)
 	}
 	run := func(answer string) {
@@ -51,7 +51,7 @@ func TestWizardAsksBeforeReplacingADefinition(t *testing.T) {
 	}
 	run("Keep the old one")
 	a.wait()
-	if got, _ := a.m.Provider(p.ID); got.Name != "My CRM" {
+	if got, _ := a.m.Catalog().Provider(p.ID); got.Name != "My CRM" {
 		t.Fatalf("Keep the old one replaced it: %q", got.Name)
 	}
 	if names := connections(t, a); len(names) != 0 {
@@ -60,7 +60,7 @@ func TestWizardAsksBeforeReplacingADefinition(t *testing.T) {
 	test.Tap(a.wizard.close)
 	run("Replace")
 	<-opened // the sign-in goes ahead with the new definition
-	if got, _ := a.m.Provider(p.ID); got.Name == "My CRM" {
+	if got, _ := a.m.Catalog().Provider(p.ID); got.Name == "My CRM" {
 		t.Fatal("Replace did not replace the definition")
 	}
 	pressKey(a, fyne.KeyEscape)

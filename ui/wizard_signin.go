@@ -113,7 +113,7 @@ func (w *wizard) save() {
 		// A corrected value is saved as the person's own definition of
 		// the provider (providers.d), so it is used now and from then on.
 		for field, value := range corrections {
-			if _, err := w.a.m.ConfirmValue(providerID, kind, field, value); err != nil {
+			if _, err := w.a.m.Catalog().ConfirmValue(providerID, kind, field, value); err != nil {
 				return auth.Connection{}, &correctionError{field: field, err: err}
 			}
 		}

@@ -457,11 +457,11 @@ func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 	}
 	discover()
 	test.Tap(w.close) // Cancel
-	if _, err := a.m.Provider(id); err == nil {
+	if _, err := a.m.Catalog().Provider(id); err == nil {
 		t.Fatal("the provider was saved although the person cancelled")
 	}
-	if _, err := os.Stat(a.m.ProviderFile(id)); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("Cancel left %s behind: %v", a.m.ProviderFile(id), err)
+	if _, err := os.Stat(a.m.Catalog().ProviderFile(id)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Cancel left %s behind: %v", a.m.Catalog().ProviderFile(id), err)
 	}
 	a.showWizard("", "")
 	w = a.wizard
@@ -472,7 +472,7 @@ func TestWizardAddsAnOpenIDConnectProviderByItsIssuer(t *testing.T) {
 	w.clientSecret.SetText("s3cret")
 	test.Tap(w.next) // Connect: the person confirms
 	<-opened
-	if _, err := a.m.Provider(id); err != nil {
+	if _, err := a.m.Catalog().Provider(id); err != nil {
 		t.Errorf("the provider was not saved on Connect: %v", err)
 	}
 	pressKey(a, fyne.KeyEscape)
@@ -494,7 +494,7 @@ func TestWizardOffersKnownScopes(t *testing.T) {
 		t.Errorf("asked for %v", got)
 	}
 	// Every browser method has a scopes field (Vend takes none: none asked).
-	for _, p := range a.m.Providers() {
+	for _, p := range a.m.Catalog().Providers() {
 		for _, m := range p.Methods {
 			if !m.Kind.Browser() || !m.SendsScopes() {
 				continue

@@ -343,7 +343,7 @@ func TestWizardKeyboardJourneyInARealWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	tabs := 0
-	for i, p := range m.Providers() {
+	for i, p := range m.Catalog().Providers() {
 		if p.ID == auth.SandboxID {
 			tabs = i
 		}
