@@ -294,3 +294,25 @@ func TestExecWithALockedKeyringStartsNothing(t *testing.T) {
 		}
 	}
 }
+
+// exec and proxy fill their options from the command line; everything
+// after -- is the program's, flags included.
+func TestExecAndProxyFillTheirOptions(t *testing.T) {
+	d := &Deps{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	var got *execOptions
+	cmd := newCmdExec(d, func(o *execOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"demo", "--min-valid", "30m", "--env", "T=token", "--proxy", "api", "--", "prog", "--min-valid", "-x"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got.Names, ",") != "demo" || strings.Join(got.Proxies, ",") != "api" || got.MinValid != 30*time.Minute ||
+		strings.Join(got.Env, ",") != "T=token" || strings.Join(got.Command, " ") != "prog --min-valid -x" {
+		t.Fatalf("%+v", got)
+	}
+	var p *proxyOptions
+	pc := newCmdProxy(d, func(o *proxyOptions) error { p = o; return nil })
+	pc.SetArgs([]string{"demo", "--port", "8899"})
+	if err := pc.Execute(); err != nil || p.Name != "demo" || p.Port != 8899 {
+		t.Fatalf("proxy: %+v %v", p, err)
+	}
+}
