@@ -73,7 +73,7 @@ func (m *Manager) RenewRejected(ctx context.Context, name string, rejected Crede
 		return Credential{}, err
 	}
 	stillRejected := func(c conn) bool {
-		s, err := m.readSecrets(c.Connection)
+		s, err := m.secretsOf(c) // where it lives: this keyring, or the team store's copy
 		return err == nil && s.AccessToken == rejected.Secret
 	}
 	if cn, _, err = m.renew(ctx, cn, stillRejected); err != nil {
