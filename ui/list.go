@@ -265,7 +265,7 @@ func wideEnough(s *widget.Select, options []string) fyne.CanvasObject {
 		w = max(w, fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width)
 	}
 	// The text's padding either side, the drop-down icon and its padding.
-	w += 2*theme.InnerPadding() + theme.IconInlineSize()
+	w += 4*theme.InnerPadding() + theme.IconInlineSize()
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(fyne.NewSize(w, 0))
 	return container.NewStack(spacer, s)
