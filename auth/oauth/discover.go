@@ -200,10 +200,11 @@ func providerFromMetadata(id string, issuer *url.URL, md metadata, openID bool) 
 		m.DefaultScopes = append(m.DefaultScopes, "offline_access")
 	}
 	p := catalog.Provider{
-		ID:      id,
-		Name:    issuer.Hostname(),
+		ID: id,
+		// Host, port and path: two issuers on one host are told apart.
+		Name:    issuer.Host + strings.TrimSuffix(issuer.EscapedPath(), "/"),
 		Methods: []catalog.Method{m},
-		Source:  "discovery",
+		Source:  catalog.SourceDiscovery,
 	}
 	if md.ServiceDocumentation != "" && catalog.CheckURL(md.ServiceDocumentation) == nil {
 		p.DocsURL = md.ServiceDocumentation
