@@ -265,7 +265,7 @@ func (a *App) reloadFromElsewhere() {
 		if a.base.Err() == nil {
 			old := a.conns
 			a.reloadThen(func() {
-				if msg := outsideChange(old, a.conns); msg != "" {
+				if msg := outsideChange(old, a.conns, a.isBusy); msg != "" {
 					a.say(msg)
 				}
 			})
@@ -277,7 +277,7 @@ func (a *App) reloadFromElsewhere() {
 // (the command line, another window): "Winery A: owner changed outside
 // this window." Nothing when this window made the change (it has loaded
 // it already).
-func outsideChange(old, now []auth.Connection) string {
+func outsideChange(old, now []auth.Connection, ours func(name string) bool) string {
 	before := map[string]auth.Connection{}
 	for _, c := range old {
 		before[c.Name] = c
@@ -286,10 +286,14 @@ func outsideChange(old, now []auth.Connection) string {
 	for _, c := range now {
 		b, ok := before[c.Name]
 		delete(before, c.Name)
-		if !ok {
+		switch {
+		case ours(c.Name): // this window is working on it (the wizard's sign-in)
+		case !ok:
 			said = append(said, c.Name+" was added")
-		} else if what := changedFields(b, c); what != "" {
-			said = append(said, c.Name+": "+what+" changed")
+		default:
+			if what := changedFields(b, c); what != "" {
+				said = append(said, c.Name+": "+what+" changed")
+			}
 		}
 	}
 	for name := range before {
