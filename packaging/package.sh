@@ -33,7 +33,7 @@ mkdir -p "$b/bin" "$b/share/applications" "$b/share/icons/hicolor/512x512/apps" 
 	"$b/share/bash-completion/completions" "$b/share/zsh/site-functions" "$b/share/fish/vendor_completions.d"
 cp "$(find_one '*/bin/authdeck-window')" "$b/bin/authdeck-window"
 # The command-line program: no Fyne in it (see main.go).
-${GO:-go} build -C "$work/src" -trimpath -ldflags "-s -w" -o "$b/bin/authdeck" .
+CGO_ENABLED=0 ${GO:-go} build -C "$work/src" -trimpath -ldflags "-s -w" -o "$b/bin/authdeck" . # static: no dynamic loader at each start
 cp "$(find_one '*/applications/net.authdeck.app.desktop')" "$b/share/applications/net.authdeck.app.desktop"
 cp "$(find_one '*/pixmaps/net.authdeck.app.png')" "$b/share/icons/hicolor/512x512/apps/net.authdeck.app.png"
 "$b/bin/authdeck" completion bash >"$b/share/bash-completion/completions/authdeck"

@@ -64,7 +64,7 @@ load_start=$(load)
 echo "building…" >&2
 tools=$PWD/bin/bench
 mkdir -p "$tools"
-go build -tags migrated_fynedo -o bin/authdeck .
+CGO_ENABLED=0 go build -tags migrated_fynedo -o bin/authdeck . # as make build does
 for t in seed runs drawn hello; do go build -o "$tools/$t" "./bench/$t"; done
 # The command-line program must not link the graphics stack (issue 15.1).
 fyne_deps=$(go list -tags migrated_fynedo -deps . | grep -c '^fyne.io/' || true)
