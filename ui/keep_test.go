@@ -447,3 +447,26 @@ func TestWindowFitsSmallScreens(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21.8: in a narrow list (a 500×400 window) a row draws nothing over
+// anything: the countdown steps aside, the status word keeps its place.
+func TestNarrowRowsDoNotOverlap(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Demo token revoked", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", ExpiresAt: f.days(-3)})
+	f.reload()
+	r := newConnectionRow()
+	c := f.a.conns[0]
+	r.set(c, f.a.list.stateOf(c, f.clock.Now()))
+	test.NewTempWindow(t, r)
+	r.Resize(fyne.NewSize(160, 70))
+	r.box.Layout.Layout(r.box.Objects, r.box.Size())
+	if r.countdown.Visible() {
+		t.Error("the countdown is drawn in a row too narrow for it beside the name")
+	}
+	if end := r.title.Position().X + r.title.Size().Width; end > 160 {
+		t.Errorf("the name reaches %v in a 160 wide row", end)
+	}
+	if r.sub.Position().X+r.sub.Size().Width > r.word.Position().X+0.5 {
+		t.Errorf("the second line runs into the status word: %v+%v > %v", r.sub.Position().X, r.sub.Size().Width, r.word.Position().X)
+	}
+}

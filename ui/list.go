@@ -463,6 +463,14 @@ func (l *rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	avail := size.Width - x
 	nameW := fyne.Min(textWidth(r.title), avail)
 	rightW := fyne.Min(fyne.Max(textWidth(r.countdown), textWidth(r.word)), avail-nameW)
+	// Too narrow for the name and the countdown side by side (a 500×400
+	// window): the name takes the first line alone, the status word the
+	// end of the second, and nothing is drawn over anything.
+	narrow := rightW < textWidth(r.countdown)
+	showIf(r.countdown, !narrow)
+	if narrow {
+		nameW, rightW = avail, fyne.Min(textWidth(r.word), avail/2)
+	}
 	leftW := avail - rightW
 	r.title.Resize(fyne.NewSize(nameW, lineH))
 	r.title.Move(fyne.NewPos(x, 0))
