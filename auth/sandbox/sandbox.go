@@ -253,34 +253,12 @@ var consentTmpl = sync.OnceValue(func() *template.Template {
 // authorize shows the consent page (GET) and answers the decision (POST)
 // with a redirect to the client's loopback redirect URI.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	q, ok := authorizeRequest(w, r)
+	if !ok {
 		return
 	}
-	q := r.URL.Query()
 	clientID, redirectURI := q.Get("client_id"), q.Get("redirect_uri")
-	if clientID == "" {
-		http.Error(w, "client_id is missing", http.StatusBadRequest)
-		return
-	}
-	if err := checkRedirect(redirectURI); err != nil {
-		// Never redirect to an address that is not this computer.
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	back := func(v url.Values) {
-		if st := q.Get("state"); st != "" {
-			v.Set("state", st)
-		}
-		u, _ := url.Parse(redirectURI)
-		qq := u.Query()
-		for k := range v {
-			qq.Set(k, v.Get(k))
-		}
-		u.RawQuery = qq.Encode()
-		http.Redirect(w, r, u.String(), http.StatusFound) // #nosec G710 -- checkRedirect allowed only loopback http redirect URIs above
-	}
+	back := func(v url.Values) { redirectBack(w, r, redirectURI, q.Get("state"), v) }
 	if rt := q.Get("response_type"); rt != "code" {
 		back(url.Values{"error": {"unsupported_response_type"}, "error_description": {"the sandbox supports only response_type=code"}})
 		return
@@ -291,15 +269,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet {
-		w.Header().Set("Content-Security-Policy", consentCSP(redirectURI))
-		// same-origin: the decision's POST then names this origin (under
-		// no-referrer a browser sends Origin: null, as any sandboxed frame
-		// does), and nothing is sent to the callback's origin.
-		w.Header().Set("Referrer-Policy", "same-origin")
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = consentTmpl().Execute(w, map[string]string{
-			"ClientID": clientID, "Scopes": q.Get("scope"), "Action": "/authorize?" + r.URL.RawQuery,
-		})
+		consentPage(w, r, q)
 		return
 	}
 	if o := r.Header.Get("Origin"); o != "" && !strings.EqualFold(o, "http://"+r.Host) {
@@ -321,6 +291,56 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		Challenge: challenge, Expires: s.now().Add(CodeLifetime).Unix(),
 	})
 	back(url.Values{"code": {code}})
+}
+
+// authorizeRequest refuses what the consent endpoint must never act on (a
+// method other than GET or POST, no client, a redirect address that is not
+// this computer) and returns the request's query otherwise.
+func authorizeRequest(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	q := r.URL.Query()
+	if q.Get("client_id") == "" {
+		http.Error(w, "client_id is missing", http.StatusBadRequest)
+		return nil, false
+	}
+	if err := checkRedirect(q.Get("redirect_uri")); err != nil {
+		// Never redirect to an address that is not this computer.
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	return q, true
+}
+
+// redirectBack sends the browser to the client's redirect address with v
+// (and the request's state) added to its query.
+func redirectBack(w http.ResponseWriter, r *http.Request, redirectURI, state string, v url.Values) {
+	if state != "" {
+		v.Set("state", state)
+	}
+	u, _ := url.Parse(redirectURI)
+	qq := u.Query()
+	for k := range v {
+		qq.Set(k, v.Get(k))
+	}
+	u.RawQuery = qq.Encode()
+	http.Redirect(w, r, u.String(), http.StatusFound) // #nosec G710 -- checkRedirect allowed only loopback http redirect URIs
+}
+
+// consentPage shows the Approve / Deny page.
+func consentPage(w http.ResponseWriter, r *http.Request, q url.Values) {
+	w.Header().Set("Content-Security-Policy", consentCSP(q.Get("redirect_uri")))
+	// same-origin: the decision's POST then names this origin (under
+	// no-referrer a browser sends Origin: null, as any sandboxed frame
+	// does), and nothing is sent to the callback's origin.
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = consentTmpl().Execute(w, map[string]string{
+		"ClientID": q.Get("client_id"), "Scopes": q.Get("scope"), "Action": "/authorize?" + r.URL.RawQuery,
+	})
 }
 
 // consentCSP is the consent page's policy. Chromium checks form-action on
