@@ -19,7 +19,7 @@ cfgt=$work/cfgt
 export VAULT_TOKEN=$team_token
 AUTHDECK_CONFIG_DIR=$cfgt "$cli" team set "http://127.0.0.1:$team_port" >/dev/null 2>&1
 printf %s "tok-0123456789abcdef0123456789abcdef01234567" |
-	AUTHDECK_CONFIG_DIR=$cfgt "$cli" add shared --provider vend --method token --secret-stdin 2>/dev/null
+	AUTHDECK_CONFIG_DIR=$cfgt "$cli" add shared --provider vend --method token --param domain_prefix=myshop --secret-stdin 2>/dev/null
 AUTHDECK_CONFIG_DIR=$cfgt "$cli" share shared 2>/dev/null
 AUTHDECK_CONFIG_DIR=$cfgt "$cli" header shared >/dev/null
 t=$("$tools/runs" -rounds "$team_rounds" -warmup 3 -ratio header/curl -- \
