@@ -46,6 +46,9 @@ func (m *Manager) Add(ctx context.Context, req AddRequest) (_ Connection, err er
 		return Connection{}, err
 	}
 	c := cn.Connection
+	if err := m.sharedNameTaken(ctx, c.Name); err != nil {
+		return Connection{}, err
+	}
 	wroteSecret := false
 	err = m.store.Update(ctx, func(conns []store.Connection) ([]store.Connection, error) {
 		if err := nameTaken(conns, c.Name, ""); err != nil {

@@ -247,3 +247,16 @@ func (m *Manager) who(cn conn) string {
 	}
 	return ""
 }
+
+// sharedNameTaken refuses a new connection of this machine whose name a
+// shared one already has: this machine's would hide the team's.
+func (m *Manager) sharedNameTaken(ctx context.Context, name string) error {
+	if !m.teamConfigured() {
+		return nil
+	}
+	if cn, err := m.teamResolve(ctx, name); err == nil || cn.Name != "" {
+		return &Error{Connection: name, Input: InputName, Remedy: RemedyChooseName,
+			Msg: fmt.Sprintf("the team store already has a connection called %q", name)}
+	}
+	return nil
+}

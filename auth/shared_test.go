@@ -222,6 +222,9 @@ func TestTeamOneRefreshAcrossMachines(t *testing.T) {
 func TestTeamCommandsWorkOnSharedConnections(t *testing.T) {
 	ts := newTeam(t, 0)
 	ctx := withDeadline(t, 60*time.Second)
+	if _, err := ts.b.m.Add(ctx, AddRequest{Name: "shop", Provider: "rot", ClientID: "cid", Secret: "s"}); err == nil || mustKind(err) != KindNameTaken {
+		t.Fatalf("B added its own connection over the shared name: %v", err)
+	}
 	if _, err := ts.b.m.SetDetails(ctx, "shop", Details{}, Details{Owner: "Ana", Note: "orders"}); err != nil {
 		t.Fatal(err)
 	}
@@ -341,4 +344,11 @@ func vaultToken(t *testing.T, v *vaultdev.Server, policy string) string {
 		t.Fatal(err)
 	}
 	return sec.Auth.ClientToken
+}
+
+func mustKind(err error) Kind {
+	if e, ok := AsError(err); ok {
+		return e.Kind
+	}
+	return ""
 }
