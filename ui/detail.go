@@ -320,6 +320,9 @@ func expiryWords(c auth.Connection, now time.Time) string {
 func (d *detailPane) methodLabel(c auth.Connection) string {
 	if p, err := d.a.m.Catalog().Provider(c.Provider); err == nil {
 		if m, ok := p.Method(c.Method); ok && m.Label != "" {
+			if g := guessWords(p, m); g != "" {
+				return m.Label + "\n" + g // every guess, in words (issue 20.4)
+			}
 			return m.Label
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"authdeck/auth"
 	"authdeck/auth/catalog"
 )
 
@@ -77,5 +78,16 @@ func TestWizardSaysEveryGuess(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("the sign-in step does not say %q", want)
 		}
+	}
+	test.Tap(a.wizard.close)
+	// And in the detail pane, under the method.
+	if _, err := a.m.Add(a.ctx(), auth.AddRequest{Name: "Fleet", Provider: "vinli", Method: catalog.KindOAuth, ClientID: "app", Secret: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	a.reload()
+	a.wait()
+	a.selectConnection("Fleet")
+	if all := strings.Join(texts(a.win.Canvas()), " "); !strings.Contains(all, "Vinli's documentation does not state") {
+		t.Errorf("the detail pane does not say which values are guesses")
 	}
 }
