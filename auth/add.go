@@ -30,6 +30,10 @@ type AddRequest struct {
 	Secret      string
 	// Owner and Note say who to ask about the connection and why it exists.
 	Owner, Note string
+	// SignInNext says a browser sign-in follows at once (the window's
+	// wizard): the connection is marked pending until that sign-in stores
+	// its tokens, and ClearAbandoned removes it if its process died first.
+	SignInNext bool
 }
 
 var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$`) })
@@ -105,6 +109,7 @@ func (m *Manager) prepare(req AddRequest) (conn, secrets, error) {
 		Name: req.Name, Provider: p.ID, Method: meth.Kind,
 		ClientID: req.ClientID, Scopes: req.Scopes, RedirectURI: req.RedirectURI,
 		User: req.User, Params: params, CreatedAt: now, Owner: owner, Note: note,
+		Pending: req.SignInNext && meth.Kind.Browser(),
 	}
 	if !meth.Kind.Browser() {
 		c.ConnectedAt = &now

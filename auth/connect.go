@@ -123,6 +123,7 @@ func (m *Manager) storeAuthorized(ctx context.Context, cn conn, s secrets, res o
 		c.ScopesMissing = res.Token.NotGranted
 		c.Extra = mergeParams(c.Extra, res.Token.Extra)
 		c.LastRefresh, c.LastCheck, c.Account, c.ReplacedBy = nil, nil, "", ""
+		c.Pending = false
 		bind(c, cn)
 		return nil
 	})

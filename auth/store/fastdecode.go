@@ -109,6 +109,8 @@ func connField2(s *scanner, key string, c *Connection) bool {
 		return s.boolean(&c.Removing)
 	case "endpoints":
 		return c.Endpoints == nil && s.endpoints(&c.Endpoints)
+	case "pending":
+		return s.boolean(&c.Pending)
 	}
 	return false
 }

@@ -24,6 +24,7 @@ func full(name string) Connection {
 		LastCheck:   &Outcome{At: later, Message: "tab\there\nnewline \\ back"},
 		Account:     "Sam (IT)", Owner: "Dana — ops", Note: "zero\u200bwidth \x01 control", ScopesMissing: []string{"c"},
 		ReplacedBy: "other", Removing: true, Endpoints: &Endpoints{Token: "https://t", Check: "https://c", Login: "https://l"},
+		Pending: true,
 	}
 }
 

@@ -71,6 +71,10 @@ type Connection struct {
 	// else until the person signs in again (nil: an older Authdeck wrote
 	// it; the current definition's are recorded on first use).
 	Endpoints *Endpoints `json:"endpoints,omitempty"`
+	// Pending marks a connection stored for a browser sign-in that has not
+	// finished yet: one whose window died during the wait is removed at the
+	// window's next start instead of staying half-made for good.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Endpoints are the expanded addresses that receive a connection's
