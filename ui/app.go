@@ -337,8 +337,10 @@ func (a *App) selectConnection(name string) {
 	if prev := a.selected; prev != "" && prev != name && strings.HasPrefix(a.statusBar.Text, prev+": ") {
 		a.say("")
 	}
+	// The typed owner and note of the row left behind are saved once the
+	// switch is done (the save's answer may come back at any time).
 	if a.selected != name {
-		a.saveLeaving()
+		defer a.saveLeaving(a.detail.pending())
 	}
 	unpin := a.list.pinned != "" && a.list.pinned != name
 	a.selected = name

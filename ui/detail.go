@@ -51,7 +51,8 @@ type detailPane struct {
 	lastRef   *widget.Label
 	lastCheck *widget.Label
 
-	owner, note *widget.Entry
+	owner       *keyEntry // Enter saves without redrawing after (see keyEntry)
+	note        *widget.Entry
 	saveDetails *widget.Button
 	// base is the owner and note the fields were last filled from: what
 	// the person started from, compared in the core before a save writes.

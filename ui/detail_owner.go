@@ -16,7 +16,7 @@ import (
 // connection and why it exists. Enter in Owner (Shift+Enter in Note) and
 // the button save them; leaving the row saves them too.
 func (d *detailPane) buildDetails() {
-	d.owner = widget.NewEntry()
+	d.owner = newKeyEntry(false)
 	d.owner.SetPlaceHolder("Who to ask about it, e.g. Dana (accounts)")
 	d.note = widget.NewMultiLineEntry()
 	d.note.SetMinRowsVisible(2)
@@ -149,11 +149,26 @@ func detailsWords(who string, d auth.Details) string {
 	return who + ": owner “" + orDash(d.Owner, "(none)") + "”, note “" + orDash(d.Note, "(none)") + "”"
 }
 
+// unsaved is the owner and note typed for a connection and not saved
+// yet, with what the person started from.
+type unsaved struct {
+	name     string
+	from, to auth.Details
+}
+
+// pending is what the pane holds unsaved ("" name: nothing).
+func (d *detailPane) pending() unsaved {
+	if !d.edited() {
+		return unsaved{}
+	}
+	return unsaved{d.conn.Name, d.base, d.typed()}
+}
+
 // saveLeaving saves the owner and note typed for the connection the pane
-// is about to leave, so that selecting another row never loses them.
-func (a *App) saveLeaving() {
-	if d := a.detail; d.edited() {
-		a.saveDetails(d.conn.Name, d.base, d.typed())
+// has left, so that selecting another row never loses them.
+func (a *App) saveLeaving(u unsaved) {
+	if u.name != "" {
+		a.saveDetails(u.name, u.from, u.to)
 	}
 }
 
