@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"strings"
 	"sync"
@@ -191,6 +192,25 @@ func (a *App) Start() {
 	if a.configDir != "" {
 		a.folder = watchFolder(a.configDir, a.reloadFromElsewhere)
 	}
+	a.clearAbandoned()
+}
+
+// clearAbandoned removes what a window killed during a browser sign-in left
+// half-made, and says so.
+func (a *App) clearAbandoned() {
+	background(a, func() ([]string, error) { return a.m.ClearAbandoned(a.ctx()) }, func(removed []string, err error) {
+		switch {
+		case err != nil:
+			return // the list already shows what is wrong with the folder or keyring
+		case len(removed) == 1:
+			a.say("Removed " + removed[0] + ": its sign-in never finished (Authdeck was closed while the browser was open).")
+		case len(removed) > 1:
+			a.say(fmt.Sprintf("Removed %d connections whose sign-in never finished (Authdeck was closed while the browser was open).", len(removed)))
+		default:
+			return
+		}
+		a.reload()
+	})
 }
 
 // Stop ends the loops Start began and waits for work in flight.

@@ -17,6 +17,9 @@ func (w *wizard) request() (auth.AddRequest, problem) {
 	req := auth.AddRequest{
 		Name: text(w.name), Provider: w.provider.ID, Method: w.method.Kind,
 		ClientID: text(w.clientID), User: text(w.user), Owner: text(w.owner), Note: text(w.note),
+		// The wizard signs in at once: pending until then, so a window
+		// killed during the wait leaves nothing half-made (ClearAbandoned).
+		SignInNext: true,
 	}
 	for _, q := range w.provider.Params {
 		if e := w.params[q.Name]; e != nil && text(e) == "" {
