@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,9 @@ func TestCurlSnippetWithRealCurl(t *testing.T) {
 	tokens := []string{"plain", "it's", `x\'; echo PWNED #`, `a\\b`, "$(touch pwned)", "tok.${HOME}", "é€😀", "a b", "-H", "@/etc/passwd"}
 	for _, shell := range shells(t) {
 		for _, apply := range []catalog.Apply{{Header: "X-Access"}, {Query: "api-key"}} {
+			mu.Lock()
 			seen = nil
+			mu.Unlock()
 			var script strings.Builder
 			for _, tok := range tokens {
 				cmd, err := Curl(FromMethod(apply, tok, ""), srv.URL+"/me", []string{"-X", "POST", "-d", "@body.json"})
@@ -63,6 +66,11 @@ func TestCurlSnippetWithRealCurl(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
 				t.Fatalf("%s ran an injected command", shell)
 			}
+			// curl's exit is no edge the race detector sees: take the
+			// handler's lock before reading what it recorded.
+			mu.Lock()
+			seen := slices.Clone(seen)
+			mu.Unlock()
 			if len(seen) != len(tokens) {
 				t.Fatalf("%s %+v: the server saw %d requests, want %d", shell, apply, len(seen), len(tokens))
 			}
