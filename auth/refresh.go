@@ -124,8 +124,12 @@ func (m *Manager) renewHeld(ctx context.Context, ch *change) (secrets, error) {
 		msg := sanitize.Clip(sanitize.Redact(sanitize.Text(err.Error()), s.RefreshToken, s.ClientSecret, s.AccessToken, ch.ClientID+":"+s.ClientSecret), maxMessage)
 		// Rejected: the provider refused the refresh token, so the remedy
 		// is a new sign-in, in this error and in the status alike.
-		ch.LastRefresh = &store.Outcome{At: now, Message: msg, By: m.who(ch.conn), Rejected: refreshRemedy(err) == RemedySignIn}
-		ch.keep = true
+		rejected := refreshRemedy(err) == RemedySignIn
+		ch.LastRefresh = &store.Outcome{At: now, Message: msg, By: m.who(ch.conn), Rejected: rejected}
+		// A shared record is the whole team's status: only the provider's
+		// refusal of the refresh token, which is everyone's, goes there, not
+		// one machine's passing trouble reaching the provider.
+		ch.keep = rejected || ch.home == nil
 		return s, &Error{Connection: ch.Name, Remedy: refreshRemedy(err), Err: err, Msg: fmt.Sprintf("renewing the token of %q failed", ch.Name)}
 	}
 	s.AccessToken = tok.AccessToken
