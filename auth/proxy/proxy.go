@@ -233,6 +233,9 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 		out.Header.Del(h)
 	}
 	out.Header.Del("Origin") // the provider gets a plain API call, not a browser's
+	// A browser or notebook names the page it came from, and that page's
+	// address holds the per-run key: it never leaves this computer.
+	out.Header.Del("Referer")
 	keepForRetry(out)
 }
 

@@ -123,7 +123,7 @@ func get(t *testing.T, rawURL string, header http.Header) (int, string) {
 func TestProxyAddsTheCredentialOnlyForItsKey(t *testing.T) {
 	up := newUpstream(t, nil)
 	p, run := start(t, up, &source{})
-	code, body := get(t, run.URL+"/api/2.0/products?page=2", http.Header{"Authorization": {"Bearer stolen"}, "Cookie": {"a=b"}})
+	code, body := get(t, run.URL+"/api/2.0/products?page=2", http.Header{"Authorization": {"Bearer stolen"}, "Cookie": {"a=b"}, "Referer": {run.URL + "/notebook"}})
 	if code != 200 || body != "ok /api/2.0/products?page=2" {
 		t.Fatalf("with the key in the path: %d %q", code, body)
 	}
@@ -132,7 +132,7 @@ func TestProxyAddsTheCredentialOnlyForItsKey(t *testing.T) {
 		t.Fatalf("with the key in the header: %d", code)
 	}
 	for _, r := range up.requests() {
-		if r.Header.Get("Authorization") != "Bearer tok-0" || r.Header.Get("Cookie") != "" || r.Header.Get(KeyHeader) != "" || strings.Contains(r.URL.Path, p.Key()) {
+		if r.Header.Get("Authorization") != "Bearer tok-0" || r.Header.Get("Cookie") != "" || r.Header.Get(KeyHeader) != "" || strings.Contains(r.URL.Path, p.Key()) || strings.Contains(r.Header.Get("Referer"), p.Key()) {
 			t.Fatalf("upstream saw %v %v", r.URL, r.Header)
 		}
 	}
