@@ -81,11 +81,36 @@ func checkRun(ctx context.Context, opts *nameOptions, m Service) error {
 		}
 	} else {
 		fmt.Fprintln(opts.IO.Out, sanitize.Line(res.Message))
+		if !res.OK {
+			checkRemedy(opts, m, res.Verdict)
+		}
 	}
 	if !res.OK {
 		return exitError{exitFailure}
 	}
 	return nil
+}
+
+// checkRemedy says on standard error the one command that fixes a failed
+// check: the core's verdict is a fact, and what fixes it depends on the
+// connection (sign in again, or paste a new key).
+func checkRemedy(opts *nameOptions, m Service, v auth.Verdict) {
+	c, err := m.Get(opts.Name)
+	if err != nil {
+		return
+	}
+	r := auth.RemedyFor(c, auth.StatusAt(c, m.Now(), m.ExpiringWithin()))
+	switch {
+	case v == auth.VerdictRejected && c.Method.Browser():
+		r = auth.RemedySignIn
+	case v == auth.VerdictRejected:
+		r = auth.RemedyReplaceSecret
+	case v == auth.VerdictServerError || v == auth.VerdictUnreachable:
+		r = auth.RemedyNone // the message says to try again later
+	}
+	if cmd := remedyCommand(r, c.Name); cmd != "" {
+		fmt.Fprintf(opts.IO.Err, "To fix it: %s\n", cmd)
+	}
 }
 
 func newCmdRemove(d *Deps, runF func(*nameOptions) error) *cobra.Command {

@@ -46,7 +46,6 @@ func requireKeyring(t testing.TB) {
 	_ = k.Delete("probe")
 }
 
-
 func readTree(t testing.TB, dir string) string {
 	t.Helper()
 	var all strings.Builder

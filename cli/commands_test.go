@@ -290,7 +290,7 @@ func TestStatusWritesACalendar(t *testing.T) {
 	f.add(t, auth.AddRequest{Name: "reports", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k",
 		Owner: "Ana, support; ops", ExpiresAt: f.days(200)})
 	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "t"}) // no expiry: no event
-	f.add(t, auth.AddRequest{Name: "store", Provider: "vend", ClientID: "c", Secret: "s"})            // not signed in: no event
+	f.add(t, auth.AddRequest{Name: "store", Provider: "vend", ClientID: "c", Secret: "s"})                                                                // not signed in: no event
 	path := filepath.Join(t.TempDir(), "expiry.ics")
 	r := f.run(t, "", "status", "--ics", path)
 	// store needs attention (exit 3); the calendar is written all the same.

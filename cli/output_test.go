@@ -103,6 +103,12 @@ func TestJSONShapes(t *testing.T) {
 		t.Fatalf("a failed check: %+v", r)
 	}
 	golden(t, "check-failed", r.stdout)
+	// Without --json: the provider's verdict, then the one command that
+	// fixes it (a pasted key is replaced, not reconnected).
+	r = f.runWith(t, res, "check", "reports")
+	if r.code != 1 || !strings.Contains(r.stdout, "refused the token") || !strings.Contains(r.stderr, "To fix it: authdeck replace reports --secret-stdin") || strings.Contains(r.stderr+r.stdout, "connect") {
+		t.Fatalf("a failed check of a pasted key: %+v", r)
+	}
 }
 
 // token --json with --require-valid: an expired credential prints nothing

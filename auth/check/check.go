@@ -102,7 +102,7 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if isHTML(resp.Header.Get("Content-Type"), body) {
 			// An API that answers with a web page has usually sent its sign-in page.
-			res.Message = strconv.Itoa(resp.StatusCode) + ": " + host + " answered with a web page instead of data — the sign-in may have expired: reconnect"
+			res.Message = strconv.Itoa(resp.StatusCode) + ": " + host + " answered with a web page instead of data — the sign-in may have expired"
 			return res
 		}
 		res.OK = true
@@ -111,7 +111,9 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 	return res
 }
 
-// words says what the response's status means and what to do next.
+// words says what the response's status means. What fixes a rejected
+// credential (sign in again, replace the key) is the front end's to say:
+// it knows which the connection needs and names its own button or command.
 func words(resp *http.Response, req *http.Request) string {
 	host := req.URL.Hostname()
 	code := strconv.Itoa(resp.StatusCode)
@@ -125,7 +127,7 @@ func words(resp *http.Response, req *http.Request) string {
 		}
 		return code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host + ": check the check URL in the provider's definition"
 	case s == http.StatusUnauthorized:
-		return "401: the token was rejected — reconnect"
+		return "401: the token was rejected"
 	case s == http.StatusForbidden:
 		return "403: signed in, but this account may not read " + req.URL.Path + " — check the account's role or the scopes granted"
 	case s == http.StatusNotFound:
@@ -143,7 +145,7 @@ func words(resp *http.Response, req *http.Request) string {
 	case s >= 500:
 		return code + ": " + host + " had an internal error — try again later"
 	}
-	return code + ": " + host + " refused the request (" + http.StatusText(resp.StatusCode) + ") — check the connection's settings and reconnect"
+	return code + ": " + host + " refused the request (" + http.StatusText(resp.StatusCode) + ")"
 }
 
 // guarded returns a copy of hc that refuses redirects which would carry the

@@ -64,8 +64,8 @@ func TestRunResponses(t *testing.T) {
 		{"a JSON array", reply(200, js, `[{"email":"x@example.com"}]`), true, 200, "", "accepted"},
 		{"invalid JSON", reply(200, js, `{"email":`), true, 200, "", "accepted"},
 		{"control bytes in the account", reply(200, js, `{"email":"ann\u001b[31m@example.com\n"}`), true, 200, `ann\x1b[31m@example.com`, ""},
-		{"sign-in page instead of data", reply(200, "text/html; charset=utf-8", `<!doctype html><title>Log in</title>`), false, 200, "", "web page instead of data — the sign-in may have expired: reconnect"},
-		{"401", reply(401, js, `{"error":"invalid_token"}`), false, 401, "", "401: the token was rejected — reconnect"},
+		{"sign-in page instead of data", reply(200, "text/html; charset=utf-8", `<!doctype html><title>Log in</title>`), false, 200, "", "web page instead of data — the sign-in may have expired"},
+		{"401", reply(401, js, `{"error":"invalid_token"}`), false, 401, "", "401: the token was rejected"},
 		{"403", reply(403, js, `{}`), false, 403, "", "403: signed in, but this account may not read /LoginContexts/Current.json"},
 		{"404", reply(404, "text/plain", "nope"), false, 404, "", "404: 127.0.0.1/LoginContexts/Current.json was not found"},
 		{"429 with Retry-After", reply(429, "", "", "Retry-After", "30"), false, 429, "", "429: 127.0.0.1 is receiving too many requests from this account — wait 30 s"},
@@ -86,6 +86,11 @@ func TestRunResponses(t *testing.T) {
 			}
 			if !res.At.Equal(now) {
 				t.Errorf("At = %v, want %v", res.At, now)
+			}
+			// Facts only: the remedy (Reconnect, Replace key…, a command) is
+			// each front end's, which knows what this connection needs.
+			if strings.Contains(res.Message, "reconnect") {
+				t.Errorf("the verdict gives advice of its own: %q", res.Message)
 			}
 			if strings.Contains(res.Message, token) || strings.Contains(res.Account, token) {
 				t.Errorf("the result shows the token: %+v", res)

@@ -168,7 +168,7 @@ func providerFromMetadata(id string, issuer *url.URL, md metadata, openID bool) 
 	m := catalog.Method{
 		Kind:         catalog.KindOAuth,
 		Label:        "Sign in with your " + issuer.Hostname() + " account",
-		Help:         "Register an app with " + issuer.Hostname() + " and give it the redirect address shown below. Built from the provider's discovery document.",
+		Help:         "Register an app with " + issuer.Hostname() + " and give it the redirect address Authdeck shows on the next step (it has a Copy button). Built from the provider's discovery document.",
 		AuthorizeURL: md.AuthorizationEndpoint,
 		TokenURL:     md.TokenEndpoint,
 		TokenRequest: catalog.RequestForm,
