@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,6 +54,7 @@ type wizard struct {
 	method       catalog.Method
 	providerPick *choice
 	providerHelp *widget.Label
+	providerDocs *widget.Hyperlink // the provider's developer documentation
 	methodPick   *choice
 	methodHelp   *widget.Label
 	issuer       *keyEntry
@@ -203,7 +205,7 @@ func (w *wizard) page(step int) (fyne.CanvasObject, string) {
 	case stepIssuer:
 		return w.issuerPage(), "Which OpenID Connect provider?"
 	}
-	return container.NewVBox(w.providerPick.box, w.providerHelp), "Which service do you want to connect?"
+	return container.NewVBox(w.providerPick.box, w.providerHelp, w.providerDocs), "Which service do you want to connect?"
 }
 
 // focusFirst gives the keyboard focus to what the person does first on
@@ -340,10 +342,21 @@ func providerBlurb(p catalog.Provider) string {
 	if p.ID == auth.SandboxID {
 		return "A pretend provider built into Authdeck: try the whole sign-in without an account."
 	}
-	if p.DocsURL != "" {
-		return "Developer documentation: " + p.DocsURL
-	}
 	return ""
+}
+
+// showDocsLink points link at the provider's developer documentation, which
+// opens in the browser. Only a web address is offered: a providers.d file
+// is outside text and could name any scheme.
+func showDocsLink(link *widget.Hyperlink, p catalog.Provider) {
+	u, err := url.Parse(p.DocsURL)
+	if p.DocsURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		link.Hide()
+		return
+	}
+	link.SetText(p.Name + "'s developer documentation (opens in your browser)")
+	link.SetURL(u)
+	link.Show()
 }
 
 // stepWords says where the person is: "Step 2 of 4: how to connect". The

@@ -22,6 +22,8 @@ const discoverTimeout = 30 * time.Second
 func (w *wizard) buildChoices() {
 	w.providerHelp = wrapLabel("")
 	w.providerHelp.Importance = widget.LowImportance
+	w.providerDocs = widget.NewHyperlink("", nil)
+	w.providerDocs.Hide()
 	w.providerPick = newChoice(w.chooseProvider)
 	w.providerPick.SetOptions(w.providerNames())
 	w.providerPick.onEnter, w.providerPick.onEscape = w.forward, w.escape
@@ -45,12 +47,14 @@ func (w *wizard) chooseProvider(name string) {
 	if name == otherProvider {
 		w.provider = catalog.Provider{}
 		w.providerHelp.SetText("Any service that signs in with OpenID Connect: you type its address, Authdeck reads the rest from it.")
+		w.providerDocs.Hide()
 		w.resetMethods()
 	}
 	for _, p := range w.providers {
 		if p.Name == name {
 			w.provider = p
 			w.providerHelp.SetText(providerBlurb(p))
+			showDocsLink(w.providerDocs, p)
 			w.resetMethods()
 		}
 	}
