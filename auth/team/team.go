@@ -137,7 +137,7 @@ func tlsConfig(file string) (*tls.Config, error) {
 	if file == "" {
 		return conf, nil
 	}
-	pem, err := os.ReadFile(file) // #nosec G304 -- a CA file the person named
+	pem, err := os.ReadFile(file) // #nosec G304 G703 -- a CA file the person named
 	if err != nil {
 		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("cannot read the CA certificate %s", file), Err: err}
 	}

@@ -64,6 +64,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{Token: "root-" + hex.EncodeToString(tok)}
 	port := standin.FreePort(t)
 	s.Addr = "http://127.0.0.1:" + port
+	// #nosec G204 -- the pinned Vault the Makefile built (AUTHDECK_VAULT_BIN), on a loopback port
 	s.cmd = exec.Command(bin, "server", "-dev", "-dev-listen-address=127.0.0.1:"+port,
 		"-dev-root-token-id="+s.Token, "-dev-no-store-token")
 	s.cmd.Env = append(os.Environ(), "VAULT_DISABLE_MLOCK=true", "HOME="+t.TempDir())
