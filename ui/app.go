@@ -63,6 +63,10 @@ type App struct {
 	// busy holds the connections an action is waiting on (grey rows,
 	// disabled buttons); only setBusy writes it.
 	busy map[string]bool
+	// mine holds, for a little while after this window's own write ended,
+	// the connections it wrote: the folder watcher's echo of that write is
+	// not news "from outside this window".
+	mine map[string]time.Time
 	// selected is the name of the selected connection, "" for none; only
 	// selectConnection writes it.
 	selected string
@@ -134,6 +138,7 @@ func New(fa fyne.App, m *auth.Manager) *App {
 		signIn:     auth.SignInTimeout,
 		after:      afterOnUI,
 		busy:       map[string]bool{},
+		mine:       map[string]time.Time{},
 	}
 	a.base, a.stop = context.WithCancel(context.Background())
 	a.win = fa.NewWindow("Authdeck")
@@ -382,6 +387,7 @@ func (a *App) setBusy(name string, busy bool) {
 		}
 	} else {
 		delete(a.busy, name)
+		a.mine[name] = time.Now().Add(ownEcho)
 	}
 	a.detail.busyChanged()
 	a.tick()
@@ -389,6 +395,16 @@ func (a *App) setBusy(name string, busy bool) {
 
 // isBusy says whether an action is waiting on name.
 func (a *App) isBusy(name string) bool { return a.busy[name] }
+
+// ownEcho is how long after this window's own write the folder watcher's
+// report of it is taken as that write's echo (the watcher waits about
+// 0.2 s to gather events; a loaded machine may take longer).
+const ownEcho = 3 * time.Second
+
+// ours says this window is writing name, or just wrote it.
+func (a *App) ours(name string) bool {
+	return a.busy[name] || time.Now().Before(a.mine[name])
+}
 
 // tick is the one shared once-a-second update: it redraws only rows whose
 // text or colour changed, the detail pane's countdown, and raises the

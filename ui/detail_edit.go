@@ -23,8 +23,10 @@ func (d *detailPane) editExpiry() {
 			return
 		}
 		fd.working(true)
+		d.a.setBusy(c.Name, true)
 		background(d.a, func() (auth.Connection, error) { return d.a.m.SetExpiry(d.a.ctx(), c.Name, at) },
 			func(saved auth.Connection, err error) {
+				d.a.setBusy(c.Name, false)
 				if err != nil {
 					fd.failWith(err, c, map[auth.Input]*formField{auth.InputExpires: date})
 					return
@@ -87,8 +89,10 @@ func (d *detailPane) replaceKey() {
 		}
 		fd.working(true)
 		key := secret.entry.Text
+		d.a.setBusy(c.Name, true)
 		background(d.a, func() (auth.Connection, error) { return d.a.m.Replace(d.a.ctx(), c.Name, key, at) },
 			func(saved auth.Connection, err error) {
+				d.a.setBusy(c.Name, false)
 				if err != nil {
 					fd.failWith(err, c, map[auth.Input]*formField{auth.InputSecret: secret, auth.InputExpires: date})
 					return
@@ -108,8 +112,12 @@ func (d *detailPane) rename() {
 	d.a.showForm("Rename "+c.Name, "Rename", "", []*formField{name}, func(fd *formDialog) {
 		fd.working(true)
 		to := strings.TrimSpace(name.entry.Text)
+		d.a.setBusy(c.Name, true)
+		d.a.setBusy(to, true)
 		background(d.a, func() (auth.Connection, error) { return d.a.m.Rename(d.a.ctx(), c.Name, to) },
 			func(renamed auth.Connection, err error) {
+				d.a.setBusy(c.Name, false)
+				d.a.setBusy(to, false)
 				if err != nil {
 					fd.failWith(err, c, map[auth.Input]*formField{auth.InputName: name})
 					return

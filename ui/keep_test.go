@@ -389,10 +389,39 @@ func TestSupportDeskSeesItsDesk(t *testing.T) {
 	// A connection this window is signing in (the wizard added it) is not
 	// news from outside.
 	f.a.setBusy("Winery A", true)
-	if got := outsideChange(old, mustList(t, f), f.a.isBusy); got != "" {
+	if got := outsideChange(old, mustList(t, f), f.a.ours); got != "" {
 		t.Errorf("the window's own sign-in is said to come from outside: %q", got)
 	}
 	f.a.setBusy("Winery A", false)
+	// Nor is the folder watcher's echo of a write this window just made
+	// (the real-window walk caught "key replaced" overwritten by "expiry
+	// and sign-in changed outside this window").
+	if got := outsideChange(old, mustList(t, f), f.a.ours); got != "" {
+		t.Errorf("the echo of the window's own write is said to come from outside: %q", got)
+	}
+	if got := outsideChange(old, mustList(t, f), f.a.isBusy); got == "" {
+		t.Error("the test cannot tell an echo from news")
+	}
+}
+
+// Replace key…, Edit expiry and Rename… mark the row as this window's
+// while they write, so the watcher's echo of the write is not news.
+func TestOwnEditsAreNotNewsFromOutside(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k1"})
+	f.reload()
+	f.a.selectConnection("Old key")
+	old := f.a.conns
+	test.Tap(f.a.detail.replaceBtn)
+	findEntry(t, f.a.win.Canvas(), "Paste the new API key").SetText("k2")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Replace"))
+	f.a.wait()
+	if got := outsideChange(old, mustList(t, f), f.a.ours); got != "" {
+		t.Errorf("the window's own replace is said to come from outside: %q", got)
+	}
+	if !strings.Contains(f.a.statusBar.Text, "key replaced") {
+		t.Errorf("status bar %q", f.a.statusBar.Text)
+	}
 }
 
 func mustList(t *testing.T, f *fixture) []auth.Connection {

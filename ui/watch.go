@@ -265,7 +265,7 @@ func (a *App) reloadFromElsewhere() {
 		if a.base.Err() == nil {
 			old := a.conns
 			a.reloadThen(func() {
-				if msg := outsideChange(old, a.conns, a.isBusy); msg != "" {
+				if msg := outsideChange(old, a.conns, a.ours); msg != "" {
 					a.say(msg)
 				}
 			})
