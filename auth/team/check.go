@@ -2,7 +2,10 @@ package team
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -39,7 +42,20 @@ func (s *Store) Check(ctx context.Context) (Token, error) {
 func (s *Store) checkHealth(ctx context.Context) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	h, err := s.client.Sys().HealthWithContext(ctx)
+	var h struct {
+		Initialized bool `json:"initialized"`
+		Sealed      bool `json:"sealed"`
+	}
+	// Every state answers 299 (as the official client asks): a sealed or
+	// standby server is an answer to read, not an HTTP error.
+	q := url.Values{}
+	for _, k := range []string{"uninitcode", "sealedcode", "standbycode", "drsecondarycode", "performancestandbycode", "removedcode", "haunhealthycode"} {
+		q.Set(k, "299")
+	}
+	raw, err := s.client.send(ctx, http.MethodGet, "sys/health", q, nil)
+	if err == nil && json.Unmarshal(raw, &h) != nil {
+		err = errNotVault
+	}
 	if err != nil {
 		return s.classify(err, "asking whether it is up")
 	}
@@ -54,27 +70,26 @@ func (s *Store) checkHealth(ctx context.Context) error {
 
 // Whoami looks the token up.
 func (s *Store) Whoami(ctx context.Context) (Token, error) {
-	if s.client.Token() == "" {
+	if s.client.token == "" {
 		return Token{}, &Error{Kind: KindDenied, Msg: fmt.Sprintf("there is no token for %s", s.Where())}
 	}
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	sec, err := s.client.Auth().Token().LookupSelfWithContext(ctx)
-	if err != nil {
+	var got struct {
+		DisplayName      string   `json:"display_name"`
+		Policies         []string `json:"policies"`
+		IdentityPolicies []string `json:"identity_policies"`
+		TTL              float64  `json:"ttl"` // seconds left; 0: never expires
+	}
+	if err := s.client.call(ctx, http.MethodGet, "auth/token/lookup-self", nil, nil, &got); err != nil {
 		return Token{}, s.classify(err, "looking the token up")
 	}
-	var tok Token
-	if sec == nil || sec.Data == nil {
-		return tok, nil
-	}
-	name, _ := sec.Data["display_name"].(string)
-	tok.DisplayName = sanitize.Line(name)
-	pols, _ := sec.TokenPolicies()
-	for _, p := range pols {
+	tok := Token{DisplayName: sanitize.Line(got.DisplayName)}
+	for _, p := range append(got.Policies, got.IdentityPolicies...) {
 		tok.Policies = append(tok.Policies, sanitize.Line(p))
 	}
-	if ttl, err := sec.TokenTTL(); err == nil && ttl > 0 {
-		at := s.now().Add(ttl)
+	if got.TTL > 0 && got.TTL < 1<<31 {
+		at := s.now().Add(time.Duration(got.TTL) * time.Second)
 		tok.ExpiresAt = &at
 	}
 	return tok, nil
@@ -83,16 +98,18 @@ func (s *Store) Whoami(ctx context.Context) (Token, error) {
 func (s *Store) checkMount(ctx context.Context) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	sec, err := s.client.Logical().ReadWithContext(ctx, path.Join("sys/internal/ui/mounts", s.cfg.Mount))
-	if err != nil || sec == nil || sec.Data == nil {
-		if KindOf(s.classify(err, "")) == KindUnreachable {
+	var mount struct {
+		Type    string            `json:"type"`
+		Options map[string]string `json:"options"`
+	}
+	err := s.client.call(ctx, http.MethodGet, path.Join("sys/internal/ui/mounts", s.cfg.Mount), nil, nil, &mount)
+	if err != nil || mount.Type == "" {
+		if err != nil && KindOf(s.classify(err, "")) == KindUnreachable {
 			return s.classify(err, "reading the mount")
 		}
 		return &Error{Kind: KindNotKV2, Msg: fmt.Sprintf("%s: there is no mount %q this token can see; enable one with: vault secrets enable -path=%s kv-v2", s.Where(), s.cfg.Mount, s.cfg.Mount)}
 	}
-	typ, _ := sec.Data["type"].(string)
-	opts, _ := sec.Data["options"].(map[string]any)
-	version, _ := opts["version"].(string)
+	typ, version := mount.Type, mount.Options["version"]
 	if typ != "kv" || version != "2" {
 		return &Error{Kind: KindNotKV2, Msg: fmt.Sprintf("%s: the mount %q is %s, not a KV version 2 secrets engine (check-and-set needs version 2)", s.Where(), s.cfg.Mount, describeMount(typ, version))}
 	}
@@ -120,11 +137,11 @@ func (s *Store) checkCapabilities(ctx context.Context) error {
 	data := path.Join(s.cfg.Mount, "data", s.cfg.Path, "x")
 	// A LIST is checked against the path with a trailing slash.
 	meta := path.Join(s.cfg.Mount, "metadata", s.cfg.Path) + "/"
-	caps, err := s.client.Sys().CapabilitiesSelfWithContext(ctx, data)
+	caps, err := s.capabilities(ctx, data)
 	if err != nil {
 		return s.classify(err, "asking what the token may do")
 	}
-	metaCaps, err := s.client.Sys().CapabilitiesSelfWithContext(ctx, meta)
+	metaCaps, err := s.capabilities(ctx, meta)
 	if err != nil {
 		return s.classify(err, "asking what the token may do")
 	}
@@ -143,4 +160,23 @@ func (s *Store) checkCapabilities(ctx context.Context) error {
 		return &Error{Kind: KindDenied, Msg: fmt.Sprintf("the token may not %s in %s: give it a policy that allows them", strings.Join(missing, ", "), s.Where())}
 	}
 	return nil
+}
+
+// capabilities is what the token may do on p (sys/capabilities-self).
+func (s *Store) capabilities(ctx context.Context, p string) ([]string, error) {
+	var got map[string]any
+	if err := s.client.call(ctx, http.MethodPost, "sys/capabilities-self", nil, map[string]any{"paths": []string{p}}, &got); err != nil {
+		return nil, err
+	}
+	list, ok := got[p].([]any)
+	if !ok {
+		list, _ = got["capabilities"].([]any)
+	}
+	var caps []string
+	for _, c := range list {
+		if c, ok := c.(string); ok {
+			caps = append(caps, c)
+		}
+	}
+	return caps, nil
 }

@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"time"
-
-	vault "github.com/hashicorp/vault/api"
 
 	"authdeck/auth/store"
 )
@@ -45,45 +45,59 @@ type Lease struct {
 // maxRecord bounds what is accepted from the store for one record.
 const maxRecord = 1 << 20
 
-func (s *Store) dataPath(name string) string { return path.Join(s.cfg.Path, name) }
+func (s *Store) dataPath(name string) string {
+	return path.Join(s.cfg.Mount, "data", s.cfg.Path, name)
+}
+
+func (s *Store) metadataPath(name string) string {
+	return path.Join(s.cfg.Mount, "metadata", s.cfg.Path, name)
+}
+
+// kvRead is what a KV version 2 read answers: the record's fields, raw,
+// and the version they are.
+type kvRead struct {
+	Data     json.RawMessage `json:"data"`
+	Metadata struct {
+		Version int `json:"version"`
+	} `json:"metadata"`
+}
 
 // Read returns the record called name with its version.
 func (s *Store) Read(ctx context.Context, name string) (Record, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	sec, err := s.kv.Get(ctx, s.dataPath(name))
-	if err != nil {
-		if isNotFound(err) {
-			return Record{Name: name}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("%s has no record %q", s.Where(), name)}
-		}
+	var got kvRead
+	err := s.client.call(ctx, http.MethodGet, s.dataPath(name), nil, nil, &got)
+	switch {
+	case isNotFound(err):
+		return Record{Name: name}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("%s has no record %q", s.Where(), name)}
+	case errors.Is(err, errTooLarge):
+		return Record{Name: name}, s.damaged(name)
+	case err != nil:
 		return Record{Name: name}, s.classify(err, "reading a shared connection")
 	}
-	return s.decode(name, sec)
+	return s.decode(name, got)
 }
 
+// isNotFound: Vault answers 404 for a record never written or deleted.
 func isNotFound(err error) bool {
-	return errors.Is(err, vault.ErrSecretNotFound) || KindOf(err) == KindNotFound
+	var st *statusError
+	return errors.As(err, &st) && st.Status == http.StatusNotFound || KindOf(err) == KindNotFound
 }
 
-func (s *Store) decode(name string, sec *vault.KVSecret) (Record, error) {
+func (s *Store) damaged(name string) error {
+	return &Error{Kind: KindDamaged, Msg: fmt.Sprintf("the record %q in %s is not an Authdeck connection", name, s.Where())}
+}
+
+func (s *Store) decode(name string, got kvRead) (Record, error) {
 	rec := Record{Name: name}
-	if sec.VersionMetadata != nil {
-		rec.Version = sec.VersionMetadata.Version
+	if len(got.Data) == 0 || json.Unmarshal(got.Data, &rec) != nil || rec.Format == 0 {
+		return rec, s.damaged(name)
 	}
-	raw, err := json.Marshal(sec.Data)
-	if err == nil && len(raw) > maxRecord {
-		err = fmt.Errorf("%d bytes", len(raw))
-	}
-	if err == nil {
-		err = json.Unmarshal(raw, &rec)
-	}
-	if err != nil || rec.Format == 0 {
-		return rec, &Error{Kind: KindDamaged, Msg: fmt.Sprintf("the record %q in %s is not an Authdeck connection", name, s.Where())}
-	}
+	rec.Name, rec.Version, rec.Held = name, max(got.Metadata.Version, 1), false
 	if rec.Format > Format {
 		return rec, &Error{Kind: KindDamaged, Msg: fmt.Sprintf("the record %q in %s was written by a newer Authdeck", name, s.Where())}
 	}
-	rec.Version = max(rec.Version, 1)
 	return rec, nil
 }
 
@@ -92,22 +106,23 @@ func (s *Store) decode(name string, sec *vault.KVSecret) (Record, error) {
 // record changed meanwhile is refused with KindStale.
 func (s *Store) Write(ctx context.Context, rec Record) (Record, error) {
 	rec.Format = Format
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return rec, err
-	}
-	var data map[string]any
-	if err := json.Unmarshal(raw, &data); err != nil {
-		return rec, err
-	}
+	body := struct {
+		Options struct {
+			CAS int `json:"cas"`
+		} `json:"options"`
+		Data Record `json:"data"`
+	}{Data: rec}
+	body.Options.CAS = rec.Version
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	sec, err := s.kv.Put(ctx, s.dataPath(rec.Name), data, vault.WithCheckAndSet(rec.Version))
-	if err != nil {
+	var got struct {
+		Version int `json:"version"`
+	}
+	if err := s.client.call(ctx, http.MethodPost, s.dataPath(rec.Name), nil, body, &got); err != nil {
 		return rec, s.classify(err, "writing a shared connection")
 	}
-	if sec != nil && sec.VersionMetadata != nil {
-		rec.Version = sec.VersionMetadata.Version
+	if got.Version > 0 {
+		rec.Version = got.Version
 	} else {
 		rec.Version++
 	}
@@ -118,16 +133,18 @@ func (s *Store) Write(ctx context.Context, rec Record) (Record, error) {
 func (s *Store) Names(ctx context.Context) ([]string, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	sec, err := s.client.Logical().ListWithContext(ctx, path.Join(s.cfg.Mount, "metadata", s.cfg.Path))
+	var got struct {
+		Keys []any `json:"keys"`
+	}
+	err := s.client.call(ctx, http.MethodGet, s.metadataPath(""), url.Values{"list": {"true"}}, nil, &got)
+	if isNotFound(err) {
+		return nil, nil // Vault answers 404 for a path with nothing under it
+	}
 	if err != nil {
 		return nil, s.classify(err, "listing shared connections")
 	}
-	if sec == nil || sec.Data == nil {
-		return nil, nil
-	}
-	keys, _ := sec.Data["keys"].([]any)
 	var names []string
-	for _, k := range keys {
+	for _, k := range got.Keys {
 		if name, ok := k.(string); ok && name != "" && name[len(name)-1] != '/' {
 			names = append(names, name)
 		}
@@ -140,7 +157,7 @@ func (s *Store) Names(ctx context.Context) ([]string, error) {
 func (s *Store) Delete(ctx context.Context, name string) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.classify(s.kv.DeleteMetadata(ctx, s.dataPath(name)), "removing a shared connection")
+	return s.classify(s.client.call(ctx, http.MethodDelete, s.metadataPath(name), nil, nil, nil), "removing a shared connection")
 }
 
 // Claim takes the record's lease: it reads the record and, unless another

@@ -17,8 +17,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	vault "github.com/hashicorp/vault/api"
 )
 
 // Config says where the team store is. It holds no secret: the Vault token
@@ -49,8 +47,7 @@ const DefaultLease = 30 * time.Second
 // Store is one team store, ready to use.
 type Store struct {
 	cfg    Config
-	client *vault.Client
-	kv     *vault.KVv2
+	client *client
 	// Who names this machine and process in leases and in "refreshed by".
 	Who string
 	// Lease bounds a lease (DefaultLease when zero); tests shorten it.
@@ -108,23 +105,19 @@ func Open(cfg Config, token string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Our own transport: the client's default one would honour
-	// VAULT_SKIP_VERIFY, and TLS is always verified here.
-	hc := &http.Client{Transport: &http.Transport{
-		Proxy: http.ProxyFromEnvironment, TLSClientConfig: tlsConf,
-		TLSHandshakeTimeout: Timeout, ResponseHeaderTimeout: Timeout,
-		MaxResponseHeaderBytes: 64 << 10,
-		DialContext:            (&net.Dialer{Timeout: Timeout}).DialContext,
-	}}
-	client, err := vault.NewClient(&vault.Config{Address: cfg.Address, HttpClient: hc, Timeout: Timeout, MaxRetries: 0})
-	if err != nil {
-		return nil, &Error{Kind: KindConfig, Msg: "cannot use the store's address", Err: err}
+	// TLS is always verified here: VAULT_SKIP_VERIFY is never honoured.
+	hc := &http.Client{
+		Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, TLSClientConfig: tlsConf,
+			TLSHandshakeTimeout: Timeout, ResponseHeaderTimeout: Timeout,
+			MaxResponseHeaderBytes: 64 << 10,
+			DialContext:            (&net.Dialer{Timeout: Timeout}).DialContext,
+		},
+		CheckRedirect: redirectPolicy,
 	}
-	client.SetToken(token)
-	client.SetNamespace(os.Getenv("VAULT_NAMESPACE"))
+	c := &client{addr: cfg.Address, token: token, namespace: os.Getenv("VAULT_NAMESPACE"), hc: hc}
 	host, _ := os.Hostname()
-	return &Store{cfg: cfg, client: client, kv: client.KVv2(cfg.Mount),
-		Who: fmt.Sprintf("%s/%d", host, os.Getpid()), Now: time.Now}, nil
+	return &Store{cfg: cfg, client: c, Who: fmt.Sprintf("%s/%d", host, os.Getpid()), Now: time.Now}, nil
 }
 
 // tlsConfig verifies the server against file (else VAULT_CACERT, else the
@@ -235,9 +228,12 @@ func (s *Store) classify(err error, doing string) error {
 		return err
 	}
 	where := s.Where()
-	var resp *vault.ResponseError
+	var resp *statusError
 	if errors.As(err, &resp) {
 		return s.classifyStatus(resp, doing)
+	}
+	if errors.Is(err, errTooLarge) || errors.Is(err, errNotVault) {
+		return &Error{Kind: KindServer, Msg: fmt.Sprintf("%s gave an answer Authdeck cannot read while %s", where, doing), Err: err}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("%s did not answer within %s while %s", where, s.timeout(), doing)}
@@ -257,20 +253,20 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-func (s *Store) classifyStatus(resp *vault.ResponseError, doing string) error {
+func (s *Store) classifyStatus(resp *statusError, doing string) error {
 	where := s.Where()
 	detail := strings.Join(resp.Errors, "; ")
 	switch {
-	case resp.StatusCode == http.StatusServiceUnavailable:
+	case resp.Status == http.StatusServiceUnavailable:
 		return &Error{Kind: KindSealed, Msg: fmt.Sprintf("%s is sealed or not initialised (while %s): unseal it", where, doing)}
-	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
+	case resp.Status == http.StatusForbidden || resp.Status == http.StatusUnauthorized:
 		return &Error{Kind: KindDenied, Msg: fmt.Sprintf("%s refused the token while %s: the token is missing, expired or not allowed there", where, doing)}
-	case resp.StatusCode == http.StatusBadRequest && strings.Contains(detail, "check-and-set"):
+	case resp.Status == http.StatusBadRequest && strings.Contains(detail, "check-and-set"):
 		return &Error{Kind: KindStale, Msg: fmt.Sprintf("another machine changed the record in %s first", where)}
-	case resp.StatusCode == http.StatusNotFound:
+	case resp.Status == http.StatusNotFound:
 		return &Error{Kind: KindNotFound, Msg: fmt.Sprintf("nothing found in %s", where)}
 	}
-	return &Error{Kind: KindServer, Msg: fmt.Sprintf("%s answered HTTP %d while %s", where, resp.StatusCode, doing), Err: errors.New(clip(detail))}
+	return &Error{Kind: KindServer, Msg: fmt.Sprintf("%s answered HTTP %d while %s", where, resp.Status, doing), Err: errors.New(clip(detail))}
 }
 
 // cleanErr keeps the words of a transport error but not the request's URL
