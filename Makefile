@@ -117,7 +117,8 @@ GOSEC_FLAGS     := -quiet -exclude=G104
 # (the coordinator's shutdown race, golang/go#75804, fixed only in Go 1.27).
 FUZZTIME        ?= 20000x
 FUZZ_TARGETS    := ./auth/catalog:FuzzParse ./auth/oauth:FuzzParseTokenResponse ./auth/oauth:FuzzCallback \
-                   ./auth/render:FuzzCurlRoundTrip ./auth/render:FuzzHTTPieRoundTrip ./auth/store:FuzzDecodeFast ./auth/render:FuzzCSV
+                   ./auth/render:FuzzCurlRoundTrip ./auth/render:FuzzHTTPieRoundTrip ./auth/store:FuzzDecodeFast ./auth/render:FuzzCSV \
+                   ./cli:FuzzListJSON
 
 .PHONY: lint fuzz-short
 

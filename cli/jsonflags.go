@@ -52,6 +52,13 @@ func newDataCmd[O any](d *Deps, use, short string, opts *O, exp *exporter, runF 
 type jsonExporter struct{}
 
 func (jsonExporter) Write(w io.Writer, data any) error {
+	if items, ok := data.([]listItem); ok {
+		// list and status: the connections' own encoder, one write.
+		if b, ok := appendListJSON(make([]byte, 0, 512*len(items)+8), items); ok {
+			_, err := w.Write(b)
+			return err
+		}
+	}
 	buf := bufio.NewWriterSize(w, 64<<10)
 	if err := json.NewEncoder(buf).Encode(data); err != nil {
 		return err

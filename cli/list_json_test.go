@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +38,7 @@ func hostileConnections(now time.Time) []auth.Connection {
 			Scopes: []string{"read", "write\u2028all"}, ScopesMissing: []string{"admin"},
 			Account: "priya@acme.example", Owner: "Priya (IT) \x01", Note: "line one\nline two\t\"quoted\" \\ \u2029 é 日本 \xff\xfe",
 			User: "u\xff\xc3", ClientID: "cid\u2029\x00", RedirectURI: "http://127.0.0.1:8765/callback?a=1&b=<2>",
-			Params: map[string]string{"z": "last", "domain_prefix": "acme", "é<": "\x7f"},
+			Params:    map[string]string{"z": "last", "domain_prefix": "acme", "é<": "\x7f"},
 			CreatedAt: now.Add(-48 * time.Hour).In(local), ConnectedAt: &past,
 			LastRefresh: &auth.Outcome{At: past, OK: false, Message: "token endpoint said \"no\"\r\n", Rejected: true, By: "host/123"},
 			LastCheck:   &auth.Outcome{At: past, OK: true, Message: "OK"},
@@ -69,4 +73,120 @@ func TestListJSONGolden(t *testing.T) {
 		}
 		golden(t, tc.golden, r.stdout)
 	}
+}
+
+// sameAsEncodingJSON holds appendListJSON to encoding/json's Encoder on
+// items: the same bytes, or both refusing; and what it wrote decodes.
+func sameAsEncodingJSON(t *testing.T, items []listItem) {
+	t.Helper()
+	var want bytes.Buffer
+	werr := json.NewEncoder(&want).Encode(items)
+	got, ok := appendListJSON(nil, items)
+	if werr != nil || !ok {
+		if werr == nil || ok {
+			t.Fatalf("encoding/json: %v; appendListJSON ok: %v", werr, ok)
+		}
+		return
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("appendListJSON differs from encoding/json:\n got %q\nwant %q", got, want.Bytes())
+	}
+	var back []listItem
+	if err := json.Unmarshal(got, &back); err != nil || len(back) != len(items) {
+		t.Fatalf("encoding/json cannot read it back (%d items): %v", len(back), err)
+	}
+}
+
+// fullItem has every field of listItem set (TestListJSONEveryField checks
+// that none is left out: a field added to auth.Connection or listItem must
+// be added here and to appendListJSON).
+func fullItem() listItem {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	c := hostileConnections(now)[0]
+	c.Status, c.StoreProblem = auth.StatusError, "store"
+	c.LastRefresh = &auth.Outcome{At: now, OK: true, Message: "m", Rejected: true, By: "b"}
+	c.LastCheck = &auth.Outcome{At: now.Add(time.Second), OK: true, Message: "<m>", Rejected: true, By: "b\u2028"}
+	yes := true
+	return listItem{Connection: c, Countdown: "in 3 days", Problem: "p", Command: "c", Attention: &yes}
+}
+
+// Every field the encoder writes, set and unset, against encoding/json.
+func TestListJSONEveryField(t *testing.T) {
+	full := fullItem()
+	var unset func(v reflect.Value, path string)
+	unset = func(v reflect.Value, path string) {
+		for i := range v.NumField() {
+			f, fv := v.Type().Field(i), v.Field(i)
+			switch {
+			case !f.IsExported():
+			case f.Anonymous:
+				unset(fv, path+f.Name+".")
+			case fv.IsZero():
+				t.Errorf("fullItem leaves %s%s unset: set it, and write it in appendListJSON", path, f.Name)
+			case f.Type == reflect.TypeFor[*auth.Outcome]():
+				unset(fv.Elem(), path+f.Name+".")
+			}
+		}
+	}
+	unset(reflect.ValueOf(full), "")
+	no := false
+	sameAsEncodingJSON(t, []listItem{full})
+	sameAsEncodingJSON(t, []listItem{{}, {Attention: &no}, {Connection: auth.Connection{Scopes: []string{}, Params: map[string]string{}, ScopesMissing: []string{}}}})
+	sameAsEncodingJSON(t, []listItem{})
+	sameAsEncodingJSON(t, nil)
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for _, c := range hostileConnections(now) {
+		sameAsEncodingJSON(t, []listItem{itemOf(c, c.Status, now)})
+	}
+	// A date JSON cannot hold: both refuse (the exporter then lets
+	// encoding/json say why).
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	sameAsEncodingJSON(t, []listItem{{Connection: auth.Connection{ExpiresAt: &far}}})
+	var out bytes.Buffer
+	if err := (jsonExporter{}).Write(&out, []listItem{{Connection: auth.Connection{ExpiresAt: &far}}}); err == nil || out.Len() != 0 {
+		t.Fatalf("a date past 9999: %v, wrote %q", err, out.String())
+	}
+}
+
+// FuzzListJSON holds appendListJSON to encoding/json for any text in any
+// field, any date and time zone, and every optional field present or not.
+func FuzzListJSON(f *testing.F) {
+	f.Add("acme", "Vend", "domain_prefix", int64(1764504000), uint32(0), 0, uint16(0))
+	f.Add("<script>&amp;", "\u2028\u2029", "\x00\x1f\x7f", int64(-62135596800), uint32(1), 3600, uint16(0xffff))
+	f.Add("\xff\xfe\xc3", "é 日本 \U0001F600", "\"\\/", int64(1), uint32(999999999), -43200, uint16(0x5555))
+	f.Add(strings.Repeat("long \x01\u2028<>& ", 8192), strings.Repeat("x", 1<<16), "", int64(253402300799), uint32(999999999), 86400, uint16(0xaaaa))
+	f.Add("a", "b", "c", int64(0), uint32(120000000), 5*3600+30*60+7, uint16(3))
+	f.Fuzz(func(t *testing.T, s1, s2, key string, sec int64, nsec uint32, offset int, flags uint16) {
+		at := time.Unix(sec, int64(nsec)).In(time.FixedZone("", offset))
+		on := func(bit int) bool { return flags&(1<<bit) != 0 }
+		c := auth.Connection{
+			Name: s1, Provider: s2, ProviderName: s1 + s2, Method: catalog.Kind(key), Status: auth.Status(s2),
+			ExpiryEstimated: on(0), Refreshable: on(1), HasRefreshToken: on(2), Shared: on(3),
+			Account: s1, Owner: s2, Note: key, User: s1, ClientID: s2, RedirectURI: key,
+			CreatedAt: at, Fault: auth.Fault(s1), ReplacedBy: s2, FaultDetail: key, StoreProblem: s1,
+		}
+		if on(4) {
+			c.ExpiresAt, c.ConnectedAt = &at, &at
+		}
+		if on(5) {
+			c.Scopes, c.ScopesMissing = []string{s1, s2, key}, []string{}
+		} else if on(6) {
+			c.Scopes, c.ScopesMissing = []string{}, []string{key}
+		}
+		if on(7) {
+			c.Params = map[string]string{key: s1, s1: s2, s2: key}
+		} else if on(8) {
+			c.Params = map[string]string{}
+		}
+		if on(9) {
+			c.LastRefresh = &auth.Outcome{At: at, OK: on(10), Message: s1, Rejected: on(11), By: s2}
+			c.LastCheck = &auth.Outcome{At: at, Message: key}
+		}
+		it := listItem{Connection: c, Countdown: s2, Problem: s1, Command: key}
+		if on(12) {
+			v := on(13)
+			it.Attention = &v
+		}
+		sameAsEncodingJSON(t, []listItem{it, {Connection: auth.Connection{Name: key, CreatedAt: at}}})
+	})
 }

@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"authdeck/auth"
+)
+
+// appendListJSON appends items exactly as encoding/json's Encoder writes
+// them (a compact array, then a newline), without reflection: `list --json`
+// of 1,000 connections spent a third of its time in encoding/json's
+// reflection (issue 22). It knows every field of listItem by name; the
+// tests hold it to encoding/json's own output for every field and for
+// hostile text (TestListJSONEveryField, FuzzListJSON). ok is false when a
+// value has no JSON form (a date outside the years 0–9999): the caller then
+// lets encoding/json say why.
+func appendListJSON(b []byte, items []listItem) (_ []byte, ok bool) {
+	if items == nil {
+		return append(b, "null\n"...), true
+	}
+	b = append(b, '[')
+	for i := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, ok = appendListItem(b, &items[i]); !ok {
+			return b, false
+		}
+	}
+	return append(b, "]\n"...), true
+}
+
+// appendListItem appends one item: the core's fields, then the terminal's.
+func appendListItem(b []byte, it *listItem) (_ []byte, ok bool) {
+	if b, ok = appendConnection(b, &it.Connection); !ok {
+		return b, false
+	}
+	b = append(b, `,"countdown":`...)
+	b = appendJSONString(b, it.Countdown)
+	b = appendStringField(b, `,"problem":`, it.Problem)
+	b = appendStringField(b, `,"command":`, it.Command)
+	if it.Attention != nil {
+		b = append(b, `,"attention":`...)
+		b = appendBool(b, *it.Attention)
+	}
+	return append(b, '}'), true
+}
+
+// appendConnection appends the fields of auth.Connection in their order,
+// leaving the object open for listItem's own.
+func appendConnection(b []byte, c *auth.Connection) (_ []byte, ok bool) {
+	b = append(b, `{"name":`...)
+	b = appendJSONString(b, c.Name)
+	b = append(b, `,"provider":`...)
+	b = appendJSONString(b, c.Provider)
+	b = append(b, `,"provider_name":`...)
+	b = appendJSONString(b, c.ProviderName)
+	b = append(b, `,"method":`...)
+	b = appendJSONString(b, string(c.Method))
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, string(c.Status))
+	b = append(b, `,"expires_at":`...)
+	if c.ExpiresAt == nil {
+		b = append(b, "null"...)
+	} else if b, ok = appendTime(b, *c.ExpiresAt); !ok {
+		return b, false
+	}
+	if c.ExpiryEstimated {
+		b = append(b, `,"expiry_estimated":true`...)
+	}
+	b = append(b, `,"refreshable":`...)
+	b = appendBool(b, c.Refreshable)
+	if c.HasRefreshToken {
+		b = append(b, `,"has_refresh_token":true`...)
+	}
+	b = append(b, `,"scopes":`...)
+	b = appendStrings(b, c.Scopes)
+	if len(c.ScopesMissing) > 0 {
+		b = append(b, `,"scopes_missing":`...)
+		b = appendStrings(b, c.ScopesMissing)
+	}
+	b = appendStringField(b, `,"account":`, c.Account)
+	b = appendStringField(b, `,"owner":`, c.Owner)
+	b = appendStringField(b, `,"note":`, c.Note)
+	b = appendStringField(b, `,"user":`, c.User)
+	b = appendStringField(b, `,"client_id":`, c.ClientID)
+	b = appendStringField(b, `,"redirect_uri":`, c.RedirectURI)
+	if len(c.Params) > 0 {
+		b = append(b, `,"params":`...)
+		b = appendStringMap(b, c.Params)
+	}
+	return appendConnectionRest(b, c)
+}
+
+// appendConnectionRest is appendConnection from created_at on.
+func appendConnectionRest(b []byte, c *auth.Connection) (_ []byte, ok bool) {
+	b = append(b, `,"created_at":`...)
+	if b, ok = appendTime(b, c.CreatedAt); !ok {
+		return b, false
+	}
+	if c.ConnectedAt != nil {
+		b = append(b, `,"connected_at":`...)
+		if b, ok = appendTime(b, *c.ConnectedAt); !ok {
+			return b, false
+		}
+	}
+	if b, ok = appendOutcome(b, `,"last_refresh":`, c.LastRefresh); !ok {
+		return b, false
+	}
+	if b, ok = appendOutcome(b, `,"last_check":`, c.LastCheck); !ok {
+		return b, false
+	}
+	b = appendStringField(b, `,"fault":`, string(c.Fault))
+	b = appendStringField(b, `,"replaced_by":`, c.ReplacedBy)
+	b = appendStringField(b, `,"fault_detail":`, c.FaultDetail)
+	if c.Shared {
+		b = append(b, `,"shared":true`...)
+	}
+	b = appendStringField(b, `,"store_problem":`, c.StoreProblem)
+	return b, true
+}
+
+// appendOutcome appends key and o, or nothing when o is nil (omitempty).
+func appendOutcome(b []byte, key string, o *auth.Outcome) (_ []byte, ok bool) {
+	if o == nil {
+		return b, true
+	}
+	b = append(b, key...)
+	b = append(b, `{"at":`...)
+	if b, ok = appendTime(b, o.At); !ok {
+		return b, false
+	}
+	b = append(b, `,"ok":`...)
+	b = appendBool(b, o.OK)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, o.Message)
+	if o.Rejected {
+		b = append(b, `,"rejected":true`...)
+	}
+	b = appendStringField(b, `,"by":`, o.By)
+	return append(b, '}'), true
+}
+
+// appendStringField appends key and s, or nothing when s is empty
+// (omitempty).
+func appendStringField(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return appendJSONString(append(b, key...), s)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+// appendTime appends t as time.Time's MarshalJSON does.
+func appendTime(b []byte, t time.Time) (_ []byte, ok bool) {
+	out, err := t.AppendText(append(b, '"'))
+	if err != nil {
+		return b, false
+	}
+	return append(out, '"'), true
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendStringMap appends m with its keys in order, as encoding/json does.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(appendJSONString(b, k), ':')
+		b = appendJSONString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s quoted as encoding/json quotes a string with
+// HTML escaping on (its default): <, > and & as \u003c, \u003e, \u0026,
+// control characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
