@@ -24,10 +24,36 @@ const MaxFileSize = 256 << 10
 // Catalog is the set of providers a person can connect to: the built-ins,
 // replaced or extended by the files in providers.d.
 type Catalog struct {
-	providers []Provider
+	entries []*entry
 	// Problems lists definitions that were refused, each naming its file and
 	// field. A bad file never hides the other providers.
 	Problems []error
+}
+
+// entry is one provider of the catalog. A built-in is kept as its raw
+// definition and decoded when first asked for: a command uses one
+// provider, and decoding all of them was most of what opening the catalog
+// cost (issue 22).
+type entry struct {
+	id   string
+	raw  []byte // a built-in's definition, until decoded
+	once sync.Once
+	p    Provider
+}
+
+func (e *entry) provider() Provider {
+	e.once.Do(func() {
+		if e.raw == nil {
+			return // a providers.d file, parsed when the catalog was loaded
+		}
+		p, err := decodeBuiltin(e.raw)
+		if err != nil || p.ID != e.id {
+			// A build defect, caught by TestBuiltinsPassEveryCheck.
+			panic(fmt.Sprintf("built-in provider %q: %v", e.id, err))
+		}
+		e.p, e.raw = p, nil
+	})
+	return e.p
 }
 
 // Parse decodes and validates one definition. source names it in errors.
@@ -122,49 +148,67 @@ func jsonReason(err error) string {
 // would hang every command) and at most MaxFileSize; anything else is refused
 // and listed in Problems, and the built-ins stay.
 func Load(builtin []byte, dir string) (*Catalog, error) {
-	raw, err := decodeBuiltins(builtin)
+	raw, err := indexBuiltins(builtin)
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{}
+	c := &Catalog{entries: raw}
 	byID := map[string]int{}
-	for _, p := range raw {
-		byID[p.ID] = len(c.providers)
-		c.providers = append(c.providers, p)
+	for i, e := range raw {
+		byID[e.id] = i
 	}
 	for _, p := range c.readDir(dir) {
+		e := &entry{id: p.ID, p: p}
 		if i, ok := byID[p.ID]; ok {
-			c.providers[i] = p
+			c.entries[i] = e
 		} else {
-			byID[p.ID] = len(c.providers)
-			c.providers = append(c.providers, p)
+			byID[p.ID] = len(c.entries)
+			c.entries = append(c.entries, e)
 		}
 	}
 	// Built-ins keep their order; added providers follow, by id.
-	builtins := len(raw)
-	added := c.providers[builtins:]
-	sort.Slice(added, func(i, j int) bool { return added[i].ID < added[j].ID })
+	added := c.entries[len(raw):]
+	sort.Slice(added, func(i, j int) bool { return added[i].id < added[j].id })
 	return c, nil
 }
 
-// decodeBuiltins reads the embedded definitions without the checks a
-// providers.d file gets (key spelling, duplicate keys, validation): they are
-// this program's own, TestBuiltinsPassEveryCheck holds each of them to
-// Parse, and every command opens the catalog, so those checks were most of
-// what opening it cost (issue 22). Unknown fields are still refused.
-func decodeBuiltins(builtin []byte) ([]Provider, error) {
-	dec := json.NewDecoder(bytes.NewReader(builtin))
+// decodeBuiltin reads one embedded definition without the checks a
+// providers.d file gets (key spelling, duplicate keys, validation): they
+// are this program's own, and TestBuiltinsPassEveryCheck holds each of them
+// to Parse. Unknown fields are still refused.
+func decodeBuiltin(raw []byte) (Provider, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	var ps []Provider
-	if err := dec.Decode(&ps); err != nil {
-		// A broken built-in is a bug in this program, not the user's doing.
-		return nil, fmt.Errorf("built-in provider catalog: %w", err)
+	var p Provider
+	if err := dec.Decode(&p); err != nil {
+		return p, err
 	}
-	for i := range ps {
-		ps[i].Source = SourceBuiltIn
-		ps[i].neutralise()
+	p.Source = SourceBuiltIn
+	p.neutralise()
+	return p, nil
+}
+
+// indexBuiltins finds each definition in the embedded JSON array and its
+// id, decoding none of them.
+func indexBuiltins(builtin []byte) ([]*entry, error) {
+	var out []*entry
+	s := jsonScan{b: builtin}
+	if !s.skip('[') {
+		return nil, errors.New("built-in provider catalog: not a JSON array")
 	}
-	return ps, nil
+	for !s.skip(']') {
+		if len(out) > 0 && !s.skip(',') {
+			return nil, fmt.Errorf("built-in provider catalog: a ',' or ']' expected at byte %d", s.i)
+		}
+		s.space()
+		start := s.i
+		id, ok := s.object()
+		if !ok || id == "" {
+			return nil, fmt.Errorf("built-in provider catalog: definition #%d is not an object with an id", len(out)+1)
+		}
+		out = append(out, &entry{id: id, raw: builtin[start:s.i]})
+	}
+	return out, nil
 }
 
 // readDir parses the definitions in dir, recording each refusal in Problems.
@@ -207,13 +251,19 @@ func readFile(path, name string) (Provider, error) {
 }
 
 // All returns every provider, built-ins first.
-func (c *Catalog) All() []Provider { return append([]Provider(nil), c.providers...) }
+func (c *Catalog) All() []Provider {
+	out := make([]Provider, len(c.entries))
+	for i, e := range c.entries {
+		out[i] = e.provider()
+	}
+	return out
+}
 
 // Lookup returns the provider with the given id.
 func (c *Catalog) Lookup(id string) (Provider, bool) {
-	for _, p := range c.providers {
-		if p.ID == id {
-			return p, true
+	for _, e := range c.entries {
+		if e.id == id {
+			return e.provider(), true
 		}
 	}
 	return Provider{}, false
@@ -221,9 +271,9 @@ func (c *Catalog) Lookup(id string) (Provider, bool) {
 
 // IDs lists the provider ids, for error messages.
 func (c *Catalog) IDs() []string {
-	ids := make([]string, len(c.providers))
-	for i, p := range c.providers {
-		ids[i] = p.ID
+	ids := make([]string, len(c.entries))
+	for i, e := range c.entries {
+		ids[i] = e.id
 	}
 	return ids
 }
