@@ -1,10 +1,9 @@
 package oauth
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"html/template"
+	"html"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,14 +11,10 @@ import (
 	"authdeck/assets"
 )
 
-// The page, its template and its policies are made on first use, not when
-// the program starts: most commands never serve a page (issue 22).
-var callbackTmpl = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("callback").Parse(assets.CallbackPage))
-})
-
 // The pages' inline style and script are allowed by hash, so that the
-// Content-Security-Policy allows nothing else at all.
+// Content-Security-Policy allows nothing else at all. The policies are made
+// on first use, not when the program starts: most commands never serve a
+// page (issue 22).
 var (
 	callbackCSP = sync.OnceValue(func() string {
 		return "default-src 'none'; style-src " + inlineHash(assets.CallbackPage, "style") +
@@ -61,16 +56,23 @@ type page struct {
 	status  int
 }
 
+// html is the callback page with p's words in it, escaped. Its three
+// places are plain text and double-quoted attribute values, where
+// html.EscapeString is enough: html/template's initialisers cost every
+// command that links this package (issue 22).
+func (p page) html() string {
+	return strings.NewReplacer(
+		"{{.Title}}", html.EscapeString(p.Title),
+		"{{.Message}}", html.EscapeString(p.Message),
+		"{{.Class}}", html.EscapeString(p.Class),
+	).Replace(assets.CallbackPage)
+}
+
 func writePage(w http.ResponseWriter, status int, p page) {
-	var buf bytes.Buffer
-	if err := callbackTmpl().Execute(&buf, p); err != nil {
-		http.Error(w, p.Title, status)
-		return
-	}
 	pageHeaders(w, callbackCSP())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write([]byte(p.html()))
 }
 
 func writeRelay(w http.ResponseWriter) {

@@ -21,7 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -232,23 +232,29 @@ func (s *Server) consume(c claims) bool {
 	return true
 }
 
-// consentTmpl is parsed on first use: most commands never serve it (issue 22).
-var consentTmpl = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("consent").Parse(`<!doctype html>
+// consentHTML is the consent page for a client and its scopes, each
+// escaped (plain text and a double-quoted attribute: html.EscapeString is
+// enough, and html/template's initialisers cost every command, issue 22).
+func consentHTML(clientID, scopes, action string) string {
+	asks := ""
+	if scopes != "" {
+		asks = " with: <strong>" + html.EscapeString(scopes) + "</strong>"
+	}
+	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox sign-in</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1.25rem;color:#1f2328;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.75rem}</style>
 </head><body>
 <h1>Authdeck sandbox</h1>
-<p>The app <strong>{{.ClientID}}</strong> asks to use your demo account{{if .Scopes}} with: <strong>{{.Scopes}}</strong>{{end}}.</p>
+<p>The app <strong>` + html.EscapeString(clientID) + `</strong> asks to use your demo account` + asks + `.</p>
 <p>This is a demo provider running on your own computer; no real account is involved.</p>
-<form method="post" action="{{.Action}}">
+<form method="post" action="` + html.EscapeString(action) + `">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>
 </body></html>
-`))
-})
+`
+}
 
 // authorize shows the consent page (GET) and answers the decision (POST)
 // with a redirect to the client's loopback redirect URI.
@@ -338,9 +344,7 @@ func consentPage(w http.ResponseWriter, r *http.Request, q url.Values) {
 	// does), and nothing is sent to the callback's origin.
 	w.Header().Set("Referrer-Policy", "same-origin")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = consentTmpl().Execute(w, map[string]string{
-		"ClientID": q.Get("client_id"), "Scopes": q.Get("scope"), "Action": "/authorize?" + r.URL.RawQuery,
-	})
+	_, _ = w.Write([]byte(consentHTML(q.Get("client_id"), q.Get("scope"), "/authorize?"+r.URL.RawQuery)))
 }
 
 // consentCSP is the consent page's policy. Chromium checks form-action on
