@@ -130,3 +130,28 @@ func FuzzDecodeFast(f *testing.F) {
 	f.Add([]byte(`{"version":1,"connections":[{"name":"a\u00e9"}]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) { agree(t, doc) })
 }
+
+// BenchmarkDecodeFast reads a file of 1,000 connections as bench/seed
+// writes it (the file `list --json` reads in make bench).
+func BenchmarkDecodeFast(b *testing.B) {
+	now := time.Now()
+	conns := make([]Connection, 1000)
+	for i := range conns {
+		at := now.Add(time.Duration(i*37%400-3) * 24 * time.Hour)
+		conns[i] = Connection{
+			Name: "conn-" + strings.Repeat("7", 5), Provider: "vend", Method: "token", User: "bench",
+			Params: map[string]string{"domain_prefix": "benchshop"}, CreatedAt: now, ConnectedAt: &now, ExpiresAt: &at, ExpiresSet: true,
+		}
+	}
+	data, err := json.MarshalIndent(file{Version: Version, Connections: conns}, "", "  ")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := decodeFast(data); !ok {
+			b.Fatal("slow path")
+		}
+	}
+}
