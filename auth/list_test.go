@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sortByUrgency puts problems first (soonest date first), then what
+// expires without renewing itself (soonest first), then the rest; names
+// break ties and equal names keep their order. Checked against a plain
+// stable sort on random lists with many ties.
+func TestSortByUrgency(t *testing.T) {
+	base := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	statuses := []Status{StatusOK, StatusExpiring, StatusExpired, StatusNeedsConnect, StatusError}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		conns := make([]Connection, rng.IntN(60))
+		for i := range conns {
+			c := Connection{Name: fmt.Sprintf("c%02d", rng.IntN(30)), Status: statuses[rng.IntN(len(statuses))], Refreshable: rng.IntN(3) == 0, Note: fmt.Sprint(i)}
+			if rng.IntN(4) > 0 {
+				at := base.Add(time.Duration(rng.IntN(5)) * time.Hour)
+				c.ExpiresAt = &at
+			}
+			conns[i] = c
+		}
+		rank := func(c Connection) int {
+			switch {
+			case c.Status == StatusError || c.Status == StatusNeedsConnect || c.Status == StatusExpired:
+				return 0
+			case c.ExpiresAt != nil && !c.Refreshable:
+				return 1
+			}
+			return 2
+		}
+		at := func(c Connection) time.Time {
+			if rank(c) == 2 {
+				return time.Time{}
+			}
+			return deref(c.ExpiresAt)
+		}
+		want := slices.Clone(conns)
+		slices.SortStableFunc(want, func(a, b Connection) int {
+			if r := rank(a) - rank(b); r != 0 {
+				return r
+			}
+			if c := at(a).Compare(at(b)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Name, b.Name)
+		})
+		got := slices.Clone(conns)
+		sortByUrgency(got)
+		note := func(c Connection) string { return c.Note }
+		if g, w := mapSlice(got, note), mapSlice(want, note); !slices.Equal(g, w) {
+			t.Fatalf("round %d: got %v, want %v", round, g, w)
+		}
+	}
+}
+
+func mapSlice[T, U any](s []T, f func(T) U) []U {
+	out := make([]U, len(s))
+	for i, v := range s {
+		out[i] = f(v)
+	}
+	return out
+}
