@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,8 +56,8 @@ func TestCommandsStartWithoutWork(t *testing.T) {
 				t.Errorf("%s runs its initialisers in every command again: %s", m[1], heavy.why)
 			}
 		}
-		if !strings.HasPrefix(m[1], "authdeck/") {
-			continue
+		if !strings.HasPrefix(m[1], "authdeck/") || m[1] == "authdeck/internal/oneproc" {
+			continue // oneproc's one call is its point: it gives the second processor back
 		}
 		seen++
 		bytes, _ := strconv.Atoi(m[2])
@@ -67,5 +69,27 @@ func TestCommandsStartWithoutWork(t *testing.T) {
 	}
 	if seen < 3 {
 		t.Fatalf("the trace names %d of Authdeck's packages; expected the core's:\n%s", seen, stderr.String())
+	}
+}
+
+// A command runs on one processor (authdeck/internal/oneproc), and the
+// runtime neither sizes itself to the container's CPU quota before main
+// nor re-checks it (main.go's //go:debug lines): a command waits, and the
+// second processor only added thread hand-offs and page faults (issue 22).
+func TestCommandsRunOnOneProcessor(t *testing.T) {
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set && runtime.GOMAXPROCS(0) != 1 {
+		t.Errorf("GOMAXPROCS is %d", runtime.GOMAXPROCS(0))
+	}
+	info, _ := debug.ReadBuildInfo()
+	var godebug string
+	for _, s := range info.Settings {
+		if s.Key == "DefaultGODEBUG" {
+			godebug = s.Value
+		}
+	}
+	for _, want := range []string{"containermaxprocs=0", "updatemaxprocs=0"} {
+		if !strings.Contains(godebug, want) {
+			t.Errorf("the program's default GODEBUG %q lacks %s", godebug, want)
+		}
 	}
 }
