@@ -1,7 +1,7 @@
 package auth
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -55,6 +55,7 @@ func Duration(d time.Duration) string {
 	h := int(d % (24 * time.Hour) / time.Hour)
 	mins := int(d % time.Hour / time.Minute)
 	s := int(d % time.Minute / time.Second)
+	// strconv, not fmt: a list words the countdown of every connection.
 	switch {
 	case days >= 365:
 		years := days / 365
@@ -62,13 +63,13 @@ func Duration(d time.Duration) string {
 	case days >= 2:
 		return plural(days, "day")
 	case days == 1:
-		return fmt.Sprintf("1 day %d h", h)
+		return "1 day " + strconv.Itoa(h) + " h"
 	case h > 0:
-		return fmt.Sprintf("%d h %d min", h, mins)
+		return strconv.Itoa(h) + " h " + strconv.Itoa(mins) + " min"
 	case mins > 0:
-		return fmt.Sprintf("%d min %d s", mins, s)
+		return strconv.Itoa(mins) + " min " + strconv.Itoa(s) + " s"
 	default:
-		return fmt.Sprintf("%d s", s)
+		return strconv.Itoa(s) + " s"
 	}
 }
 
@@ -76,5 +77,5 @@ func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return strconv.Itoa(n) + " " + unit + "s"
 }
