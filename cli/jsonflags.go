@@ -53,9 +53,8 @@ type jsonExporter struct{}
 
 func (jsonExporter) Write(w io.Writer, data any) error {
 	if items, ok := data.([]listItem); ok {
-		// list and status: the connections' own encoder, one write.
-		if b, ok := appendListJSON(make([]byte, 0, 512*len(items)+8), items); ok {
-			_, err := w.Write(b)
+		// list and status: the connections' own encoder.
+		if handled, err := writeListJSON(w, items); handled {
 			return err
 		}
 	}

@@ -32,8 +32,9 @@ func itemOf(c auth.Connection, s auth.Status, now time.Time) listItem {
 	c.Owner, c.Note = sanitize.Line(c.Owner), sanitize.Text(c.Note)
 	c.FaultDetail, c.ReplacedBy = sanitize.Line(c.FaultDetail), sanitize.Line(c.ReplacedBy)
 	c.LastRefresh, c.LastCheck = cleanOutcome(c.LastRefresh), cleanOutcome(c.LastCheck)
+	cd := auth.CountdownAt(c, now)
 	return listItem{
-		Connection: c, Countdown: countdown(c, now), cd: auth.CountdownAt(c, now),
+		Connection: c, Countdown: countdownText(cd), cd: cd,
 		Problem: problemWords(c, s), Command: remedyCommand(auth.RemedyFor(c, s), c.Name),
 	}
 }
@@ -50,7 +51,11 @@ func cleanOutcome(o *auth.Outcome) *auth.Outcome {
 // countdown is c's countdown at now in words, marked when the date is
 // Authdeck's estimate.
 func countdown(c auth.Connection, now time.Time) string {
-	cd := auth.CountdownAt(c, now)
+	return countdownText(auth.CountdownAt(c, now))
+}
+
+// countdownText is cd in words, marked when the date is an estimate.
+func countdownText(cd auth.Countdown) string {
 	s := countdownWords(cd)
 	if cd.Estimated {
 		s += " (estimated)"

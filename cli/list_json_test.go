@@ -75,21 +75,26 @@ func TestListJSONGolden(t *testing.T) {
 	}
 }
 
-// sameAsEncodingJSON holds appendListJSON to encoding/json's Encoder on
-// items: the same bytes, or both refusing; and what it wrote decodes.
+// sameAsEncodingJSON holds writeListJSON to encoding/json's Encoder on
+// items: the same bytes, or both refusing (writeListJSON writing
+// nothing); and what it wrote decodes.
 func sameAsEncodingJSON(t *testing.T, items []listItem) {
 	t.Helper()
-	var want bytes.Buffer
+	var want, out bytes.Buffer
 	werr := json.NewEncoder(&want).Encode(items)
-	got, ok := appendListJSON(nil, items)
-	if werr != nil || !ok {
-		if werr == nil || ok {
-			t.Fatalf("encoding/json: %v; appendListJSON ok: %v", werr, ok)
+	handled, err := writeListJSON(&out, items)
+	got := out.Bytes()
+	if err != nil {
+		t.Fatalf("writeListJSON: %v", err)
+	}
+	if werr != nil || !handled {
+		if werr == nil || handled || len(got) > 0 {
+			t.Fatalf("encoding/json: %v; writeListJSON handled it: %v, wrote %d bytes", werr, handled, len(got))
 		}
 		return
 	}
 	if !bytes.Equal(got, want.Bytes()) {
-		t.Fatalf("appendListJSON differs from encoding/json:\n got %q\nwant %q", got, want.Bytes())
+		t.Fatalf("writeListJSON differs from encoding/json:\n got %q\nwant %q", got, want.Bytes())
 	}
 	var back []listItem
 	if err := json.Unmarshal(got, &back); err != nil || len(back) != len(items) {
@@ -99,7 +104,7 @@ func sameAsEncodingJSON(t *testing.T, items []listItem) {
 
 // fullItem has every field of listItem set (TestListJSONEveryField checks
 // that none is left out: a field added to auth.Connection or listItem must
-// be added here and to appendListJSON).
+// be added here and to writeListJSON).
 func fullItem() listItem {
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	c := hostileConnections(now)[0]
@@ -122,7 +127,7 @@ func TestListJSONEveryField(t *testing.T) {
 			case f.Anonymous:
 				unset(fv, path+f.Name+".")
 			case fv.IsZero():
-				t.Errorf("fullItem leaves %s%s unset: set it, and write it in appendListJSON", path, f.Name)
+				t.Errorf("fullItem leaves %s%s unset: set it, and write it in writeListJSON", path, f.Name)
 			case f.Type == reflect.TypeFor[*auth.Outcome]():
 				unset(fv.Elem(), path+f.Name+".")
 			}
@@ -138,17 +143,27 @@ func TestListJSONEveryField(t *testing.T) {
 	for _, c := range hostileConnections(now) {
 		sameAsEncodingJSON(t, []listItem{itemOf(c, c.Status, now)})
 	}
-	// A date JSON cannot hold: both refuse (the exporter then lets
-	// encoding/json say why).
+	// Many pieces of output: the same as one.
+	many := make([]listItem, 800)
+	for i := range many {
+		many[i] = full
+	}
+	sameAsEncodingJSON(t, many)
+	// A date JSON cannot hold, even after a long list: both refuse, and
+	// nothing is written (the exporter then lets encoding/json say why).
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	sameAsEncodingJSON(t, []listItem{{Connection: auth.Connection{ExpiresAt: &far}}})
+	many[len(many)-1].LastCheck = &auth.Outcome{At: far}
+	sameAsEncodingJSON(t, many)
+	east := time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600))
+	sameAsEncodingJSON(t, []listItem{{Connection: auth.Connection{CreatedAt: east}}})
 	var out bytes.Buffer
 	if err := (jsonExporter{}).Write(&out, []listItem{{Connection: auth.Connection{ExpiresAt: &far}}}); err == nil || out.Len() != 0 {
 		t.Fatalf("a date past 9999: %v, wrote %q", err, out.String())
 	}
 }
 
-// FuzzListJSON holds appendListJSON to encoding/json for any text in any
+// FuzzListJSON holds writeListJSON to encoding/json for any text in any
 // field, any date and time zone, and every optional field present or not.
 func FuzzListJSON(f *testing.F) {
 	f.Add("acme", "Vend", "domain_prefix", int64(1764504000), uint32(0), 0, uint16(0))
