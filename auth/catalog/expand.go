@@ -13,14 +13,46 @@ import (
 
 var placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`) })
 
-// paramValueRE is what a placeholder value may hold: it can become part of a
-// host name (Vend's domain_prefix), so nothing that could end or extend one.
-var paramValueRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`) })
+// paramValueOK says what a placeholder value may hold: it can become part
+// of a host name (Vend's domain_prefix), so nothing that could end or
+// extend one: ^[A-Za-z0-9][A-Za-z0-9-]{0,62}$, written out because every
+// header expands a URL and compiling the expression was most of what that
+// cost (issue 22).
+func paramValueOK(v string) bool {
+	if v == "" || len(v) > 63 || v[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// placeholderAt reports the placeholder {name} (placeholderRE: a lower-case
+// letter, then lower-case letters, digits and underscores) that starts at
+// s[i], and where it ends.
+func placeholderAt(s string, i int) (name string, end int, ok bool) {
+	if s[i] != '{' || i+2 >= len(s) || s[i+1] < 'a' || s[i+1] > 'z' {
+		return "", 0, false
+	}
+	for j := i + 2; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '}':
+			return s[i+1 : j], j + 1, true
+		case !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'):
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
 
 // CheckParamValue refuses a placeholder value that is not letters, digits and
 // hyphens. It runs before any URL built from the value reaches the network.
 func CheckParamValue(name, value string) error {
-	if !paramValueRE().MatchString(value) {
+	if !paramValueOK(value) {
 		return fmt.Errorf("%s %q is not valid: use only letters, digits and hyphens (at most 63), e.g. %q", name, value, "myshop")
 	}
 	return nil
@@ -41,23 +73,29 @@ func Placeholders(template string) []string {
 func (p Provider) Expand(template string, params map[string]string) (string, error) {
 	var missing []string
 	var bad error
-	out := placeholderRE().ReplaceAllStringFunc(template, func(ph string) string {
-		name := ph[1 : len(ph)-1]
-		v, ok := params[name]
-		if !ok || v == "" {
-			if q, declared := p.Param(name); declared && q.Default != "" {
-				v = q.Default
-			}
+	var b strings.Builder
+	for i := 0; i < len(template); {
+		name, end, ok := placeholderAt(template, i)
+		if !ok {
+			b.WriteByte(template[i])
+			i++
+			continue
 		}
-		if v == "" {
+		v := params[name]
+		if q, declared := p.Param(name); v == "" && declared {
+			v = q.Default
+		}
+		switch {
+		case v == "":
 			missing = append(missing, name)
-			return ph
+			v = template[i:end]
+		case bad == nil:
+			bad = CheckParamValue(name, v)
 		}
-		if err := CheckParamValue(name, v); err != nil && bad == nil {
-			bad = err
-		}
-		return v
-	})
+		b.WriteString(v)
+		i = end
+	}
+	out := b.String()
 	if bad != nil {
 		return "", bad
 	}
