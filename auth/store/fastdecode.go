@@ -134,14 +134,11 @@ type scanner struct {
 }
 
 func (s *scanner) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
+	b, i := s.b, s.i // locals: the loop stays in registers
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
 	}
+	s.i = i
 }
 
 // next skips white space and consumes c if it comes next.
@@ -205,24 +202,26 @@ func (s *scanner) raw() (q []byte, plain bool) {
 	if !s.next('"') {
 		return nil, false
 	}
-	start, plain := s.i-1, true
-	for s.i < len(s.b) {
-		c := s.b[s.i]
+	b, start, plain := s.b, s.i-1, true
+	for i := s.i; i < len(b); i++ {
+		c := b[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
+			continue
+		}
 		switch {
 		case c == '"':
-			s.i++
-			return s.b[start:s.i], plain
+			s.i = i + 1
+			return b[start:s.i], plain
 		case c == '\\':
 			plain = false
-			s.i += 2
-			continue
+			i++ // the escaped character
 		case c < 0x20:
 			return nil, false // not JSON: encoding/json says why
-		case c >= utf8.RuneSelf:
+		default:
 			plain = false
 		}
-		s.i++
 	}
+	s.i = len(b)
 	return nil, false
 }
 
