@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -112,10 +113,10 @@ func Run(args []string, d Deps) int {
 	debug.SetGCPercent(400)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRoot(&d)
 	if len(args) == 0 {
 		args = []string{"window"} // the window is what a person starting Authdeck wants
 	}
+	root := newRoot(&d, args)
 	root.SetArgs(args)
 	root.SetIn(d.Stdin)
 	root.SetOut(d.Stdout)
@@ -170,7 +171,9 @@ func fromCobra(root *cobra.Command, args []string, err error) error {
 
 var quotedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"([^"]+)"`) })
 
-func newRoot(d *Deps) *cobra.Command {
+// newRoot builds the command tree for args: the whole of it, or only the
+// one command a script asks for often (see quickCommand).
+func newRoot(d *Deps, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "authdeck",
 		Short: "Keep your API connections signed in, fresh and ready to paste",
@@ -188,6 +191,12 @@ Run it without arguments (or as authdeck window) to open the window.
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetVersionTemplate("authdeck {{.Version}}\n")
+	if quick := quickCommand(d, args); quick != nil {
+		// No other command can run, so neither can the completion one.
+		root.CompletionOptions.DisableDefaultCmd = true
+		root.AddCommand(quick)
+		return root
+	}
 	root.AddCommand(
 		newCmdProviders(d),
 		newCmdAdd(d, nil), newCmdConnect(d, nil), newCmdReplace(d, nil), newCmdDetails(d, nil), newCmdRename(d, nil),
@@ -199,6 +208,22 @@ Run it without arguments (or as authdeck window) to open the window.
 		newCmdTeam(d, nil), newCmdShare(d, nil), newCmdUnshare(d, nil),
 	)
 	return root
+}
+
+// quickCommand is the command args name when it is one a script runs
+// often, with no help asked for: it alone is built, since building the
+// twenty others was a tenth of `header`'s page faults (issue 22). Help, a
+// mistyped name and everything else get the whole tree, so that help lists
+// every command and a mistake gets suggestions.
+func quickCommand(d *Deps, args []string) *cobra.Command {
+	if len(args) == 0 || slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "--help" || a == "--" }) {
+		return nil
+	}
+	switch args[0] {
+	case "header", "curl", "token", "snippet":
+		return newSnippetCmd(d, args[0], nil)
+	}
+	return nil
 }
 
 // exactArgs is cobra.ExactArgs with an error that says what was expected.
