@@ -52,10 +52,18 @@ func newDataCmd[O any](d *Deps, use, short string, opts *O, exp *exporter, runF 
 type jsonExporter struct{}
 
 func (jsonExporter) Write(w io.Writer, data any) error {
-	if items, ok := data.([]listItem); ok {
-		// list and status: the connections' own encoder.
-		if handled, err := writeListJSON(w, items); handled {
+	// list and status: the connections' own encoder.
+	switch d := data.(type) {
+	case listing:
+		if handled, err := writeListJSON(w, d); handled {
 			return err
+		}
+		data = d.items()
+	case []listItem:
+		if d != nil {
+			if handled, err := writeListJSON(w, itemSlice(d)); handled {
+				return err
+			}
 		}
 	}
 	buf := bufio.NewWriterSize(w, 64<<10)

@@ -10,27 +10,69 @@ import (
 	"authdeck/auth"
 )
 
-// writeListJSON writes items exactly as encoding/json's Encoder writes
-// them (a compact array, then a newline), without reflection and in
-// pieces of about 64 KiB: `list --json` of 1,000 connections spent a third
-// of its time in encoding/json's reflection (issue 22). It knows every
-// field of listItem by name; the tests hold it to encoding/json's own
-// output for every field and for hostile text (TestListJSONEveryField,
-// FuzzListJSON). It writes nothing and returns false when a date has no
-// JSON form (a year outside 0–9999): the caller then lets encoding/json
-// say why.
-func writeListJSON(w io.Writer, items []listItem) (handled bool, err error) {
-	if !listDatesFit(items) {
-		return false, nil
+// listSource is what list and status write: items by position. list
+// makes each item as it is written (listing); status has them all
+// (itemSlice).
+type listSource interface {
+	Len() int
+	// Conn is item i's connection, enough to check its dates.
+	Conn(i int) *auth.Connection
+	// Item is item i, valid until the next call.
+	Item(i int) *listItem
+}
+
+// itemSlice is items already made.
+type itemSlice []listItem
+
+func (s itemSlice) Len() int                    { return len(s) }
+func (s itemSlice) Conn(i int) *auth.Connection { return &s[i].Connection }
+func (s itemSlice) Item(i int) *listItem        { return &s[i] }
+
+// listing is list's connections, each made an item only as it is written:
+// a []listItem of 1,000 held a second copy of every connection (issue 22).
+type listing struct {
+	conns []auth.Connection
+	now   time.Time
+	it    *listItem // the one item, made again for each position
+}
+
+func newListing(conns []auth.Connection, now time.Time) listing {
+	return listing{conns: conns, now: now, it: new(listItem)}
+}
+
+func (l listing) Len() int                    { return len(l.conns) }
+func (l listing) Conn(i int) *auth.Connection { return &l.conns[i] }
+func (l listing) Item(i int) *listItem {
+	*l.it = itemOf(l.conns[i], l.conns[i].Status, l.now)
+	return l.it
+}
+
+// items are all of l's items at once, for encoding/json.
+func (l listing) items() []listItem {
+	items := make([]listItem, len(l.conns))
+	for i, c := range l.conns {
+		items[i] = itemOf(c, c.Status, l.now)
 	}
-	if items == nil {
-		_, err := io.WriteString(w, "null\n")
-		return true, err
+	return items
+}
+
+// writeListJSON writes src's items exactly as encoding/json's Encoder
+// writes a []listItem (a compact array, then a newline), without
+// reflection and in pieces of about 64 KiB: `list --json` of 1,000
+// connections spent a third of its time in encoding/json's reflection
+// (issue 22). It knows every field of listItem by name; the tests hold it
+// to encoding/json's own output for every field and for hostile text
+// (TestListJSONEveryField, FuzzListJSON). It writes nothing and returns
+// false when a date has no JSON form (a year outside 0–9999): the caller
+// then lets encoding/json say why.
+func writeListJSON(w io.Writer, src listSource) (handled bool, err error) {
+	if !listDatesFit(src) {
+		return false, nil
 	}
 	const piece = 64 << 10
 	b := make([]byte, 0, piece+2<<10)
 	b = append(b, '[')
-	for i := range items {
+	for i := range src.Len() {
 		if len(b) > piece {
 			if _, err := w.Write(b); err != nil {
 				return true, err
@@ -41,7 +83,7 @@ func writeListJSON(w io.Writer, items []listItem) (handled bool, err error) {
 			b = append(b, ',')
 		}
 		var ok bool
-		if b, ok = appendListItem(b, &items[i]); !ok {
+		if b, ok = appendListItem(b, src.Item(i)); !ok {
 			return true, errors.New("a date outside the years 0–9999 cannot be written as JSON")
 		}
 	}
@@ -49,10 +91,10 @@ func writeListJSON(w io.Writer, items []listItem) (handled bool, err error) {
 	return true, err
 }
 
-// listDatesFit says whether every date in items has a JSON form:
+// listDatesFit says whether every date in src has a JSON form:
 // time.Time's MarshalJSON refuses a year outside 0–9999 and a zone offset
 // of 24 hours or more.
-func listDatesFit(items []listItem) bool {
+func listDatesFit(src listSource) bool {
 	fits := func(t *time.Time) bool {
 		if t == nil {
 			return true
@@ -60,8 +102,8 @@ func listDatesFit(items []listItem) bool {
 		_, off := t.Zone()
 		return t.Year() >= 0 && t.Year() <= 9999 && off < 24*3600 && off > -24*3600
 	}
-	for i := range items {
-		c := &items[i].Connection
+	for i := range src.Len() {
+		c := src.Conn(i)
 		if !fits(c.ExpiresAt) || !fits(&c.CreatedAt) || !fits(c.ConnectedAt) {
 			return false
 		}

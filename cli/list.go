@@ -80,11 +80,7 @@ func listRun(_ context.Context, opts *listOptions, m Service) error {
 	}
 	now := m.Now()
 	if opts.Exporter != nil {
-		items := make([]listItem, len(conns))
-		for i, c := range conns {
-			items[i] = itemOf(c, c.Status, now)
-		}
-		return opts.Exporter.Write(opts.IO.Out, items)
+		return opts.Exporter.Write(opts.IO.Out, newListing(conns, now))
 	}
 	if len(conns) == 0 {
 		fmt.Fprintln(opts.IO.Err, "No connections yet. Add one with authdeck add NAME --provider ID, or open the window.")

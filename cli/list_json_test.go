@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,7 +83,14 @@ func sameAsEncodingJSON(t *testing.T, items []listItem) {
 	t.Helper()
 	var want, out bytes.Buffer
 	werr := json.NewEncoder(&want).Encode(items)
-	handled, err := writeListJSON(&out, items)
+	var handled bool
+	var err error
+	if items == nil {
+		err = (jsonExporter{}).Write(&out, items)
+		handled = err == nil
+	} else {
+		handled, err = writeListJSON(&out, itemSlice(items))
+	}
 	got := out.Bytes()
 	if err != nil {
 		t.Fatalf("writeListJSON: %v", err)
@@ -160,6 +168,26 @@ func TestListJSONEveryField(t *testing.T) {
 	var out bytes.Buffer
 	if err := (jsonExporter{}).Write(&out, []listItem{{Connection: auth.Connection{ExpiresAt: &far}}}); err == nil || out.Len() != 0 {
 		t.Fatalf("a date past 9999: %v, wrote %q", err, out.String())
+	}
+	// list makes its items as it writes them: the same bytes, and the same
+	// refusal.
+	conns := hostileConnections(now)
+	var fromList, fromItems bytes.Buffer
+	if err := (jsonExporter{}).Write(&fromList, newListing(conns, now)); err != nil {
+		t.Fatal(err)
+	}
+	if err := (jsonExporter{}).Write(&fromItems, newListing(conns, now).items()); err != nil {
+		t.Fatal(err)
+	}
+	if fromList.String() != fromItems.String() {
+		t.Fatalf("list's items made one by one:\n%s\nall at once:\n%s", fromList.String(), fromItems.String())
+	}
+	conns[1].ExpiresAt = &far
+	fromList.Reset()
+	err := (jsonExporter{}).Write(&fromList, newListing(conns, now))
+	werr := json.NewEncoder(io.Discard).Encode(newListing(conns, now).items())
+	if err == nil || werr == nil || err.Error() != werr.Error() || fromList.Len() != 0 {
+		t.Fatalf("list with a date past 9999: %v (encoding/json: %v), wrote %q", err, werr, fromList.String())
 	}
 }
 
