@@ -92,11 +92,14 @@ func (c *client) send(ctx context.Context, method, path string, query url.Values
 		}
 		body = bytes.NewReader(b)
 	}
-	u := c.addr + "/v1/" + strings.TrimPrefix(path, "/")
-	if len(query) > 0 {
-		u += "?" + query.Encode()
+	// The path is set, not pasted: a name is escaped, never read as a query.
+	u, err := url.Parse(c.addr)
+	if err != nil {
+		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	u.Path += "/v1/" + strings.TrimPrefix(path, "/")
+	u.RawQuery = query.Encode()
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return nil, err
 	}

@@ -115,9 +115,9 @@ func decodeAny(t *testing.T, raw []byte) map[string]any {
 // follows. The token and the namespace go in Vault's headers.
 func TestOwnClientTreatsAnswersAsHostile(t *testing.T) {
 	t.Setenv("VAULT_NAMESPACE", "team-a")
-	var token, ns string
+	var token, ns, path string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ns = r.Header.Get("X-Vault-Token"), r.Header.Get("X-Vault-Namespace")
+		token, ns, path = r.Header.Get("X-Vault-Token"), r.Header.Get("X-Vault-Namespace"), r.URL.Path
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/huge"):
 			_, _ = w.Write([]byte(`{"data":{"data":"` + strings.Repeat("x", 2<<20) + `"}}`))
@@ -159,6 +159,10 @@ func TestOwnClientTreatsAnswersAsHostile(t *testing.T) {
 	}
 	if token != "tok-1" || ns != "team-a" {
 		t.Errorf("sent X-Vault-Token %q and X-Vault-Namespace %q", token, ns)
+	}
+	_, _ = st.Read(c, "a?b#c d")
+	if path != "/v1/secret/data/authdeck/a?b#c d" {
+		t.Errorf("a name with ? and # reached the server as the path %q", path)
 	}
 	bad, _ := team.Open(team.Config{Address: srv.URL}, "tok\nX-Evil: 1")
 	if _, err := bad.Read(context.Background(), "x"); team.KindOf(err) != team.KindDenied {
