@@ -23,6 +23,7 @@ import (
 	"authdeck/auth/catalog"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
+	"authdeck/internal/secrettest"
 )
 
 // Fault injection against every request Authdeck makes to a provider: the
@@ -221,7 +222,7 @@ func newFaultFixture(t *testing.T) (*fixture, *faultProvider) {
 	if err := os.WriteFile(filepath.Join(dir, "providers.d", "faulty.json"), []byte(fp.definition()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{dir: dir, secrets: secret.NewMemory(), clock: newClock()}
+	f := &fixture{dir: dir, secrets: secrettest.NewMemory(), clock: newClock()}
 	m, err := Open(Options{
 		ConfigDir: dir, Secrets: f.secrets, Now: f.clock.Now, OpenBrowser: followingBrowser,
 		HTTP: &http.Client{Timeout: 700 * time.Millisecond, Transport: refuseTransport{fp}},
@@ -464,7 +465,7 @@ func TestKeyringFaultsWriteNothingHalf(t *testing.T) {
 	for _, mode := range []string{"locked", "refuses-writes", "refuses-deletes"} {
 		for _, o := range ops {
 			t.Run(mode+"/"+o.name, func(t *testing.T) {
-				ks := &faultyStore{Memory: secret.NewMemory()}
+				ks := &faultyStore{Memory: secrettest.NewMemory()}
 				f := newFixture(t, Options{Secrets: ks})
 				if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-old"}); err != nil {
 					t.Fatal(err)
@@ -487,7 +488,7 @@ func TestKeyringFaultsWriteNothingHalf(t *testing.T) {
 
 // faultyStore is a keyring that can be locked, or refuse writes or deletes.
 type faultyStore struct {
-	*secret.Memory
+	*secrettest.Memory
 	mode atomic.Value // string
 }
 
@@ -518,7 +519,7 @@ func (s *faultyStore) Delete(k string) error {
 
 // assertConsistent: every listed connection has its own secret, and every
 // connection secret belongs to a listed connection.
-func assertConsistent(t *testing.T, m *Manager, mem *secret.Memory) {
+func assertConsistent(t *testing.T, m *Manager, mem *secrettest.Memory) {
 	t.Helper()
 	conns, err := m.List()
 	if err != nil {
@@ -573,7 +574,7 @@ func TestNewerMetadataRefusedByManager(t *testing.T) {
 // removes (simulated by ending the goroutine inside Delete) leaves the
 // connection marked as an interrupted removal, never listed as usable.
 func TestInterruptedRemoveIsNotUsable(t *testing.T) {
-	ks := &crashingStore{Memory: secret.NewMemory()}
+	ks := &crashingStore{Memory: secrettest.NewMemory()}
 	f := newFixture(t, Options{Secrets: ks})
 	ctx := context.Background()
 	if _, err := f.m.Add(ctx, AddRequest{Name: "old", Provider: "vend", Method: catalog.KindToken, Params: map[string]string{"domain_prefix": "shop"}, Secret: "tok-old"}); err != nil {
@@ -603,7 +604,7 @@ func TestInterruptedRemoveIsNotUsable(t *testing.T) {
 // crashingStore ends the calling goroutine right after a delete, as a kill
 // at that instant would end the process.
 type crashingStore struct {
-	*secret.Memory
+	*secrettest.Memory
 	crash atomic.Bool
 }
 

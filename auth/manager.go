@@ -49,7 +49,7 @@ type Manager struct {
 	// the current one through providers().
 	catalog atomic.Pointer[catalog.Catalog]
 	secrets secret.Store
-	store   *store.Store
+	store   records
 	http    *http.Client
 	oauth   *oauth.Client
 	now     func() time.Time
@@ -63,6 +63,13 @@ type Manager struct {
 	// sandboxOwn maps a sandbox address held by something else to the port
 	// of the one this process serves instead.
 	sandboxOwn map[string]string
+}
+
+// records is the metadata file as the Manager reads and changes it: a
+// *store.Store (tests wrap one to count its reads).
+type records interface {
+	Load() ([]store.Connection, error)
+	Update(ctx context.Context, fn func([]store.Connection) ([]store.Connection, error)) error
 }
 
 // DefaultConfigDir is $AUTHDECK_CONFIG_DIR, else the OS config folder's

@@ -16,8 +16,8 @@ import (
 
 	"authdeck/auth/catalog"
 	"authdeck/auth/render"
-	"authdeck/auth/secret"
 	"authdeck/internal/fakeclock"
+	"authdeck/internal/secrettest"
 	"authdeck/internal/standin"
 )
 
@@ -28,13 +28,13 @@ func newClock() *fakeclock.Clock {
 type fixture struct {
 	m       *Manager
 	dir     string
-	secrets *secret.Memory
+	secrets *secrettest.Memory
 	clock   *fakeclock.Clock
 }
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	f := &fixture{dir: t.TempDir(), secrets: secret.NewMemory(), clock: newClock()}
+	f := &fixture{dir: t.TempDir(), secrets: secrettest.NewMemory(), clock: newClock()}
 	opts.ConfigDir = f.dir
 	if opts.Secrets == nil {
 		opts.Secrets = f.secrets

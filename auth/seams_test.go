@@ -1,21 +1,35 @@
 package auth
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
 
 	"authdeck/auth/store"
 )
 
-// countReads makes m count its reads of connections.json, through the
-// store's test-only options (no counter lives in the production type).
+// countingRecords is the metadata file with its reads counted: Load, and
+// the read Update makes under the file's lock.
+type countingRecords struct {
+	records
+	loads atomic.Int64
+}
+
+func (c *countingRecords) Load() ([]store.Connection, error) {
+	c.loads.Add(1)
+	return c.records.Load()
+}
+
+func (c *countingRecords) Update(ctx context.Context, fn func([]store.Connection) ([]store.Connection, error)) error {
+	c.loads.Add(1)
+	return c.records.Update(ctx, fn)
+}
+
+// countReads makes m count its reads of connections.json by wrapping its
+// store (no counter lives in the production type).
 func countReads(t testing.TB, m *Manager) *atomic.Int64 {
 	t.Helper()
-	var loads atomic.Int64
-	counting, err := store.OpenWith(m.dir, store.Options{Loads: &loads})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.store = counting
-	return &loads
+	c := &countingRecords{records: m.store}
+	m.store = c
+	return &c.loads
 }

@@ -18,6 +18,7 @@ import (
 
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
+	"authdeck/internal/secrettest"
 )
 
 // Fault injection with real CLI processes: kill -9 at random moments, a
@@ -305,7 +306,7 @@ func (lockedKeyring) Delete(string) error        { return errKeyringLocked }
 // stored or removed.
 func TestKeyringLockedCLI(t *testing.T) {
 	dir := t.TempDir()
-	mem := secret.NewMemory()
+	mem := secrettest.NewMemory()
 	if r := run(t, dir, mem, "secret-for-tok-old", "add", "tok-old", "--provider", "vend", "--method", "token", "--param", "domain_prefix=shop", "--secret-stdin"); r.code != 0 {
 		t.Fatalf("setup: %+v", r)
 	}

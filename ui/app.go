@@ -41,13 +41,13 @@ type App struct {
 	// copied is the last secret this window put on the clipboard and has
 	// not cleared yet.
 	copied string
-	// clearAfter and after decide when a copied secret is cleared; tests
-	// replace after to fire the clearing at once.
-	// signIn is how long a browser sign-in waits (auth.SignInTimeout;
-	// tests shorten it).
-	signIn     time.Duration
-	clearAfter time.Duration
-	after      func(time.Duration, func())
+	// clearAt is when the one-second tick clears copied from the clipboard
+	// (clipboardClearAfter after the copy, on the Manager's clock).
+	clearAt time.Time
+	// signIn is how long a browser sign-in waits. It is configuration, the
+	// window's side of the command line's connect --timeout: auth.SignInTimeout
+	// until the settings offer it.
+	signIn time.Duration
 
 	jobs sync.WaitGroup // background work in flight (see background)
 	// loops are the goroutines Start begins (the once-a-second tick, the
@@ -133,12 +133,10 @@ func icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Ico
 func New(fa fyne.App, m *auth.Manager) *App {
 	a := &App{
 		fyne: fa, m: m,
-		within:     m.Settings().ExpiringWithin(),
-		clearAfter: clipboardClearAfter,
-		signIn:     auth.SignInTimeout,
-		after:      afterOnUI,
-		busy:       map[string]bool{},
-		mine:       map[string]time.Time{},
+		within: m.Settings().ExpiringWithin(),
+		signIn: auth.SignInTimeout,
+		busy:   map[string]bool{},
+		mine:   map[string]time.Time{},
 	}
 	a.base, a.stop = context.WithCancel(context.Background())
 	a.win = fa.NewWindow("Authdeck")
@@ -228,9 +226,6 @@ func (a *App) Stop() {
 
 // ctx is the context of work that lives as long as the window.
 func (a *App) ctx() context.Context { return a.base }
-
-// wait blocks until no background work is in flight (for tests).
-func (a *App) wait() { a.jobs.Wait() }
 
 // Window is the main window.
 func (a *App) Window() fyne.Window { return a.win }
@@ -411,6 +406,7 @@ func (a *App) ours(name string) bool {
 // expiry notifications.
 func (a *App) tick() {
 	now := a.m.Now()
+	a.clearCopiedAt(now)
 	a.list.tick(now)
 	a.detail.tick(now)
 	if a.wizard != nil {

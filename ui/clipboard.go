@@ -19,16 +19,23 @@ func (a *App) copySecretSaying(text, note string) {
 	cb := a.fyne.Clipboard()
 	cb.SetContent(text)
 	a.copied = text
-	msg := fmt.Sprintf("Copied — the clipboard will be cleared in %d s", int(a.clearAfter/time.Second))
+	a.clearAt = a.m.Now().Add(clipboardClearAfter)
+	msg := fmt.Sprintf("Copied — the clipboard will be cleared in %d s", int(clipboardClearAfter/time.Second))
 	if note != "" {
 		msg = note + " " + msg
 	}
 	a.say(msg)
-	a.after(a.clearAfter, func() {
-		if a.copied == text && a.clearClipboard() {
-			a.say("The copied credential was cleared from the clipboard.")
-		}
-	})
+}
+
+// clearCopiedAt clears the copied secret once its time is up (the
+// one-second tick calls it): a later copy moves the time.
+func (a *App) clearCopiedAt(now time.Time) {
+	if a.copied == "" || now.Before(a.clearAt) {
+		return
+	}
+	if a.clearClipboard() {
+		a.say("The copied credential was cleared from the clipboard.")
+	}
 }
 
 // clearClipboard empties the clipboard if it still holds the secret this
@@ -50,9 +57,4 @@ func (a *App) clearClipboard() bool {
 func (a *App) copyText(text, what string) {
 	a.fyne.Clipboard().SetContent(text)
 	a.say("Copied " + what + ".")
-}
-
-// afterOnUI runs fn on the UI goroutine once d has passed.
-func afterOnUI(d time.Duration, fn func()) {
-	time.AfterFunc(d, func() { toUI(fn) })
 }

@@ -47,10 +47,6 @@ type connectionList struct {
 	visible []auth.Connection   // filtered and sorted, as shown
 	shown   map[string]rowState // what each row shows now
 	rows    []*connectionRow    // every row object the list made
-	// redrawRow redraws one row; it is the list's RefreshItem. How many rows
-	// a tick redraws is its cost, which no rendered picture shows: the tick
-	// test replaces it to count them.
-	redrawRow func(widget.ListItemID)
 	// selecting suppresses OnSelected while the selection is restored.
 	selecting bool
 	// pinned is a selected connection kept in the list although the
@@ -118,7 +114,6 @@ func newConnectionList(a *App) *connectionList {
 			o.(*connectionRow).set(c, st)
 		},
 	)
-	l.redrawRow = l.list.RefreshItem
 	l.list.OnSelected = func(id widget.ListItemID) {
 		if l.selecting || id >= len(l.visible) {
 			return
@@ -328,7 +323,16 @@ func (l *connectionList) invalidate() { l.shown = map[string]rowState{} }
 
 // tick redraws the rows whose status, countdown or busy state changed.
 func (l *connectionList) tick(now time.Time) {
-	var changed []int
+	for _, i := range l.changed(now) {
+		l.list.RefreshItem(i)
+	}
+}
+
+// changed lists the rows whose status, countdown or busy state differ from
+// what they show, and takes the new state as shown. How many rows a tick
+// redraws is its cost, which no rendered picture shows: tests count these.
+func (l *connectionList) changed(now time.Time) []widget.ListItemID {
+	var changed []widget.ListItemID
 	for i, c := range l.visible {
 		st := l.stateOf(c, now)
 		if old, ok := l.shown[c.Name]; ok && old == st {
@@ -337,9 +341,7 @@ func (l *connectionList) tick(now time.Time) {
 		l.shown[c.Name] = st
 		changed = append(changed, i)
 	}
-	for _, i := range changed {
-		l.redrawRow(i)
-	}
+	return changed
 }
 
 // connectionRow is one list row: status dot, name with provider badge,

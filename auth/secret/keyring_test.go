@@ -205,7 +205,7 @@ func TestMemory(t *testing.T) {
 	if err := m.Delete("a"); err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Keys()) != 0 || !errors.Is(m.Delete("a"), ErrNotFound) {
+	if _, err := m.Get("a"); !errors.Is(err, ErrNotFound) || !errors.Is(m.Delete("a"), ErrNotFound) {
 		t.Fatal("Delete did not remove the key")
 	}
 }

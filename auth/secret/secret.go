@@ -57,14 +57,3 @@ func (m *Memory) Delete(key string) error {
 	delete(m.items, key)
 	return nil
 }
-
-// Keys lists the stored keys (tests use it to prove nothing is orphaned).
-func (m *Memory) Keys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	keys := make([]string, 0, len(m.items))
-	for k := range m.items {
-		keys = append(keys, k)
-	}
-	return keys
-}

@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"authdeck/auth/catalog"
@@ -109,31 +108,20 @@ type file struct {
 
 // Store is the metadata file of one config directory.
 type Store struct {
-	dir   string
-	loads *atomic.Int64 // nil unless a test counts
-}
-
-// Options are what only tests set; Open uses none.
-type Options struct {
-	// Loads, when set, counts every read of the metadata file: a test holds
-	// a command to reading it once (and again only under a lock).
-	Loads *atomic.Int64
+	dir string
 }
 
 // Open prepares dir (mode 0700) for the metadata file. A folder, or a
 // metadata file, that another user owns or may change is refused
 // (CheckPrivate): whoever can change them decides where credentials go.
-func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
-
-// OpenWith is Open with options only tests set.
-func OpenWith(dir string, o Options) (*Store, error) {
+func Open(dir string) (*Store, error) {
 	if err := CheckPrivate(dir); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the config folder %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, loads: o.Loads}
+	s := &Store{dir: dir}
 	if err := CheckPrivateFile(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -145,9 +133,6 @@ func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
 // Load reads every connection. A missing file is an empty store.
 func (s *Store) Load() ([]Connection, error) {
-	if s.loads != nil {
-		s.loads.Add(1)
-	}
 	// Read as a private, plain file: a FIFO put in its place must not hang
 	// every command, and a file others can change is refused.
 	data, err := private.ReadFile(s.Path(), maxFile)
