@@ -189,6 +189,8 @@ func oauthKind(err error) *Error {
 		return &Error{Kind: KindForeignAnswer, Remedy: RemedySignIn, Err: err}
 	case errors.Is(err, oauth.ErrNoRefresh):
 		return &Error{Kind: KindNoRefresh, Remedy: RemedySignIn, Err: err}
+	case errors.Is(err, oauth.ErrIncompleteAnswer), errors.Is(err, oauth.ErrAlreadyUsed):
+		return &Error{Kind: KindFailed, Remedy: RemedySignIn, Detail: sanitize.Line(err.Error()), Err: err}
 	case errors.As(err, &refused) && refused.Code == "access_denied":
 		return &Error{Kind: KindDenied, Remedy: RemedySignIn, Detail: sanitize.Line(refused.Description), Err: err}
 	case errors.As(err, &refused):
@@ -196,11 +198,31 @@ func oauthKind(err error) *Error {
 		if refused.Description != "" {
 			detail = strings.TrimPrefix(detail+": "+refused.Description, ": ")
 		}
-		return &Error{Kind: KindRefused, Param: refused.Code, Detail: sanitize.Line(detail), Err: err}
+		return &Error{Kind: KindRefused, Remedy: refusalRemedy(refused), Param: refused.Code, Detail: sanitize.Line(detail), Err: err}
 	case network.TimedOut(err):
 		return &Error{Kind: KindTimedOut, Remedy: RemedyRetry, Err: err}
 	case errors.As(err, new(net.Error)):
 		return &Error{Kind: KindNetwork, Remedy: RemedyRetry, Detail: sanitize.Line(err.Error()), Err: err}
 	}
 	return nil
+}
+
+// refusalRemedy is what fixes a provider's refusal, from its OAuth error
+// code: a spent grant or a refusal in the browser is fixed by signing in
+// again, the provider's own trouble by trying again; a refused client,
+// redirect address or scope is the app's registration, which the error's
+// words name and no button fixes.
+func refusalRemedy(e *oauth.ProviderError) Remedy {
+	switch e.Code {
+	case "invalid_grant":
+		return RemedySignIn
+	case "temporarily_unavailable", "server_error":
+		return RemedyRetry
+	case "invalid_client", "unauthorized_client", "redirect_uri_mismatch", "invalid_scope":
+		return RemedyNone
+	}
+	if e.Status == 0 { // an error in the browser's answer, not the token endpoint's
+		return RemedySignIn
+	}
+	return RemedyNone
 }

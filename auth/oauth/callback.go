@@ -120,7 +120,7 @@ func parseCallbackFrom(q url.Values, e expectation, referrer string) (callback, 
 	for _, name := range e.params {
 		v := q.Get(name)
 		if v == "" {
-			return callback{}, fmt.Errorf("%s sent the browser back without %s, which it needs to finish: connect again", e.provider, name)
+			return callback{}, fmt.Errorf("%s sent the browser back without %s, which it needs to finish: %w", e.provider, name, ErrIncompleteAnswer)
 		}
 		// The value may become part of a host name (Vend's domain_prefix):
 		// refuse it here, before any URL is built from it.
@@ -159,7 +159,7 @@ func (e expectation) refusal(code, description string) error {
 		Description: sanitize.Clip(sanitize.Line(sanitize.Redact(description, e.state)), maxExcerpt),
 		provider:    e.provider,
 		action:      "the sign-in",
-		hint:        firstNonEmpty(hintFor(code, false, 0), "connect again; if it keeps failing, check the app's settings with the provider"),
+		hint:        hintFor(code, false, 0),
 	}
 }
 
@@ -169,7 +169,7 @@ func (e expectation) grant(q url.Values) (callback, error) {
 	if e.implicit {
 		tok := q.Get("access_token")
 		if tok == "" {
-			return callback{}, fmt.Errorf("%s sent the browser back without a token: connect again", e.provider)
+			return callback{}, fmt.Errorf("%s sent the browser back without a token: %w", e.provider, ErrIncompleteAnswer)
 		}
 		if len(tok) > maxTokenLen {
 			return callback{}, fmt.Errorf("%s sent a token longer than %d bytes, which Authdeck does not accept", e.provider, maxTokenLen)
@@ -179,7 +179,7 @@ func (e expectation) grant(q url.Values) (callback, error) {
 	}
 	cb.code = q.Get("code")
 	if cb.code == "" {
-		return callback{}, fmt.Errorf("%s sent the browser back without a code: connect again", e.provider)
+		return callback{}, fmt.Errorf("%s sent the browser back without a code: %w", e.provider, ErrIncompleteAnswer)
 	}
 	if len(cb.code) > maxCodeLen {
 		return callback{}, fmt.Errorf("%s sent a code longer than %d bytes, which Authdeck does not accept", e.provider, maxCodeLen)

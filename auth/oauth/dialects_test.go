@@ -301,7 +301,7 @@ func TestVendPerStoreFormDialect(t *testing.T) {
 			if rotate {
 				_, err := c.Refresh(context.Background(), cfg, "vend-refresh-1")
 				var pe *ProviderError
-				if !errors.As(err, &pe) || pe.Code != "invalid_grant" || !strings.Contains(err.Error(), "connect again") {
+				if !errors.As(err, &pe) || pe.Code != "invalid_grant" || !strings.Contains(err.Error(), "no longer valid") {
 					t.Errorf("refresh with a rotated-away token = %v", err)
 				}
 			}

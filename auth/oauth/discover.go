@@ -74,7 +74,7 @@ func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.
 		}
 	}
 	if err != nil {
-		return catalog.Provider{}, fmt.Errorf("no discovery document found for %s (%s): check the issuer address, or write the definition by hand", issuer, strings.Join(tried, "; "))
+		return catalog.Provider{}, fmt.Errorf("no discovery document found for %s (%s): the issuer address may be wrong, or the provider publishes none", issuer, strings.Join(tried, "; "))
 	}
 	// RFC 8414 §3.3 / OIDC Discovery §4.3: the document must name the issuer it
 	// was fetched for, or it may describe another server (mix-up).

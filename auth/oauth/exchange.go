@@ -186,10 +186,10 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 			where = u.Host
 		}
 		return Token{}, fail(&ProviderError{Status: r.status, Description: "the token endpoint redirected to " + where + " instead of answering; Authdeck does not follow it with your credentials",
-			hint: "check the token_url in the provider definition"})
+			hint: "the provider definition's token_url may not be its token endpoint"})
 	}
 	if r.tooLarge {
-		return Token{}, fail(&ProviderError{Status: r.status, Description: "the answer is larger than 1 MiB, which no token response is", hint: "check the token_url in the provider definition"})
+		return Token{}, fail(&ProviderError{Status: r.status, Description: "the answer is larger than 1 MiB, which no token response is", hint: "the provider definition's token_url may not be its token endpoint"})
 	}
 	if r.status < 200 || r.status > 299 {
 		return Token{}, fail(errorFromBody(r.status, r.contentType, r.body, secrets))
@@ -205,7 +205,7 @@ func (c *Client) interpret(f flowConfig, g grant, r *tokenReply) (Token, error) 
 		return Token{}, fail(pe)
 	}
 	if err != nil {
-		return Token{}, fmt.Errorf("%s answered %s with something that is not a token (%v): check the token_url in the provider definition, then connect again", f.name, action, err)
+		return Token{}, fmt.Errorf("%s answered %s with something that is not a token (%v): the provider definition's token_url may be wrong", f.name, action, err)
 	}
 	if refreshing && t.RefreshToken == "" {
 		// No new refresh token means it was not rotated: keep using the old one.
@@ -228,7 +228,7 @@ func (c *Client) networkError(ctx context.Context, f flowConfig, g grant, tokenU
 		host = u.Host
 	}
 	words := sanitize.Redact(network.Words(ctx, err, host), f.secrets(g)...)
-	return fmt.Errorf("%s token request: %s (if it keeps failing, check the token_url in the provider definition)", f.name, words)
+	return fmt.Errorf("%s token request: %s (if it keeps failing, the provider definition's token_url may be wrong)", f.name, words)
 }
 
 // Refresh uses the refresh_token grant in the method's dialect. When the
@@ -244,7 +244,7 @@ func (c *Client) Refresh(ctx context.Context, cfg Config, refreshToken string) (
 		return Token{}, fmt.Errorf("%s: %w", f.name, ErrNoRefresh)
 	}
 	if strings.TrimSpace(refreshToken) == "" {
-		return Token{}, fmt.Errorf("%s: no refresh token is stored for this connection: connect again", f.name)
+		return Token{}, fmt.Errorf("%s: no refresh token is stored for this connection: %w", f.name, ErrNoRefresh)
 	}
 	return c.exchange(ctx, f, cfg.Params, grant{kind: "refresh_token", refreshToken: refreshToken})
 }

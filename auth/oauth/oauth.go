@@ -110,23 +110,6 @@ type Notice struct {
 	Provider string // the provider's name
 }
 
-// String says it in Authdeck's words.
-func (n Notice) String() string {
-	switch n.Kind {
-	case NoticeEmptyAnswer:
-		return "The browser came back from " + n.Provider + " without an answer. If " + n.Provider +
-			"'s page shows an error, that is why: fix it and approve again, or cancel. Authdeck is still waiting."
-	case NoticeForeignAnswer:
-		return "An answer reached Authdeck that does not belong to this sign-in, so it was ignored. " +
-			"Finish the sign-in on the page Authdeck opened, or cancel. Authdeck is still waiting."
-	case NoticeStateMissing:
-		return "An answer reached Authdeck without the anti-forgery value (state) it sent to " + n.Provider +
-			", and the browser did not say it came from " + n.Provider + "'s sign-in page, so Authdeck cannot tell it from one a web page made up: it was not used. " +
-			"Finish the sign-in on the page Authdeck opened, or cancel. Authdeck is still waiting."
-	}
-	return "Authdeck is still waiting for the browser."
-}
-
 // Result is what a completed consent yields.
 type Result struct {
 	Token       Token
@@ -134,17 +117,22 @@ type Result struct {
 	RedirectURI string            // the exact redirect URI used (real port filled in)
 }
 
-// Errors a caller may want to tell apart. Their messages are meant for people.
+// Errors a caller may want to tell apart. Their messages state what
+// happened; what to do about it is the front end's to say (auth.Kind).
 var (
-	ErrAccessDenied = errors.New("access was denied in the browser: connect again and choose Allow/Approve if you meant to connect")
+	ErrAccessDenied = errors.New("access was denied in the browser")
 	// ErrStateMismatch marks an answer whose state is missing or wrong.
 	// Authorize never ends with it: it answers such a page, reports it
 	// through AuthorizeOptions.Notice and goes on waiting for the real one.
-	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused: connect again and use only the page Authdeck opens")
-	ErrTimeout       = errors.New("no answer came back from the browser in time: connect again, and allow more time if you need it")
-	ErrAlreadyUsed   = errors.New("this sign-in answer was already used: connect again to start a new one")
-	ErrCanceled      = errors.New("the sign-in was cancelled")
-	ErrNoRefresh     = errors.New("this connection cannot be refreshed: connect again to get a new token")
+	ErrStateMismatch = errors.New("the answer in the browser did not belong to this sign-in (state missing or wrong), so it was refused")
+	ErrTimeout       = errors.New("no answer came back from the browser in time")
+	// ErrAlreadyUsed is a pasted answer for a sign-in that has taken one.
+	ErrAlreadyUsed = errors.New("this sign-in has already taken an answer")
+	ErrCanceled    = errors.New("the sign-in was cancelled")
+	ErrNoRefresh   = errors.New("this connection has nothing to renew its token with")
+	// ErrIncompleteAnswer is a provider's answer in the browser that lacks
+	// what finishing the sign-in needs (a code, a token, a parameter).
+	ErrIncompleteAnswer = errors.New("nothing was connected")
 )
 
 // ProviderError is a refusal from the provider: an error in the callback or a

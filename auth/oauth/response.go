@@ -438,27 +438,29 @@ func excerpt(body []byte, contentType string) string {
 	return strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 }
 
-// hintFor says what to do next for the common OAuth error codes.
+// hintFor says what the common OAuth error codes mean here, as facts: the
+// remedy is chosen from the code by the core's classify and worded by the
+// front ends.
 func hintFor(code string, refreshing bool, codeLifetime time.Duration) string {
 	switch code {
 	case "invalid_grant":
 		if refreshing {
-			return "the refresh token is no longer valid (revoked, expired or already used): connect again"
+			return "the refresh token is no longer valid (revoked, expired or already used)"
 		}
 		if codeLifetime > 0 {
 			// The code is issued when the person approves and exchanged at
 			// once: how long the consent page was open does not matter.
-			return fmt.Sprintf("the sign-in code expired or was already used — the provider's codes are valid for %s after you approve and Authdeck exchanges them at once: connect again; if it keeps happening, the network to the provider may be slow", humanDuration(codeLifetime))
+			return fmt.Sprintf("the sign-in code expired or was already used — the provider's codes are valid for %s after you approve and Authdeck exchanges them at once; if it keeps happening, the network to the provider may be slow", humanDuration(codeLifetime))
 		}
-		return "the sign-in code expired, was already used, or the redirect address differs: connect again"
+		return "the sign-in code expired, was already used, or the redirect address differs"
 	case "invalid_client", "unauthorized_client":
-		return "check the client ID and client secret in the connection, and that the app is registered with this provider"
+		return "the provider did not accept the connection's client ID or client secret, or the app is not registered with it"
 	case "redirect_uri_mismatch":
-		return "register the redirect address Authdeck printed with the provider, exactly"
+		return "the redirect address is not exactly the one registered with the provider"
 	case "invalid_scope":
-		return "ask for scopes this app is allowed: edit the connection's scopes"
+		return "the connection asks for scopes this app is not allowed"
 	case "temporarily_unavailable", "server_error":
-		return "the provider has a problem: try again in a few minutes"
+		return "the provider has a problem at its end"
 	}
 	return ""
 }

@@ -62,7 +62,7 @@ func CheckDir(path string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("check the folder %s: %w", path, err)
+		return fmt.Errorf("cannot look at the folder %s: %w", path, err)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is not a folder: move it aside or choose another config folder", path)
@@ -74,7 +74,7 @@ func CheckDir(path string) error {
 func CheckFile(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("check the file %s: %w", path, err)
+		return fmt.Errorf("cannot look at the file %s: %w", path, err)
 	}
 	return Check(path, fi)
 }

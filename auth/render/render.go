@@ -150,7 +150,7 @@ func EnvName(connectionName string) string {
 // percent-encoded (a space as %20, which every server decodes).
 func AddQuery(target, name, value string) (string, error) {
 	if name == "" {
-		return "", errors.New("the query parameter has no name: check the provider's apply.query")
+		return "", errors.New("the query parameter has no name (the provider's apply.query is empty)")
 	}
 	u, err := url.Parse(target)
 	if err != nil {
@@ -286,7 +286,7 @@ func renderRequest(f Format, c Credential, target string) (string, error) {
 	default: // FormatPowerShell
 		// PowerShell strings are UTF-16: bytes that are not UTF-8 cannot be written.
 		if !utf8.ValidString(c.Value) || !utf8.ValidString(target) {
-			return "", errors.New("the token is not valid UTF-8 text, which PowerShell cannot carry: use the curl snippet instead")
+			return "", errors.New("the token is not valid UTF-8 text, which PowerShell cannot carry (curl can)")
 		}
 		s := "Invoke-RestMethod -Method Get -Uri " + psQuote(target)
 		if c.Header != "" {
@@ -313,11 +313,11 @@ func (e *NotAHeaderError) Error() string {
 func (c Credential) validate() error {
 	switch {
 	case c.Header == "" && c.Query == "":
-		return errors.New("the credential has neither a header nor a query parameter: check the provider's apply rule")
+		return errors.New("the credential has neither a header nor a query parameter (the provider's apply rule names neither)")
 	case c.Header != "" && c.Query != "":
 		return errors.New("the credential has both a header and a query parameter: set only one")
 	case c.Secret == "" || c.Value == "":
-		return errors.New("the credential is empty: connect again or paste the secret again")
+		return errors.New("the credential is empty")
 	case c.Header != "" && !headerNameRE().MatchString(c.Header):
 		return fmt.Errorf("%q is not a header name", c.Header)
 	}
@@ -403,7 +403,7 @@ func httpieHeader(name, value string) (string, error) {
 			run++
 			continue
 		case run%2 == 1 && strings.IndexByte(httpieSpecial, value[i]) >= 0:
-			return "", fmt.Errorf("HTTPie cannot carry this %s value (a backslash before %q at byte %d): use the curl snippet instead", name, value[i], i+1)
+			return "", fmt.Errorf("HTTPie cannot carry this %s value (a backslash before %q at byte %d; curl can)", name, value[i], i+1)
 		}
 		run = 0
 	}

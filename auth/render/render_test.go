@@ -164,7 +164,7 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{"unknown format", Format("wget"), bearer, target, "curl, httpie"},
 		{"control byte in the URL", FormatCurl, bearer, "https://example.com/\x1b[2J", ""},
 		{"PowerShell and bytes that are not UTF-8", FormatPowerShell, FromMethod(catalog.Apply{Header: "X-Access"}, "a\xffb", ""), target, "UTF-8"},
-		{"HTTPie and an escaped separator", FormatHTTPie, FromMethod(catalog.Apply{Header: "X-Access"}, `a\=b`, ""), target, "use the curl snippet"},
+		{"HTTPie and an escaped separator", FormatHTTPie, FromMethod(catalog.Apply{Header: "X-Access"}, `a\=b`, ""), target, "curl can"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

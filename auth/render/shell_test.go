@@ -151,7 +151,7 @@ func TestHostileTokensThroughRealShells(t *testing.T) {
 					cmd, err = Render(FormatHTTPie, c, url0)
 					httpie := m.name != "basic" && m.name != "cookie"
 					if httpie && err != nil {
-						if !strings.Contains(err.Error(), "use the curl snippet") {
+						if !strings.Contains(err.Error(), "curl can") {
 							t.Errorf("%s: httpie: %v", name, err)
 						}
 					} else if httpie {
