@@ -49,6 +49,11 @@ func TestEveryCommandReadsTheMetadataOnce(t *testing.T) {
 			return err
 		}},
 		{"replace", 2, func() error { _, err := f.m.Replace(ctx, "shop", "tok2", nil); return err }},
+		{"exec (lease)", 1, func() error { _, err := f.m.Lease(ctx, "shop", time.Minute); return err }},
+		{"hosts", 1, func() error { _, err := f.m.APIHosts("shop"); return err }},
+		{"api base", 1, func() error { _, err := f.m.APIBase(ctx, "shop"); return err }},
+		{"rename", 2, func() error { _, err := f.m.Rename(ctx, "shop", "shop2"); return err }},
+		{"rename back", 2, func() error { _, err := f.m.Rename(ctx, "shop2", "shop"); return err }},
 		{"remove", 3, func() error { return f.m.Remove(ctx, "gone") }}, // hold; mark; drop
 	} {
 		before := loads.Load()

@@ -76,19 +76,24 @@ func (m *Manager) Rename(ctx context.Context, oldName, newName string) (_ Connec
 	if err := m.writeSecrets(renamed, s); err != nil {
 		return Connection{}, err
 	}
-	if err := m.renameRecord(ctx, oldName, newName); err != nil {
+	rec, err := m.renameRecord(ctx, oldName, newName)
+	if err != nil {
 		_ = m.secrets.Delete(renamed.SecretKey()) // the old name still holds them
 		return Connection{}, err
 	}
 	// Renamed and usable even if this fails: a copy of the secret left
 	// under the old name is cleared by a later remove of that name.
 	_ = m.secrets.Delete(old.SecretKey())
-	return m.Get(newName)
+	// The record as written under the lock: no third read of the file.
+	p, meth, lookupErr := m.method(rec)
+	return m.view(conn{Connection: rec, p: p, meth: meth, lookupErr: lookupErr}), nil
 }
 
-// renameRecord renames the record and the "replaced by" notes naming it.
-func (m *Manager) renameRecord(ctx context.Context, oldName, newName string) error {
-	return m.store.Update(context.WithoutCancel(ctx), func(conns []store.Connection) ([]store.Connection, error) {
+// renameRecord renames the record and the "replaced by" notes naming it,
+// and returns the renamed record.
+func (m *Manager) renameRecord(ctx context.Context, oldName, newName string) (store.Connection, error) {
+	var rec store.Connection
+	err := m.store.Update(context.WithoutCancel(ctx), func(conns []store.Connection) ([]store.Connection, error) {
 		if err := nameTaken(conns, newName, oldName); err != nil {
 			return nil, err
 		}
@@ -102,6 +107,8 @@ func (m *Manager) renameRecord(ctx context.Context, oldName, newName string) err
 				conns[j].ReplacedBy = newName
 			}
 		}
+		rec = conns[i]
 		return conns, nil
 	})
+	return rec, err
 }
