@@ -227,9 +227,6 @@ func (a *App) Stop() {
 // ctx is the context of work that lives as long as the window.
 func (a *App) ctx() context.Context { return a.base }
 
-// Window is the main window.
-func (a *App) Window() fyne.Window { return a.win }
-
 // closeWindow hides into the tray when there is one, and quits otherwise:
 // a window hidden with no tray icon could never be found again.
 func (a *App) closeWindow() {

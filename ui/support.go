@@ -100,8 +100,6 @@ func reportCSV(rows []reportRow) []byte {
 	return b.Bytes()
 }
 
-// csvSafe is one cell as the report writes it (render.CSVSafe).
-func csvSafe(s string) string { return render.CSVSafe(s) }
 
 // reportJSON is the expiry report as a JSON array (expires_at null when the
 // credential does not expire).

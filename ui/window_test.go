@@ -131,8 +131,8 @@ func TestCSVCellsNeverStartAFormula(t *testing.T) {
 		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@A1": "'@A1", "\tx": "'\tx", "\rx": "'\rx",
 		"  =x": "'  =x", "shop": "shop", "": "", "a=b": "a=b",
 	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		if got := render.CSVSafe(in); got != want {
+			t.Errorf("render.CSVSafe(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

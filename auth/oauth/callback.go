@@ -67,17 +67,12 @@ func (e expectation) stateOK(q url.Values) (ok, present bool) {
 	return false, present
 }
 
-// parseCallback checks the browser's answer before anything is done with it.
-// errEmptyAnswer and ErrStateMismatch mean the answer is to be ignored; any
-// other error ends the sign-in. Nothing here touches the network, so a
-// refused answer never leads to a token request.
-func parseCallback(q url.Values, e expectation) (callback, error) {
-	return parseCallbackFrom(q, e, "")
-}
-
-// parseCallbackFrom is parseCallback for an answer the browser brought
-// from the page at referrer (the Referer it sent, or the relay page's
-// document.referrer; "" when unknown).
+// parseCallbackFrom checks the browser's answer before anything is done
+// with it, an answer the browser brought from the page at referrer (the
+// Referer it sent, or the relay page's document.referrer; "" when
+// unknown). errEmptyAnswer and ErrStateMismatch mean the answer is to be
+// ignored; any other error ends the sign-in. Nothing here touches the
+// network, so a refused answer never leads to a token request.
 //
 // An answer with no state at all, for a provider that never promised to
 // send it back, is judged on what was sent: a code whose request carried a

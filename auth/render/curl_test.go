@@ -115,3 +115,13 @@ func TestCurlArgsNeverReadStdin(t *testing.T) {
 		t.Errorf("got %q, %v", s, err)
 	}
 }
+
+// Curl is the curl snippet for target with args added after the URL, each
+// one word (`-X POST -d @body.json`), as the command line builds it.
+func Curl(c Credential, target string, args []string) (string, error) {
+	s, err := Render(FormatCurl, c, target)
+	if err != nil {
+		return "", err
+	}
+	return AppendCurlArgs(s, args)
+}

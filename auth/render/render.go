@@ -178,16 +178,6 @@ func queryEscape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
-// Curl is the curl snippet for target with args added after the URL, each
-// one word (`-X POST -d @body.json`); see AppendCurlArgs.
-func Curl(c Credential, target string, args []string) (string, error) {
-	s, err := Render(FormatCurl, c, target)
-	if err != nil {
-		return "", err
-	}
-	return AppendCurlArgs(s, args)
-}
-
 // AppendCurlArgs adds curl's own options to a curl snippet, each quoted as
 // one word. The credential reaches curl on standard input, so an option
 // that reads standard input (or a config) is refused: see CheckCurlArgs.
