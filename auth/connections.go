@@ -276,6 +276,8 @@ func (l *localHeld) remove(ctx context.Context) error {
 func (m *Manager) lockPath(name string) string {
 	sum := sha256.Sum256([]byte(name))
 	dir := filepath.Join(m.dir, "locks")
+	// A folder that cannot be made is reported by the lock's own open,
+	// which names the path.
 	_ = os.MkdirAll(dir, 0o700)
 	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
 }

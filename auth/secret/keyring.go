@@ -151,6 +151,10 @@ func (k *Keyring) Delete(key string) error {
 	return k.deleteParts(key, 1, n)
 }
 
+// chunkCount is how many parts key's value was split into (0 or 1: not
+// split). Its failures are not lost: a keyring that cannot be read fails
+// the delete that follows, and a head that is not a split value's is one
+// whole value.
 func (k *Keyring) chunkCount(key string) int {
 	head, err := k.call("read", func() (string, error) { return keyring.Get(k.Service, key) })
 	if err != nil {
