@@ -95,12 +95,15 @@ func writeListJSON(w io.Writer, src listSource) (handled bool, err error) {
 // time.Time's MarshalJSON refuses a year outside 0–9999 and a zone offset
 // of 24 hours or more.
 func listDatesFit(src listSource) bool {
+	// The first and last second of the years 0–9999, as Unix times.
+	const first, last = -62167219200, 253402300799
 	fits := func(t *time.Time) bool {
 		if t == nil {
 			return true
 		}
 		_, off := t.Zone()
-		return t.Year() >= 0 && t.Year() <= 9999 && off < 24*3600 && off > -24*3600
+		wall := t.Unix() + int64(off) // the date as written, in its zone
+		return wall >= first && wall <= last && off < 24*3600 && off > -24*3600
 	}
 	for i := range src.Len() {
 		c := src.Conn(i)
@@ -270,6 +273,12 @@ func appendStrings(b []byte, ss []string) []byte {
 func appendStringMap(b []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(b, "null"...)
+	}
+	if len(m) == 1 { // the common case: no order to work out
+		for k, v := range m {
+			b = append(appendJSONString(append(b, '{'), k), ':')
+			return append(appendJSONString(b, v), '}')
+		}
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {

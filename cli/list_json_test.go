@@ -199,6 +199,12 @@ func FuzzListJSON(f *testing.F) {
 	f.Add("\xff\xfe\xc3", "é 日本 \U0001F600", "\"\\/", int64(1), uint32(999999999), -43200, uint16(0x5555))
 	f.Add(strings.Repeat("long \x01\u2028<>& ", 8192), strings.Repeat("x", 1<<16), "", int64(253402300799), uint32(999999999), 86400, uint16(0xaaaa))
 	f.Add("a", "b", "c", int64(0), uint32(120000000), 5*3600+30*60+7, uint16(3))
+	f.Add("first", "second", "", int64(-62167219200), uint32(0), 0, uint16(0x10))
+	f.Add("before", "first", "", int64(-62167219200), uint32(0), -1, uint16(0x10))
+	f.Add("last", "second", "", int64(253402300799), uint32(999999999), 0, uint16(0x10))
+	f.Add("after", "last", "", int64(253402300799), uint32(0), 1, uint16(0x10))
+	f.Add("zone", "", "", int64(0), uint32(0), -86399, uint16(0x10))
+	f.Add("zone", "", "", int64(0), uint32(0), -86400, uint16(0x10))
 	f.Fuzz(func(t *testing.T, s1, s2, key string, sec int64, nsec uint32, offset int, flags uint16) {
 		at := time.Unix(sec, int64(nsec)).In(time.FixedZone("", offset))
 		on := func(bit int) bool { return flags&(1<<bit) != 0 }
