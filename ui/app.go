@@ -222,6 +222,7 @@ func (a *App) Stop() {
 	a.folder.close()
 	a.loops.Wait()
 	a.jobs.Wait()
+	stopProxies(a) // after the jobs: one may have just started a proxy
 }
 
 // ctx is the context of work that lives as long as the window.

@@ -97,11 +97,18 @@ func startProxy(a *App, name string, done func(error)) {
 				old.Stop()
 			}
 			proxies[a][name] = p
-			go func() { <-a.ctx().Done(); p.Stop() }() // the window quit
 			a.say("Local address for " + name + " is running.")
 		}
 		done(err)
 	})
+}
+
+// stopProxies stops every proxy the window started: it quits.
+func stopProxies(a *App) {
+	for _, p := range proxies[a] {
+		p.Stop()
+	}
+	delete(proxies, a)
 }
 
 // stopProxy stops name's proxy, if one runs.

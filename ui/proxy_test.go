@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -41,5 +42,21 @@ func TestLocalAddressForTools(t *testing.T) {
 	stopProxy(f.a, "demo")
 	if runningProxy(f.a, "demo") != nil || !strings.Contains(f.a.statusBar.Text, "stopped") {
 		t.Fatalf("after stop: %q", f.a.statusBar.Text)
+	}
+
+	// A proxy still running when the window quits stops with it.
+	startProxy(f.a, "demo", func(err error) { got = err })
+	f.a.wait()
+	q := runningProxy(f.a, "demo")
+	if got != nil || q == nil {
+		t.Fatalf("second start: %v", got)
+	}
+	f.a.Stop()
+	if resp, err := http.Get(q.URL); err == nil { // #nosec G107 -- the test's own proxy on 127.0.0.1
+		resp.Body.Close()
+		t.Fatal("the proxy still answers after the window quit")
+	}
+	if runningProxy(f.a, "demo") != nil {
+		t.Fatal("the window still lists a proxy after it quit")
 	}
 }

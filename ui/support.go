@@ -100,7 +100,6 @@ func reportCSV(rows []reportRow) []byte {
 	return b.Bytes()
 }
 
-
 // reportJSON is the expiry report as a JSON array (expires_at null when the
 // credential does not expire).
 func reportJSON(rows []reportRow) []byte {
