@@ -25,6 +25,7 @@ func (s listStub) List() ([]auth.Connection, error) { return s.conns, nil }
 func (s listStub) Now() time.Time                   { return s.now }
 func (s listStub) ExpiringWithin() time.Duration    { return 7 * 24 * time.Hour }
 func (s listStub) Close()                           {}
+func (s listStub) Providers() []catalog.Provider    { return nil }
 
 // hostileConnections are connections with every field set, some to text
 // that JSON must escape: control characters, U+2028/2029, invalid UTF-8,
