@@ -102,11 +102,44 @@ func (s *Server) wait(limit time.Duration) error {
 }
 
 // Stop pauses the server (SIGSTOP): it keeps its port and answers nothing.
+// It returns once every thread has stopped: the signal is acted on only
+// when one of them next runs, and on a busy machine a thread the request
+// woke answered it first (TestStoppedServerDoesNotHang failed 4 runs in 8).
 func (s *Server) Stop(t testing.TB) {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	tasks := fmt.Sprintf("/proc/%d/task", s.cmd.Process.Pid)
+	if _, err := os.Stat(tasks); err != nil {
+		return // no /proc here: the signal is all there is to wait on
+	}
+	for deadline := time.Now().Add(10 * time.Second); !allStopped(tasks); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the vault server did not stop within 10 s of SIGSTOP")
+		}
+	}
+}
+
+// allStopped says whether every thread under tasks (/proc/PID/task) is in
+// the stopped state.
+func allStopped(tasks string) bool {
+	entries, err := os.ReadDir(tasks)
+	if err != nil || len(entries) == 0 {
+		return false
+	}
+	for _, e := range entries {
+		stat, err := os.ReadFile(filepath.Join(tasks, e.Name(), "stat")) // #nosec G304 -- /proc of the test's own child
+		if err != nil {
+			return false
+		}
+		// pid (comm) STATE ...: comm may hold spaces and parentheses.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 || i+2 >= len(stat) || (stat[i+2] != 'T' && stat[i+2] != 't') {
+			return false
+		}
+	}
+	return true
 }
 
 // Cont resumes a paused server.
