@@ -215,6 +215,15 @@ func TestStatusOwnerFiltersAndCSV(t *testing.T) {
 	if r := f.run(t, "", "status", "--status", "broken"); r.code != 2 || !strings.Contains(r.stderr, "needs-connect") {
 		t.Errorf("--status broken: %+v", r)
 	}
+	// A typo in a monitoring line's --provider is an error, not "nothing
+	// needs attention" (status --provider vnd || alert would never alert).
+	if r := f.run(t, "", "status", "--provider", "vnd"); r.code != 2 || !strings.Contains(r.stderr, `"vnd" is not a provider`) || !strings.Contains(r.stderr, "vinsight") {
+		t.Errorf("--provider vnd: %+v", r)
+	}
+	// Part of a provider's name still matches, even when no connection uses it.
+	if r := f.run(t, "", "status", "--provider", "inTandem"); r.code != 0 || !strings.Contains(r.stderr, "None of the") {
+		t.Errorf("--provider inTandem: %+v", r)
+	}
 	if r := f.run(t, "", "status", "--csv", "--json"); r.code != 2 {
 		t.Errorf("--csv --json: %+v", r)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"authdeck/auth"
+	"authdeck/auth/catalog"
 	"authdeck/auth/render"
 	"authdeck/auth/sanitize"
 )
@@ -56,7 +57,7 @@ func (f statusFilter) keep(it listItem) bool {
 	if f.Owner != "" && !strings.Contains(strings.ToLower(it.Owner), strings.ToLower(f.Owner)) {
 		return false
 	}
-	if p := strings.ToLower(f.Provider); p != "" && strings.ToLower(it.Provider) != p && !strings.Contains(strings.ToLower(it.ProviderName), p) {
+	if f.Provider != "" && !providerMatches(f.Provider, it.Provider, it.ProviderName) {
 		return false
 	}
 	if len(f.Statuses) == 0 {
@@ -68,6 +69,36 @@ func (f statusFilter) keep(it listItem) bool {
 		}
 	}
 	return false
+}
+
+// providerMatches says whether --provider p names this provider: its id
+// exactly or a part of its name, ignoring case.
+func providerMatches(p, id, name string) bool {
+	p = strings.ToLower(p)
+	return strings.ToLower(id) == p || strings.Contains(strings.ToLower(name), p)
+}
+
+// knowsProvider refuses a --provider that names no provider at all, so a
+// typo in a monitoring line (status --provider vnd || alert) is an error
+// and not "nothing needs attention". A provider no longer in the catalog
+// still counts while a connection uses it.
+func (f statusFilter) knowsProvider(providers []catalog.Provider, conns []auth.Connection) error {
+	if f.Provider == "" {
+		return nil
+	}
+	var ids []string
+	for _, p := range providers {
+		if providerMatches(f.Provider, p.ID, p.Name) {
+			return nil
+		}
+		ids = append(ids, p.ID)
+	}
+	for _, c := range conns {
+		if providerMatches(f.Provider, c.Provider, "") {
+			return nil
+		}
+	}
+	return usagef("%q is not a provider: use an id (%s) or part of a provider's name", f.Provider, strings.Join(ids, ", "))
 }
 
 // parseStatuses reads --status ok,expiring (any case).
@@ -145,6 +176,9 @@ func statusRun(_ context.Context, opts *statusOptions, m Service) error {
 		within = m.ExpiringWithin()
 	}
 	all := len(conns)
+	if err := opts.Filter.knowsProvider(m.Providers(), conns); err != nil {
+		return err
+	}
 	conns = filterConnections(conns, opts.Filter, now, within)
 	items, attention := statusItems(conns, now, within)
 	switch {

@@ -436,6 +436,24 @@ func TestOwnEditsAreNotNewsFromOutside(t *testing.T) {
 	if !strings.Contains(f.a.statusBar.Text, "key replaced") {
 		t.Errorf("status bar %q", f.a.statusBar.Text)
 	}
+
+	// Rename… takes the old name away: that is this window's doing too
+	// (the walk saw "Old key was removed outside this window"), and so is
+	// Remove.
+	old = mustList(t, f)
+	test.Tap(f.a.detail.renameBtn)
+	findEntry(t, f.a.win.Canvas(), "").SetText("New key")
+	test.Tap(findButton(t, f.a.win.Canvas(), "Rename"))
+	f.a.wait()
+	if _, err := f.m.Get("New key"); err != nil {
+		t.Fatalf("the rename did not happen: %v", err)
+	}
+	if got := outsideChange(old, mustList(t, f), f.a.ours); got != "" {
+		t.Errorf("the window's own rename is said to come from outside: %q", got)
+	}
+	if got := outsideChange(old, mustList(t, f), func(string) bool { return false }); !strings.Contains(got, "Old key was removed") {
+		t.Errorf("the test cannot tell a rename from news: %q", got)
+	}
 }
 
 func mustList(t *testing.T, f *fixture) []auth.Connection {

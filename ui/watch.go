@@ -297,7 +297,9 @@ func outsideChange(old, now []auth.Connection, ours func(name string) bool) stri
 		}
 	}
 	for name := range before {
-		said = append(said, name+" was removed")
+		if !ours(name) { // this window renamed or removed it
+			said = append(said, name+" was removed")
+		}
 	}
 	switch len(said) {
 	case 0:
