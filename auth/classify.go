@@ -88,7 +88,7 @@ func mergeFacts(e, inner *Error) {
 	if e.After == 0 {
 		e.After = inner.After
 	}
-	if e.Remedy == RemedyNone || (e.Remedy == RemedyStartKeyring && inner.Kind != KindKeyringDown && inner.Kind != KindKeyringLocked) {
+	if e.Remedy == RemedyNone || (e.Remedy == RemedyStartKeyring && inner.Kind != KindKeyringDown && inner.Kind != KindKeyringLocked && inner.Kind != KindKeyringNoSession) {
 		e.Remedy = inner.Remedy
 	}
 }
@@ -139,6 +139,8 @@ func keyringKind(err error) *Error {
 		e.Kind, e.Remedy = KindKeyringDamage, RemedyRemove
 	case secret.TooBig:
 		e.Kind = KindKeyringTooBig
+	case secret.NoSession:
+		e.Kind, e.Remedy = KindKeyringNoSession, RemedyStartKeyring
 	default:
 		e.Kind, e.Remedy = KindKeyringDown, RemedyStartKeyring
 	}

@@ -45,6 +45,7 @@ func TestClassifyGivesEveryFailureAKind(t *testing.T) {
 		{"keyring down", &secret.Error{Problem: secret.Unavailable}, KindKeyringDown, RemedyStartKeyring, nil},
 		{"keyring damaged", &secret.Error{Problem: secret.Damaged}, KindKeyringDamage, RemedyRemove, nil},
 		{"keyring too big", &secret.Error{Problem: secret.TooBig}, KindKeyringTooBig, RemedyNone, nil},
+		{"no session bus", &secret.Error{Problem: secret.NoSession}, KindKeyringNoSession, RemedyStartKeyring, nil},
 		{"newer file", &store.FileError{Path: "c.json", Problem: store.Newer, Version: 9}, KindNewerFormat, RemedyUpdateApp, nil},
 		{"damaged file", &store.FileError{Path: "c.json", Problem: store.Damaged, Err: errors.New("bad")}, KindDamagedFile, RemedyNone, nil},
 		{"not a header", &Error{Connection: "r", Err: &render.NotAHeaderError{Query: "api-key"}}, KindNotAHeader, RemedyNone,

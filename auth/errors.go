@@ -64,33 +64,34 @@ type Kind string
 
 // The kinds of problem, with the facts each carries in Error.
 const (
-	KindNone           Kind = ""
-	KindInvalidInput   Kind = "invalid-input"     // Error.Input (and Param) say what is wrong
-	KindNotFound       Kind = "not-found"         // no connection called Error.Connection
-	KindNameTaken      Kind = "name-taken"        // Error.Connection exists already
-	KindChanged        Kind = "changed"           // edited elsewhere meanwhile (ErrChanged)
-	KindTimedOut       Kind = "timed-out"         // the provider or the network did not answer in time
-	KindSignInTimedOut Kind = "sign-in-timed-out" // no answer came back from the browser in time
-	KindCancelled      Kind = "cancelled"         // the person stopped it
-	KindDenied         Kind = "denied"            // the provider or the person at it refused the sign-in
-	KindForeignAnswer  Kind = "foreign-answer"    // a browser answer that did not belong to this sign-in
-	KindRefused        Kind = "refused"           // the provider answered with an error: Param is its code, Detail its words
-	KindNoRefresh      Kind = "no-refresh"        // nothing to renew with: sign in again
-	KindNetwork        Kind = "network"           // the provider could not be reached
-	KindNotAHeader     Kind = "not-a-header"      // the credential travels in the URL as query parameter Param
-	KindMissingParam   Kind = "missing-param"     // the provider needs the parameters Params
-	KindUnconfirmed    Kind = "unconfirmed"       // the field Param is not an unconfirmed value of the provider
-	KindProviderFile   Kind = "provider-file"     // a providers.d definition is unusable
-	KindNotPrivate     Kind = "not-private"       // the config folder or a file in it can be changed by others
-	KindNewerFormat    Kind = "newer-format"      // a file was written by a newer Authdeck
-	KindDamagedFile    Kind = "damaged-file"      // a file Authdeck keeps cannot be read
-	KindKeyringDown    Kind = "keyring-down"      // the keyring is not running, unreachable or did not answer
-	KindKeyringLocked  Kind = "keyring-locked"    // the keyring is locked
-	KindKeyringDamage  Kind = "keyring-damaged"   // a keyring item is damaged
-	KindKeyringTooBig  Kind = "keyring-too-big"   // the secret is larger than this system's keyring holds
-	KindSandbox        Kind = "sandbox-running"   // the demo provider is already served by another process
-	KindTeamStore      Kind = "team-store"        // the team store cannot be used
-	KindFailed         Kind = "failed"            // none of the above; Error() says what
+	KindNone             Kind = ""
+	KindInvalidInput     Kind = "invalid-input"      // Error.Input (and Param) say what is wrong
+	KindNotFound         Kind = "not-found"          // no connection called Error.Connection
+	KindNameTaken        Kind = "name-taken"         // Error.Connection exists already
+	KindChanged          Kind = "changed"            // edited elsewhere meanwhile (ErrChanged)
+	KindTimedOut         Kind = "timed-out"          // the provider or the network did not answer in time
+	KindSignInTimedOut   Kind = "sign-in-timed-out"  // no answer came back from the browser in time
+	KindCancelled        Kind = "cancelled"          // the person stopped it
+	KindDenied           Kind = "denied"             // the provider or the person at it refused the sign-in
+	KindForeignAnswer    Kind = "foreign-answer"     // a browser answer that did not belong to this sign-in
+	KindRefused          Kind = "refused"            // the provider answered with an error: Param is its code, Detail its words
+	KindNoRefresh        Kind = "no-refresh"         // nothing to renew with: sign in again
+	KindNetwork          Kind = "network"            // the provider could not be reached
+	KindNotAHeader       Kind = "not-a-header"       // the credential travels in the URL as query parameter Param
+	KindMissingParam     Kind = "missing-param"      // the provider needs the parameters Params
+	KindUnconfirmed      Kind = "unconfirmed"        // the field Param is not an unconfirmed value of the provider
+	KindProviderFile     Kind = "provider-file"      // a providers.d definition is unusable
+	KindNotPrivate       Kind = "not-private"        // the config folder or a file in it can be changed by others
+	KindNewerFormat      Kind = "newer-format"       // a file was written by a newer Authdeck
+	KindDamagedFile      Kind = "damaged-file"       // a file Authdeck keeps cannot be read
+	KindKeyringDown      Kind = "keyring-down"       // the keyring is not running, unreachable or did not answer
+	KindKeyringLocked    Kind = "keyring-locked"     // the keyring is locked
+	KindKeyringNoSession Kind = "keyring-no-session" // no desktop session bus (D-Bus), so no keyring to ask
+	KindKeyringDamage    Kind = "keyring-damaged"    // a keyring item is damaged
+	KindKeyringTooBig    Kind = "keyring-too-big"    // the secret is larger than this system's keyring holds
+	KindSandbox          Kind = "sandbox-running"    // the demo provider is already served by another process
+	KindTeamStore        Kind = "team-store"         // the team store cannot be used
+	KindFailed           Kind = "failed"             // none of the above; Error() says what
 )
 
 // Error is a problem the core reports: what happened in words that fit any

@@ -494,7 +494,7 @@ type faultyStore struct {
 
 func (s *faultyStore) m() string { v, _ := s.mode.Load().(string); return v }
 
-var errLocked = &secret.Error{Op: "access", Reason: "the keyring is locked: unlock it and try again"}
+var errLocked = &secret.Error{Op: "access", Problem: secret.Locked, Reason: "the keyring is locked"}
 
 func (s *faultyStore) Get(k string) (string, error) {
 	if s.m() == "locked" {

@@ -296,7 +296,7 @@ func TestKeyringMissingOrHungProcesses(t *testing.T) {
 // prompt is dismissed does.
 type lockedKeyring struct{}
 
-var errKeyringLocked = &secret.Error{Op: "access", Reason: "the keyring is locked: unlock it (for example in Passwords and Keys) and try again"}
+var errKeyringLocked = &secret.Error{Op: "access", Problem: secret.Locked, Reason: "the keyring is locked"}
 
 func (lockedKeyring) Get(string) (string, error) { return "", errKeyringLocked }
 func (lockedKeyring) Set(string, string) error   { return errKeyringLocked }

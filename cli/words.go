@@ -72,6 +72,12 @@ func kindWords(e *auth.Error, name string) string {
 		return e.Error() + ": restore it from a backup or move it aside to start afresh"
 	case auth.KindKeyringDamage:
 		return e.Error() + ": remove the connection and add it again"
+	case auth.KindKeyringDown:
+		return e.Error() + ": start gnome-keyring or KWallet (log in to a desktop session, or run `gnome-keyring-daemon --start --components=secrets`) and try again"
+	case auth.KindKeyringLocked:
+		return e.Error() + ": unlock it (for example in Passwords and Keys) and try again"
+	case auth.KindKeyringNoSession:
+		return e.Error() + ": run Authdeck inside your desktop session, or on a headless machine start one with dbus-run-session and unlock gnome-keyring in it (echo PASSWORD | gnome-keyring-daemon --unlock), then run Authdeck inside it"
 	}
 	return ""
 }

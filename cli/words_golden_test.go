@@ -38,6 +38,7 @@ var everyKind = []*auth.Error{
 	{Kind: auth.KindDamagedFile, Msg: "connections.json is damaged (unexpected end of JSON input)"},
 	{Kind: auth.KindKeyringDown, Remedy: auth.RemedyStartKeyring, Msg: "keyring read failed: no Secret Service keyring is running"},
 	{Kind: auth.KindKeyringLocked, Remedy: auth.RemedyStartKeyring, Msg: "keyring read failed: the keyring is locked"},
+	{Kind: auth.KindKeyringNoSession, Remedy: auth.RemedyStartKeyring, Msg: "keyring access failed: there is no D-Bus session, so the keyring (Secret Service) cannot be reached"},
 	{Kind: auth.KindKeyringDamage, Connection: "shop", Remedy: auth.RemedyRemove, Msg: `the keyring item of "shop" is damaged`},
 	{Kind: auth.KindKeyringTooBig, Connection: "shop", Msg: "keyring write failed: the secret is larger than this system's keyring accepts"},
 }

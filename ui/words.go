@@ -198,6 +198,8 @@ func kindWords(e *auth.Error) string {
 		return "Authdeck could not reach your system keyring, where the credentials are kept"
 	case auth.KindKeyringLocked:
 		return "Your system keyring is locked, or waiting for its password"
+	case auth.KindKeyringNoSession:
+		return "Authdeck could not reach your system keyring: there is no desktop session bus (D-Bus)"
 	case auth.KindKeyringDamage:
 		return "This connection's item in your system keyring is damaged"
 	case auth.KindKeyringTooBig:

@@ -221,7 +221,7 @@ func (k *Keyring) call(op string, fn func() (string, error)) (string, error) {
 	case r := <-done:
 		return r.v, explain(op, r.err)
 	case <-time.After(timeout):
-		return "", &Error{Op: op, Problem: NoAnswer, After: timeout, Reason: fmt.Sprintf("the keyring did not answer within %s: it may be locked and waiting for its password. Unlock it (for example in Passwords and Keys) and try again", timeout)}
+		return "", &Error{Op: op, Problem: NoAnswer, After: timeout, Reason: fmt.Sprintf("the keyring did not answer within %s: it may be locked and waiting for its password", timeout)}
 	}
 }
 
@@ -231,11 +231,12 @@ type Problem int
 
 // The keyring's problems.
 const (
-	Unavailable Problem = iota // not running, no session bus, refused the call
+	Unavailable Problem = iota // not running, or refused the call
 	Locked                     // locked, or the unlock prompt was dismissed
 	NoAnswer                   // did not answer in time (often a prompt nobody sees)
 	Damaged                    // an item Authdeck wrote cannot be read back
 	TooBig                     // the value is larger than this system's keyring holds
+	NoSession                  // no D-Bus session, so no Secret Service to ask (Linux)
 )
 
 // Error is a keyring failure: what happened as a Problem, and in words.
@@ -264,11 +265,11 @@ func explain(op string, err error) error {
 	switch {
 	case strings.Contains(msg, "org.freedesktop.DBus.Error.ServiceUnknown"),
 		strings.Contains(msg, "org.freedesktop.secrets was not provided"):
-		return &Error{Op: op, Err: err, Reason: "no Secret Service keyring is running: start gnome-keyring or KWallet (log in to a desktop session, or run `gnome-keyring-daemon --start --components=secrets`) and try again"}
+		return &Error{Op: op, Err: err, Reason: "no Secret Service keyring is running"}
 	case strings.Contains(strings.ToLower(msg), "locked"), strings.Contains(msg, "dismissed"):
-		return &Error{Op: op, Problem: Locked, Err: err, Reason: "the keyring is locked: unlock it (for example in Passwords and Keys) and try again"}
+		return &Error{Op: op, Problem: Locked, Err: err, Reason: "the keyring is locked"}
 	}
-	return &Error{Op: op, Err: err, Reason: msg + ": check that your keyring is running and unlocked, then try again"}
+	return &Error{Op: op, Err: err, Reason: msg}
 }
 
 // sessionBusMissing reports a missing D-Bus session bus before go-keyring
@@ -285,5 +286,5 @@ func sessionBusMissing() error {
 			return nil
 		}
 	}
-	return &Error{Op: "access", Reason: "there is no D-Bus session, so the keyring (Secret Service) cannot be reached. Run Authdeck inside your desktop session, or on a headless machine start one with dbus-run-session and unlock gnome-keyring in it (echo PASSWORD | gnome-keyring-daemon --unlock), then run Authdeck inside it"}
+	return &Error{Op: "access", Problem: NoSession, Reason: "there is no D-Bus session, so the keyring (Secret Service) cannot be reached"}
 }

@@ -22,11 +22,6 @@ var errorFields = map[string]bool{"Msg": true, "Reason": true, "hint": true, "De
 // piece of the text, each with why it stays for now. The list only
 // shrinks: a new entry needs a reason a reviewer accepts.
 var adviceNotYet = map[string]string{
-	"auth/secret/keyring.go:Unlock it":                "the keyring's problem kinds (no answer, not running, locked, no D-Bus session) need kinds of their own in auth before their remedies can move to the words files",
-	"auth/secret/keyring.go:start gnome-keyring":      "as above",
-	"auth/secret/keyring.go:unlock it":                "as above",
-	"auth/secret/keyring.go:check that your keyring":  "as above",
-	"auth/secret/keyring.go:Run Authdeck inside":      "as above",
 	"auth/filelock/filelock.go:remove it and try":     "a symbolic link where a lock file belongs: no Kind for it yet (KindNotPrivate is about owners, not links)",
 	"auth/session/session.go:check them and try":      "session errors have no Kind of their own yet (a refused password is KindFailed)",
 	"auth/session/session.go:wait a few minutes":      "as above",

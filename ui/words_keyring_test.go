@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"authdeck/auth"
+)
+
+// Issue 22: the keyring's problems stay apart all the way to the window:
+// only an unreachable or locked keyring is fixed by starting or unlocking
+// it, and none reads as another.
+func TestKeyringProblemsReadApart(t *testing.T) {
+	seen := map[string]auth.Kind{}
+	for _, tc := range []struct {
+		e      *auth.Error
+		want   string
+		unlock bool
+	}{
+		{&auth.Error{Kind: auth.KindKeyringDown, Remedy: auth.RemedyStartKeyring}, "could not reach your system keyring", true},
+		{&auth.Error{Kind: auth.KindKeyringLocked, Remedy: auth.RemedyStartKeyring}, "locked", true},
+		{&auth.Error{Kind: auth.KindKeyringNoSession, Remedy: auth.RemedyStartKeyring}, "no desktop session bus", true},
+		{&auth.Error{Kind: auth.KindKeyringDamage, Remedy: auth.RemedyRemove}, "damaged", false},
+		{&auth.Error{Kind: auth.KindKeyringTooBig}, "larger than", false},
+	} {
+		got := plain(tc.e)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, "unlock") != tc.unlock {
+			t.Errorf("%s reads %q", tc.e.Kind, got)
+		}
+		if k, dup := seen[got]; dup {
+			t.Errorf("%s and %s read the same: %q", k, tc.e.Kind, got)
+		}
+		seen[got] = tc.e.Kind
+	}
+}
