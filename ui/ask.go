@@ -10,16 +10,22 @@ import (
 
 // question is a dialog with two answers that the keyboard answers as well
 // as the mouse: Enter presses the focused answer (the first, to begin
-// with), Tab moves between them, Escape is the second answer.
+// with), Tab moves between them. Escape, and closing the dialog any other
+// way, answers neither: a person who backs out of a question must find
+// everything as it was (the walk pressed Escape on "Quit while signing
+// in?" and lost the sign-in, and on "Changed somewhere else" and lost
+// what they had typed).
 type question struct {
 	dlg      *dialog.CustomDialog
 	yes, no  *keyButton
 	prevKey  func(*fyne.KeyEvent)
 	answered bool
+	// dismissed runs for Escape and any other close; nil: nothing.
+	dismissed func()
 }
 
-// ask shows a question with two answers; onNo also runs for Escape and
-// for the dialog closed any other way.
+// ask shows a question with two answers; Escape and closing the dialog
+// run neither (see question, and onDismiss for what they may do).
 func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 	q := &question{}
 	answer := func(fn func()) func() {
@@ -34,10 +40,17 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 			}
 		}
 	}
+	dismiss := func() {
+		answer(func() {
+			if q.dismissed != nil {
+				q.dismissed()
+			}
+		})()
+	}
 	q.yes = newKeyButton(yes, nil, answer(onYes))
 	q.yes.Importance = widget.HighImportance
 	q.no = newKeyButton(no, nil, answer(onNo))
-	q.yes.onEscape, q.no.onEscape = answer(onNo), answer(onNo)
+	q.yes.onEscape, q.no.onEscape = dismiss, dismiss
 	body := wrapLabel(text)
 	buttons := container.NewHBox(layout.NewSpacer(), q.no, q.yes)
 	q.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, body), a.win)
@@ -45,18 +58,25 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		switch ev.Name {
 		case fyne.KeyEscape:
-			answer(onNo)()
+			dismiss()
 		case fyne.KeyReturn, fyne.KeyEnter:
 			answer(onYes)()
 		}
 	})
 	q.dlg.SetOnClosed(func() {
 		a.win.Canvas().SetOnTypedKey(q.prevKey)
-		answer(onNo)()
+		dismiss()
 	})
 	size := a.win.Canvas().Size()
 	q.dlg.Resize(fyne.NewSize(min(480, size.Width*0.95), 0))
 	q.dlg.Show()
 	a.win.Canvas().Focus(q.yes)
+	return q
+}
+
+// onDismiss sets what backing out of the question does besides leaving
+// everything as it was (saying so in the status bar, say).
+func (q *question) onDismiss(fn func()) *question {
+	q.dismissed = fn
 	return q
 }

@@ -163,12 +163,16 @@ func (fd *formDialog) failWith(err error, c auth.Connection, byInput map[auth.In
 func (a *App) dateField(label, hint string, at *time.Time) *formField {
 	f := newField(label, hint, false)
 	f.entry.SetPlaceHolder("YYYY-MM-DD")
-	if at != nil {
-		f.entry.SetText(auth.FormatDate(*at, time.Local))
-	}
+	// The button first: setting the text builds the entry's renderer (its
+	// validator runs), and a renderer built without the action item never
+	// shows it — the walk found no calendar on Edit expiry of a connection
+	// that already had a date.
 	pick := widget.NewButtonWithIcon("", theme.CalendarIcon(), nil)
 	pick.OnTapped = func() { a.pickDate(f.entry, pick) }
 	f.entry.ActionItem = pick
+	if at != nil {
+		f.entry.SetText(auth.FormatDate(*at, time.Local))
+	}
 	return f
 }
 

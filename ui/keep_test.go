@@ -90,6 +90,15 @@ func TestOwnerChangedOutsideIsNeverUndone(t *testing.T) {
 	if !hasOverlay(f) || !strings.Contains(strings.Join(texts(f.a.win.Canvas()), " "), "Changed somewhere else") {
 		t.Fatalf("no question about the conflict: %v", texts(f.a.win.Canvas()))
 	}
+	// Escape answers neither: nothing is written and the typed owner
+	// stays in its field (it used to mean "Use theirs" and threw it away).
+	press(f, fyne.KeyEscape)
+	f.a.wait()
+	if got := detailsOf(t, f, "Winery A"); hasOverlay(f) || got.Owner != "Sam" || d.owner.Text != "Ben" {
+		t.Fatalf("after Escape: open %v, stored %+v, field %q", hasOverlay(f), got, d.owner.Text)
+	}
+	test.Tap(d.saveDetails)
+	f.a.wait()
 	test.Tap(&findKeyButton(t, f.a.win.Canvas(), "Keep mine").Button)
 	f.a.wait()
 	if got := detailsOf(t, f, "Winery A"); got.Owner != "Ben" {
