@@ -110,12 +110,12 @@ func (m *Manager) method(c store.Connection) (catalog.Provider, catalog.Method, 
 	p, ok := m.catalog.Load().Lookup(c.Provider)
 	if !ok {
 		return p, catalog.Method{}, &Error{Connection: c.Name, Remedy: RemedyFixProviderFile,
-			Msg: fmt.Sprintf("%q uses provider %q, which is no longer in the catalog: restore its providers.d file, or remove the connection", c.Name, c.Provider)}
+			Msg: fmt.Sprintf("%q uses provider %q, which is no longer in the catalog", c.Name, c.Provider)}
 	}
 	meth, ok := p.Method(c.Method)
 	if !ok {
 		return p, meth, &Error{Connection: c.Name, Remedy: RemedyFixProviderFile,
-			Msg: fmt.Sprintf("%q uses %s's method %q, which its definition no longer has: restore the definition, or remove the connection", c.Name, p.Name, c.Method)}
+			Msg: fmt.Sprintf("%q uses %s's method %q, which its definition no longer has", c.Name, p.Name, c.Method)}
 	}
 	return p, meth, nil
 }

@@ -162,7 +162,7 @@ func (demo *Sandbox) ServeSandbox(ctx context.Context, port string, ready func(b
 	case sandboxNone:
 	default:
 		return &Error{Input: InputParam, Param: "port", Remedy: RemedyFixInput,
-			Msg: fmt.Sprintf("%s is taken by another program or another config folder's demo provider: choose another port", addr)}
+			Msg: fmt.Sprintf("%s is taken by another program or another config folder's demo provider", addr)}
 	}
 	base, stop, err := sandbox.New(key, sandbox.Options{Now: m.now}).Listen(addr)
 	if err != nil {

@@ -65,7 +65,7 @@ func CheckDir(path string) error {
 		return fmt.Errorf("cannot look at the folder %s: %w", path, err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder: move it aside or choose another config folder", path)
+		return fmt.Errorf("%s is not a folder, so it cannot hold Authdeck's configuration", path)
 	}
 	return Check(path, fi)
 }

@@ -147,7 +147,7 @@ func (r *Running) Close() error {
 func (p *Proxy) Listen(port int) (*Running, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on 127.0.0.1:%d (%v): choose another port", port, errors.Unwrap(err))
+		return nil, fmt.Errorf("cannot listen on 127.0.0.1:%d (%v)", port, errors.Unwrap(err))
 	}
 	addr := ln.Addr().String()
 	p.AnswerAs(addr)

@@ -305,7 +305,7 @@ func (c Credential) validate() error {
 	case c.Header == "" && c.Query == "":
 		return errors.New("the credential has neither a header nor a query parameter (the provider's apply rule names neither)")
 	case c.Header != "" && c.Query != "":
-		return errors.New("the credential has both a header and a query parameter: set only one")
+		return errors.New("the credential has both a header and a query parameter (the provider's apply rule names both)")
 	case c.Secret == "" || c.Value == "":
 		return errors.New("the credential is empty")
 	case c.Header != "" && !headerNameRE().MatchString(c.Header):

@@ -12,7 +12,7 @@ import (
 // adviceWords matches a sentence that tells the person what to do: the
 // remedy a front end chooses from the error's auth.Kind and auth.Remedy
 // and words for its own screen (cli/words.go, ui/words.go).
-var adviceWords = regexp.MustCompile(`(?i)\b(connect again|re-?connect|try again|start again|run authdeck|press|click|unlock it|check (your|the|them|that)|then run|use (the|an?) [a-z -]+ instead)\b`)
+var adviceWords = regexp.MustCompile(`(?i)\b(connect again|re-?connect|try again|start again|run authdeck|press|click|unlock it|check (your|the|them|that)|then run|use (the|an?) [a-z -]+ instead|restore (it|its)|or remove the|move it aside|choose another|set only one|update authdeck|edit the|register (it|the|an)|sign in again|paste (it|the|a new))\b`)
 
 // errorFields are the fields of the core's error types whose text reaches a
 // person: what happened, never what to do.
