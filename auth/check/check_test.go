@@ -138,7 +138,7 @@ func TestRunConnectionRefused(t *testing.T) {
 	ln.Close() // nothing listens there now
 	req := newRequest(t, "http://"+addr+"/me?api-key="+token)
 	res := Run(context.Background(), nil, req, now)
-	if res.OK || res.Status != 0 || res.Message != "could not reach 127.0.0.1: connection refused — check your network" {
+	if res.OK || res.Status != 0 || res.Message != "could not reach 127.0.0.1: connection refused" {
 		t.Fatalf("got %+v", res)
 	}
 }

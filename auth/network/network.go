@@ -15,7 +15,8 @@ import (
 )
 
 // Words says in one phrase why no answer came from host, naming the
-// host and never the URL (a query may carry a credential). The token
+// host and never the URL (a query may carry a credential). It states what
+// happened: the remedy (try again) is the front end's, by the error's Kind. The token
 // request, the credential check and the session login all use it, so a
 // network problem reads the same wherever it happens.
 func Words(ctx context.Context, err error, host string) string {
@@ -27,28 +28,28 @@ func Words(ctx context.Context, err error, host string) string {
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		return "the request to " + host + " was cancelled"
 	case TimedOut(err):
-		return "timed out — " + host + " did not answer: check your network or try again later"
+		return "timed out — " + host + " did not answer"
 	case errors.As(err, &dns) && dns.IsNotFound:
-		return "could not reach " + host + ": no such host — check the address and your network"
+		return "could not reach " + host + ": no such host"
 	case errors.As(err, &dns):
-		return "could not reach " + host + ": the name could not be looked up — check your network"
+		return "could not reach " + host + ": the name could not be looked up"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "could not reach " + host + ": connection refused — check your network"
+		return "could not reach " + host + ": connection refused"
 	case errors.Is(err, syscall.ECONNRESET):
-		return "could not reach " + host + ": the connection was reset — check your network or try again"
+		return "could not reach " + host + ": the connection was reset"
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return "could not reach " + host + ": the network is unreachable — check your network"
+		return "could not reach " + host + ": the network is unreachable"
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
-		return "could not reach " + host + " safely: its certificate is not trusted — check the address, or the network may be intercepting connections"
+		return "could not reach " + host + " safely: its certificate is not trusted (a wrong address, or a network that intercepts connections)"
 	case err == nil:
-		return "could not reach " + host + " — check your network"
+		return "could not reach " + host
 	}
 	// Report the cause without url.Error's text, which quotes the whole URL.
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err
 	}
-	return "could not reach " + host + ": " + sanitize.Line(err.Error()) + " — check your network"
+	return "could not reach " + host + ": " + sanitize.Line(err.Error())
 }
 
 // TimedOut reports whether err is a deadline or a network timeout.

@@ -27,10 +27,10 @@ func TestWords(t *testing.T) {
 		want string
 	}{
 		{"cancelled", canceled, urlErr(context.Canceled), "the request to h.example was cancelled"},
-		{"timeout", bg, urlErr(context.DeadlineExceeded), "timed out — h.example did not answer: check your network or try again later"},
-		{"no such host", bg, urlErr(&net.DNSError{Err: "no such host", Name: "h.example", IsNotFound: true}), "could not reach h.example: no such host — check the address and your network"},
-		{"refused", bg, urlErr(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), "could not reach h.example: connection refused — check your network"},
-		{"other", bg, urlErr(errors.New("odd\x1b[2J failure")), `could not reach h.example: odd\x1b[2J failure — check your network`},
+		{"timeout", bg, urlErr(context.DeadlineExceeded), "timed out — h.example did not answer"},
+		{"no such host", bg, urlErr(&net.DNSError{Err: "no such host", Name: "h.example", IsNotFound: true}), "could not reach h.example: no such host"},
+		{"refused", bg, urlErr(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), "could not reach h.example: connection refused"},
+		{"other", bg, urlErr(errors.New("odd\x1b[2J failure")), `could not reach h.example: odd\x1b[2J failure`},
 	} {
 		got := Words(tc.ctx, tc.err, "h.example")
 		if got != tc.want {

@@ -156,7 +156,7 @@ func TestLoginFailuresInWords(t *testing.T) {
 		{"429", serve(status(429)), email, password, "too many sign-in attempts", nil},
 		{"500", serve(status(500)), email, password, "500: 127.0.0.1 had an internal error — try again later", nil},
 		{"404", serve(status(404)), email, password, "404: 127.0.0.1 refused the sign-in (Not Found)", nil},
-		{"connection refused", refusedURL, email, password, "could not reach 127.0.0.1: connection refused — check your network", nil},
+		{"connection refused", refusedURL, email, password, "could not reach 127.0.0.1: connection refused", nil},
 		{"plain http to a remote host", "http://app.vinsight.net/LoginContexts", email, password, "plain http", nil},
 		{"empty email", "https://app.vinsight.net/LoginContexts", "", password, "email address is empty", nil},
 		{"colon in the email", "https://app.vinsight.net/LoginContexts", "a:b@example.com", password, "contains ':'", nil},

@@ -74,9 +74,13 @@ func knownAdvice(file, text string) string {
 	return ""
 }
 
+// textFuncs make phrases that errors carry: a refusal's meaning
+// (oauth's hintFor) and why no answer came (network.Words).
+var textFuncs = map[string]bool{"hintFor": true, "Words": true}
+
 // errorTexts are the string literals in f that make an error's text: the
 // arguments of errors.New and fmt.Errorf, the values of errorFields in
-// composite literals and assignments, and what a hintFor returns.
+// composite literals and assignments, and what the textFuncs return.
 func errorTexts(f *ast.File) []*ast.BasicLit {
 	var out []*ast.BasicLit
 	collect := func(n ast.Node) {
@@ -106,7 +110,7 @@ func errorTexts(f *ast.File) []*ast.BasicLit {
 				}
 			}
 		case *ast.FuncDecl:
-			if n.Name.Name == "hintFor" && n.Body != nil {
+			if textFuncs[n.Name.Name] && n.Body != nil {
 				collect(n.Body)
 			}
 		}
