@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"reflect"
 	"strings"
@@ -239,4 +240,35 @@ func FuzzListJSON(f *testing.F) {
 		}
 		sameAsEncodingJSON(t, []listItem{it, {Connection: auth.Connection{Name: key, CreatedAt: at}}})
 	})
+}
+
+// noKeyring fails every call: list and status must not ask the keyring
+// (a locked or slow one would stall them once per connection).
+type noKeyring struct{ t *testing.T }
+
+func (k noKeyring) Get(key string) (string, error) {
+	k.t.Errorf("the keyring was read (%s)", key)
+	return "", errors.New("no keyring")
+}
+
+func (k noKeyring) Set(key, _ string) error {
+	k.t.Errorf("the keyring was written (%s)", key)
+	return errors.New("no keyring")
+}
+
+func (k noKeyring) Delete(key string) error {
+	k.t.Errorf("the keyring was changed (%s)", key)
+	return errors.New("no keyring")
+}
+
+func TestListAsksNoKeyring(t *testing.T) {
+	f := utcFixture(t)
+	f.add(t, auth.AddRequest{Name: "reports", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "KEY-7f3a", ExpiresAt: f.days(2)})
+	f.add(t, auth.AddRequest{Name: "acme", Provider: "vend", Method: catalog.KindToken, Secret: "tok-1", Params: map[string]string{"domain_prefix": "acme"}})
+	f.secrets = noKeyring{t}
+	for _, args := range [][]string{{"list", "--json"}, {"list"}, {"status", "--json"}, {"status"}} {
+		if r := f.run(t, "", args...); r.code != 0 && r.code != exitAttention || !strings.Contains(r.stdout, "reports") {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
 }
