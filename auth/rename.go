@@ -43,7 +43,9 @@ func checkName(name string) error {
 // secrets, owner, note, expiry and history: the secrets are copied to the
 // new name's keyring item first, then the record is renamed (and every
 // "replaced by" that named it follows), then the old item is deleted. A
-// failure before the record changed leaves the connection as it was.
+// failure before the record changed leaves the connection as it was. It
+// holds both names' locks itself, where withConn holds one: no other
+// process may take the new name meanwhile.
 func (m *Manager) Rename(ctx context.Context, oldName, newName string) (_ Connection, err error) {
 	defer classify(&err)
 	if err := checkName(newName); err != nil {
