@@ -163,7 +163,8 @@ func (w *wizard) content() fyne.CanvasObject {
 	// The right inset keeps the scroll bar off the fields and their buttons.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+theme.Padding()), w.body)
 	w.scroll = container.NewVScroll(inset)
-	w.root = container.NewBorder(container.NewVBox(w.stepNo, w.heading, w.fieldErr), buttons, nil, nil, w.scroll)
+	// The wheel moves the step wherever the pointer is, over a field too.
+	w.root = container.NewBorder(container.NewVBox(w.stepNo, w.heading, w.fieldErr), buttons, nil, nil, wheelScroll(w.scroll))
 	return w.root
 }
 
