@@ -21,7 +21,7 @@ import (
 
 // ErrRejected is wrapped by Login's error when the provider refused the email
 // or password: asking again makes sense, retrying the same ones does not.
-var ErrRejected = errors.New("the email or password was not accepted — check them and try again")
+var ErrRejected = errors.New("the email or password was not accepted")
 
 // ErrNoCookie is wrapped by Login's error when the sign-in succeeded but no
 // session cookie came back, so there is nothing to keep.
@@ -121,13 +121,13 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	case s == http.StatusUnauthorized:
 		return "", ErrRejected
 	case s == http.StatusForbidden:
-		return "", fmt.Errorf("403: %s refused the sign-in — the account may be locked or not allowed to use the API: check it in %s", host, host)
+		return "", fmt.Errorf("403: %s refused the sign-in — the account may be locked or not allowed to use the API", host)
 	case s == http.StatusTooManyRequests:
 		return "", fmt.Errorf("429: too many sign-in attempts at %s — wait a few minutes and try again", host)
 	case s >= 500:
 		return "", fmt.Errorf("%s: %s had an internal error — try again later", code, host)
 	case s >= 400:
-		return "", fmt.Errorf("%s: %s refused the sign-in (%s) — check the login address in the provider's definition", code, host, http.StatusText(s))
+		return "", fmt.Errorf("%s: %s refused the sign-in (%s) — the login address in the provider's definition may be wrong", code, host, http.StatusText(s))
 	}
 
 	cookie = header(resp.Cookies(), time.Now())

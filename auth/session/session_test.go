@@ -122,7 +122,7 @@ func TestLoginWrongPassword(t *testing.T) {
 	if cookie != "" || !errors.Is(err, ErrRejected) {
 		t.Fatalf("got %q, %v; want ErrRejected", cookie, err)
 	}
-	if err.Error() != "the email or password was not accepted — check them and try again" {
+	if err.Error() != "the email or password was not accepted" {
 		t.Fatalf("message %q", err)
 	}
 }

@@ -22,12 +22,10 @@ var errorFields = map[string]bool{"Msg": true, "Reason": true, "hint": true, "De
 // piece of the text, each with why it stays for now. The list only
 // shrinks: a new entry needs a reason a reviewer accepts.
 var adviceNotYet = map[string]string{
-	"auth/filelock/filelock.go:remove it and try":     "a symbolic link where a lock file belongs: no Kind for it yet (KindNotPrivate is about owners, not links)",
-	"auth/session/session.go:check them and try":      "session errors have no Kind of their own yet (a refused password is KindFailed)",
-	"auth/session/session.go:wait a few minutes":      "as above",
-	"auth/session/session.go:try again later":         "as above",
-	"auth/session/session.go:check the login address": "as above",
-	"auth/session/session.go:use an API key instead":  "as above",
+	"auth/filelock/filelock.go:remove it and try":    "a symbolic link where a lock file belongs: no Kind for it yet (KindNotPrivate is about owners, not links)",
+	"auth/session/session.go:wait a few minutes":     "a session login's remedy is always 'replace the password' (auth/credential.go); waiting has no Remedy a session connection can take (RemedyRetry words as authdeck refresh, which sessions lack)",
+	"auth/session/session.go:try again later":        "as above",
+	"auth/session/session.go:use an API key instead": "choosing another method of the provider has no Remedy yet",
 }
 
 // TestCoreErrorsStateFacts keeps advice out of the core's error texts:
