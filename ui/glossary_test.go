@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -67,4 +68,27 @@ func TestWindowTextHasPlainTwins(t *testing.T) {
 	}
 	f.a.showWizard("", "")
 	look("the wizard's first step")
+}
+
+// Every remedy the core can name has words in this window, except the two
+// the window answers with a question of its own (which definition, which
+// value). The walk found "Share with team…" failing with no next step:
+// the team store's remedy had no words here.
+func TestEveryRemedyHasWindowWords(t *testing.T) {
+	src, err := os.ReadFile("../auth/errors.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := map[auth.Remedy]bool{auth.RemedyNone: true, auth.RemedyFixInput: true, auth.RemedyReplaceProvider: true, auth.RemedyChooseValue: true}
+	found := 0
+	for _, m := range regexp.MustCompile(`(?m)^\s+Remedy\w+\s+Remedy = "([a-z-]*)"`).FindAllStringSubmatch(string(src), -1) {
+		found++
+		r := auth.Remedy(m[1])
+		if w := remedyWords(r, auth.Connection{Name: "Key"}); (w == "") != asked[r] {
+			t.Errorf("remedy %q: window words %q", r, w)
+		}
+	}
+	if found < 10 {
+		t.Fatalf("read %d remedies from auth/errors.go: the test no longer sees them", found)
+	}
 }

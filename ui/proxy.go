@@ -79,6 +79,7 @@ func showProxy(d *detailPane) {
 	refresh()
 	body := container.NewVBox(about, address, problem, container.NewHBox(start, copyBtn, stop))
 	dlg := dialog.NewCustom("Local address for "+name, "Close", body, a.win)
+	a.keysFor(dlg, nil)
 	dlg.Resize(fyne.NewSize(520, 260))
 	dlg.Show()
 }

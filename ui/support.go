@@ -228,19 +228,29 @@ func (a *App) showSupport() {
 	intro := wrapLabel(scope + " with its status, expiry, owner and what to do, in the list's order. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
 	d := dialog.NewCustom("Expiry report", "Close",
 		container.NewBorder(container.NewVBox(intro, group), buttons, nil, nil, container.NewScroll(text)), a.win)
-	a.closeOnEscape(d)
+	a.keysFor(d, nil)
 	size := a.win.Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width*0.96, size.Height*0.9))
 	d.Show()
 }
 
-// closeOnEscape makes Escape close d, and gives the window its keys back
-// when d closes.
-func (a *App) closeOnEscape(d dialog.Dialog) {
+// keysFor makes a dialog answer the keyboard like the rest of the window:
+// Escape closes it (as its Close or Cancel button does) and Enter runs
+// enter, when there is one; the window gets its keys back when d closes.
+// A field inside d that has the focus sees the keys first: give it
+// onEscape (keyEntry) too. Every dialog the window opens goes through here
+// or answers the keys itself (ask, showForm, the wizard):
+// TestEveryDialogAnswersTheKeyboard keeps it so.
+func (a *App) keysFor(d dialog.Dialog, enter func()) {
 	prev := a.win.Canvas().OnTypedKey()
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
+		switch ev.Name {
+		case fyne.KeyEscape:
 			d.Hide()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			if enter != nil {
+				enter()
+			}
 		}
 	})
 	d.SetOnClosed(func() { a.win.Canvas().SetOnTypedKey(prev) })
@@ -303,6 +313,7 @@ func (a *App) showSettings() {
 			}
 		}
 	}, a.win)
+	a.keysFor(d, d.Submit)
 	d.Resize(fyne.NewSize(460, 260))
 	d.Show()
 }

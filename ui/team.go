@@ -129,36 +129,62 @@ func (r *teamRow) toggle() {
 			}, nil)
 		return
 	}
-	d.a.ask("Share "+c.Name+" with the team?",
-		"Its details and secrets move into the team store: everyone whose Authdeck uses that store can use it, and exactly one machine refreshes it.",
-		"Share", "Cancel", func() {
-			runAction(d, "Moving it into the team store…", d.a.m.Share, func(auth.Connection) {
-				d.a.say(c.Name + " is now shared with the team.")
-				d.a.selectAndReload(c.Name)
-			})
-		}, nil)
+	// Sharing needs a team store: without one, say how to get one before
+	// asking anything (the walk was asked to share, then told it could
+	// not).
+	background(d.a, func() (auth.TeamStore, error) { return d.a.m.TeamStore(d.a.ctx()) }, func(info auth.TeamStore, err error) {
+		if err == nil && !info.Configured {
+			d.a.ask("No team store yet",
+				"Sharing puts "+c.Name+" where your whole team's Authdeck can use it: a HashiCorp Vault or OpenBao store that your team runs. "+
+					"Whoever runs it gives you its address and a token; enter them in the Team store settings, then share again.",
+				"Team store settings…", "Cancel", d.a.showTeamStore, nil)
+			return
+		}
+		d.a.ask("Share "+c.Name+" with the team?",
+			"Its details and secrets move into the team store: everyone whose Authdeck uses that store can use it, and exactly one machine refreshes it.",
+			"Share", "Cancel", func() {
+				runAction(d, "Moving it into the team store…", d.a.m.Share, func(auth.Connection) {
+					d.a.say(c.Name + " is now shared with the team.")
+					d.a.selectAndReload(c.Name)
+				})
+			}, nil)
+	})
 }
 
 // showTeamStore is Settings → Team store: where the shared connections
 // live, tested before it is saved.
 func (a *App) showTeamStore() {
-	address, mount, path := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	address, mount, path, token := newKeyEntry(false), newKeyEntry(false), newKeyEntry(false), newKeyEntry(true)
 	address.SetPlaceHolder("https://vault.example.com:8200")
 	mount.SetText("secret")
 	path.SetText("authdeck")
-	token := widget.NewPasswordEntry()
 	token.SetPlaceHolder("kept in the system keyring; empty: VAULT_TOKEN")
 	result := wrapped()
 	settings := func() auth.TeamSettings {
 		return auth.TeamSettings{Address: strings.TrimSpace(address.Text), Mount: mount.Text, Path: path.Text, Token: token.Text}
 	}
-	test := widget.NewButton("Test and save", func() { a.saveTeamStore(settings(), result) })
+	save := func() { a.saveTeamStore(settings(), result) }
+	test := widget.NewButton("Test and save", save)
 	unset := widget.NewButton("Stop using it", func() {
 		background(a, func() (struct{}, error) { return struct{}{}, a.m.UnsetTeamStore() }, func(_ struct{}, err error) {
 			result.SetText(teamResult(auth.TeamStore{}, err))
 			a.reload()
 		})
 	})
+	form := widget.NewForm(widget.NewFormItem("Address", address), widget.NewFormItem("Mount", mount),
+		widget.NewFormItem("Path", path), widget.NewFormItem("Token", token))
+	body := container.NewVBox(wrapped(), form, container.NewHBox(test, unset), result)
+	body.Objects[0].(*widget.Label).SetText("Shared connections live in a HashiCorp Vault or OpenBao KV version 2 mount that your team points Authdeck at.")
+	d := dialog.NewCustom("Team store", "Close", body, a.win)
+	a.keysFor(d, save)
+	for _, e := range []*keyEntry{address, mount, path, token} {
+		e.onEscape = d.Hide
+		e.OnSubmitted = func(string) { save() }
+	}
+	d.Resize(fyne.NewSize(520, 380))
+	d.Show()
+	// What is set now fills the fields once the dialog stands (the answer
+	// may come at once).
 	background(a, func() (auth.TeamStore, error) { return a.m.TeamStore(a.ctx()) }, func(info auth.TeamStore, err error) {
 		if info.Configured {
 			address.SetText(info.Address)
@@ -167,13 +193,6 @@ func (a *App) showTeamStore() {
 		}
 		result.SetText(teamResult(info, err))
 	})
-	form := widget.NewForm(widget.NewFormItem("Address", address), widget.NewFormItem("Mount", mount),
-		widget.NewFormItem("Path", path), widget.NewFormItem("Token", token))
-	body := container.NewVBox(wrapped(), form, container.NewHBox(test, unset), result)
-	body.Objects[0].(*widget.Label).SetText("Shared connections live in a HashiCorp Vault or OpenBao KV version 2 mount that your team points Authdeck at.")
-	d := dialog.NewCustom("Team store", "Close", body, a.win)
-	d.Resize(fyne.NewSize(520, 380))
-	d.Show()
 }
 
 func (a *App) saveTeamStore(in auth.TeamSettings, result *widget.Label) {

@@ -55,4 +55,38 @@ func TestSharedConnectionInTheWindow(t *testing.T) {
 	if c, err := f.m.Get("shop"); err != nil || c.Shared {
 		t.Fatalf("core: %+v %v", c, err)
 	}
+	// Share with team… (the store is set up: the question, then the move).
+	f.a.selectConnection("shop")
+	test.Tap(f.a.detail.team.button)
+	f.a.wait()
+	if said := strings.Join(texts(f.a.win.Canvas()), " "); !strings.Contains(said, "Share shop with the team?") {
+		t.Fatalf("the question: %s", said)
+	}
+	f.a.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.a.wait()
+	f.a.wait()
+	if c, err := f.m.Get("shop"); err != nil || !c.Shared {
+		t.Fatalf("not shared again: %+v %v", c, err)
+	}
+}
+
+// Share with team… without a team store says how to get one and opens its
+// settings; nothing is asked that cannot be done.
+func TestShareWithoutATeamStoreSaysHowToGetOne(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok",
+		Params: map[string]string{"domain_prefix": "myshop"}})
+	f.reload()
+	f.a.selectConnection("shop")
+	test.Tap(f.a.detail.team.button)
+	f.a.wait()
+	said := strings.Join(texts(f.a.win.Canvas()), " ")
+	if !strings.Contains(said, "No team store yet") || strings.Contains(said, "Share shop with the team?") {
+		t.Fatalf("the question: %s", said)
+	}
+	test.Tap(&findKeyButton(t, f.a.win.Canvas(), "Team store settings…").Button)
+	f.a.wait()
+	if findEntry(t, f.a.win.Canvas(), "https://vault.example.com:8200") == nil {
+		t.Fatal("the team store settings did not open")
+	}
 }
