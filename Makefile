@@ -118,7 +118,7 @@ GOSEC_FLAGS     := -quiet -exclude=G104
 FUZZTIME        ?= 20000x
 FUZZ_TARGETS    := ./auth/catalog:FuzzParse ./auth/oauth:FuzzParseTokenResponse ./auth/oauth:FuzzCallback \
                    ./auth/render:FuzzCurlRoundTrip ./auth/render:FuzzHTTPieRoundTrip ./auth/store:FuzzDecodeFast ./auth/render:FuzzCSV \
-                   ./cli:FuzzListJSON
+                   ./cli:FuzzListJSON ./auth:FuzzCompareNames
 
 .PHONY: lint fuzz-short
 

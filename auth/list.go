@@ -5,7 +5,6 @@ import (
 
 	"authdeck/auth/store"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -120,7 +119,7 @@ func sortByUrgency(conns []Connection) {
 		if c := ka.at.Compare(kb.at); c != 0 {
 			return c
 		}
-		if c := strings.Compare(conns[a].Name, conns[b].Name); c != 0 {
+		if c := CompareNames(conns[a].Name, conns[b].Name); c != 0 {
 			return c
 		}
 		return a - b

@@ -179,8 +179,13 @@ func (l *connectionList) refilter() {
 	l.none.Refresh()
 	l.list.Refresh()
 	if sel := l.a.selected; sel != "" && !l.shows(sel) {
+		// The detail pane never shows a connection the list hides. It
+		// moves to another only when the search leaves exactly one: with
+		// more, the first of them is not what the person chose, and its
+		// Remove would be one click away (the walk's filter change put
+		// another connection under the person's eyes).
 		next := ""
-		if len(l.visible) > 0 {
+		if len(l.visible) == 1 {
 			next = l.visible[0].Name
 		}
 		l.a.selectConnection(next)
@@ -213,14 +218,14 @@ func (l *connectionList) sort() {
 	switch l.sorting.Selected {
 	case sortName:
 		sort.SliceStable(l.visible, func(i, j int) bool {
-			return strings.ToLower(l.visible[i].Name) < strings.ToLower(l.visible[j].Name)
+			return auth.CompareNames(l.visible[i].Name, l.visible[j].Name) < 0
 		})
 	case sortProvider:
 		sort.SliceStable(l.visible, func(i, j int) bool {
 			if l.visible[i].ProviderName != l.visible[j].ProviderName {
 				return l.visible[i].ProviderName < l.visible[j].ProviderName
 			}
-			return l.visible[i].Name < l.visible[j].Name
+			return auth.CompareNames(l.visible[i].Name, l.visible[j].Name) < 0
 		})
 	case sortOwner: // grouped by owner, the most urgent first in each
 		sort.SliceStable(l.visible, func(i, j int) bool {

@@ -296,6 +296,17 @@ func TestDetailFollowsSearch(t *testing.T) {
 	if f.a.detail.conn.Name != "" || f.a.detail.placeholder.Hidden {
 		t.Errorf("with nothing shown the pane still shows %q", f.a.detail.conn.Name)
 	}
+	// A filter that hides the selected row among several others selects
+	// none of them: the person did not choose any.
+	f.add(t, auth.AddRequest{Name: "Beta", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.add(t, auth.AddRequest{Name: "Pending", Provider: "sandbox", Method: catalog.KindOAuth})
+	f.a.list.search.SetText("")
+	f.reload()
+	f.a.selectConnection("Pending")
+	f.a.list.filter.SetSelected(statusWord(auth.StatusOK))
+	if len(f.a.list.visible) < 2 || f.a.selected != "" || f.a.detail.conn.Name != "" {
+		t.Errorf("the OK filter shows %v and selected %q (pane %q)", names(f.a.list.visible), f.a.selected, f.a.detail.conn.Name)
+	}
 }
 
 // Issue 14.13: a date typed in the window means the end of that day.
