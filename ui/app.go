@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"strings"
@@ -246,17 +247,43 @@ func (a *App) quit() {
 	if a.signingIn() {
 		a.win.Show()
 		a.ask("Quit while signing in?",
-			"A sign-in is still waiting for your browser. If you quit now, it stops and the connection stays not signed in.",
-			"Keep waiting", "Quit", nil, a.quitNow)
+			"A sign-in is still waiting for your browser. If you quit now, the sign-in stops and nothing from it is saved.",
+			"Keep waiting", "Quit", nil, a.quitSaving)
 		return
 	}
-	a.quitNow()
+	a.quitSaving()
 }
 
-// quitNow saves typed owner and note, clears the clipboard and ends the
-// app, without a question (a signal from the system, or the answer).
+// quitSaving saves the owner and note typed and not saved yet, then ends
+// the app; when they cannot be saved (changed somewhere else meanwhile, or
+// the save failed) it asks first, so that typing is never lost without a
+// word.
+func (a *App) quitSaving() {
+	err := a.saveBeforeQuit()
+	if err == nil {
+		a.end()
+		return
+	}
+	why := plain(err)
+	if errors.Is(err, auth.ErrChanged) {
+		why = "they were changed somewhere else (on the command line or in another window) while you typed."
+	}
+	a.win.Show()
+	a.ask("Quit without saving?",
+		"The owner and note you typed for "+a.detail.conn.Name+" are not saved: "+why+
+			" Stay to see both and choose, or quit and lose what you typed.",
+		"Stay", "Quit without saving", nil, a.end)
+}
+
+// quitNow saves what it can and ends the app without a question (a signal
+// from the system).
 func (a *App) quitNow() {
-	a.saveBeforeQuit()
+	_ = a.saveBeforeQuit() // #nosec G104 -- nobody is left to tell: the system is ending the app
+	a.end()
+}
+
+// end clears the clipboard and ends the app.
+func (a *App) end() {
 	a.clearClipboard()
 	a.fyne.Quit()
 }

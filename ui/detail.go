@@ -52,7 +52,7 @@ type detailPane struct {
 	lastCheck *widget.Label
 
 	owner       *keyEntry // Enter saves without redrawing after (see keyEntry)
-	note        *widget.Entry
+	note        *noteEntry
 	saveDetails *widget.Button
 	// base is the owner and note the fields were last filled from: what
 	// the person started from, compared in the core before a save writes.

@@ -18,7 +18,7 @@ import (
 func (d *detailPane) buildDetails() {
 	d.owner = newKeyEntry(false)
 	d.owner.SetPlaceHolder("Who to ask about it, e.g. Dana (accounts)")
-	d.note = widget.NewMultiLineEntry()
+	d.note = newNoteEntry()
 	d.note.SetMinRowsVisible(2)
 	d.note.Wrapping = fyne.TextWrapWord
 	d.note.SetPlaceHolder("Why it exists, where it is used (Shift+Enter saves)")
@@ -33,6 +33,22 @@ func (d *detailPane) buildDetails() {
 	}
 	d.owner.OnSubmitted, d.note.OnSubmitted = submit, submit
 }
+
+// noteEntry is a field of several lines that leaves Tab to move the
+// focus, as every other field does: a multi-line entry types Tab into the
+// text, and the walk's keyboard user could not leave the note.
+type noteEntry struct{ widget.Entry }
+
+func newNoteEntry() *noteEntry {
+	e := &noteEntry{}
+	e.MultiLine = true
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab is false: Tab and Shift+Tab move to the next and previous
+// control.
+func (e *noteEntry) AcceptsTab() bool { return false }
 
 // typed is the owner and note as they are in the fields now.
 func (d *detailPane) typed() auth.Details {
@@ -174,14 +190,16 @@ func (a *App) saveLeaving(u unsaved) {
 
 // saveBeforeQuit saves typed owner and note while the window can still
 // say what went wrong: quitting waits for it, at most a few seconds.
-func (a *App) saveBeforeQuit() {
+func (a *App) saveBeforeQuit() error {
 	d := a.detail
 	if !d.edited() {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if _, err := a.m.SetDetails(ctx, d.conn.Name, d.base, d.typed()); err == nil {
-		d.base = d.typed()
+	if _, err := a.m.SetDetails(ctx, d.conn.Name, d.base, d.typed()); err != nil {
+		return err
 	}
+	d.base = d.typed()
+	return nil
 }

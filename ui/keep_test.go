@@ -546,3 +546,56 @@ func TestNarrowRowsDoNotOverlap(t *testing.T) {
 		t.Errorf("the second line runs into the status word: %v+%v > %v", r.sub.Position().X, r.sub.Size().Width, r.word.Position().X)
 	}
 }
+
+// Quitting with typed owner or note that can no longer be saved (changed
+// somewhere else meanwhile) asks first; Stay (and Escape) keeps the
+// window and the typing, "Quit without saving" leaves the other change
+// alone. The walk lost its note this way without a word.
+func TestQuitNeverLosesTypingSilently(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Winery A", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k", Note: "old"})
+	f.reload()
+	f.a.selectConnection("Winery A")
+	d := f.a.detail
+	d.note.SetText("typed before quitting")
+	// authdeck details 'Winery A' --note 'from the command line'
+	if _, err := f.m.SetDetails(context.Background(), "Winery A", auth.Details{Note: "old"}, auth.Details{Note: "from the command line"}); err != nil {
+		t.Fatal(err)
+	}
+	f.a.closeWindow()
+	said := strings.Join(texts(f.a.win.Canvas()), " ")
+	if !strings.Contains(said, "Quit without saving?") || !strings.Contains(said, "changed somewhere else") {
+		t.Fatalf("quitting asked nothing: %s", said)
+	}
+	press(f, fyne.KeyEscape)
+	if hasOverlay(f) || d.note.Text != "typed before quitting" {
+		t.Fatalf("after Escape: open %v, note %q", hasOverlay(f), d.note.Text)
+	}
+	f.a.closeWindow()
+	test.Tap(&findKeyButton(t, f.a.win.Canvas(), "Quit without saving").Button)
+	if got := detailsOf(t, f, "Winery A"); hasOverlay(f) || got.Note != "from the command line" {
+		t.Fatalf("quitting without saving: open %v, stored %+v", hasOverlay(f), got)
+	}
+	// With nothing in the way, quitting saves what was typed.
+	d.base = detailsOf(t, f, "Winery A")
+	d.note.SetText("saved on the way out")
+	f.a.closeWindow()
+	if got := detailsOf(t, f, "Winery A"); hasOverlay(f) || got.Note != "saved on the way out" {
+		t.Fatalf("a plain quit: open %v, stored %+v", hasOverlay(f), got)
+	}
+}
+
+// The note leaves Tab to move the focus (a multi-line field would type it).
+func TestTabLeavesTheNote(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.selectConnection("Key")
+	var tabbable fyne.Tabbable = f.a.detail.note
+	if tabbable.AcceptsTab() {
+		t.Fatal("the note takes Tab: the keyboard cannot leave it")
+	}
+	if !f.a.detail.note.MultiLine {
+		t.Fatal("the note is one line")
+	}
+}
