@@ -38,7 +38,8 @@ type Options struct {
 	// (default 5 minutes, less for short-lived tokens).
 	RefreshMargin time.Duration
 	// TeamLease bounds how long a machine may hold a shared connection's
-	// refresh lease (team.DefaultLease when zero); tests shorten it.
+	// refresh lease (team.DefaultLease when zero). Configuration, like
+	// RefreshMargin: no setting offers it yet, and tests shorten it.
 	TeamLease time.Duration
 }
 
