@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -186,10 +187,15 @@ func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
 
 // choice offers options of which one is chosen, like a radio group, but
 // each option is a button the keyboard reaches with Tab, chooses with Space
-// and confirms with Enter (choose, then go on).
+// and confirms with Enter (choose, then go on). An option's words are a
+// label over its button that wraps: a button's own words never wrap, and a
+// long option (the sandbox's "Try the whole sign-in…") widened the wizard
+// past a 500 px window's edge, where it was cut.
 type choice struct {
 	box       *fyne.Container
 	options   []*keyButton
+	labels    []string       // each option's words, by index
+	marks     []*widget.Icon // each option's radio mark
 	Selected  string
 	OnChanged func(string)
 	onEnter   func()
@@ -202,11 +208,10 @@ func newChoice(changed func(string)) *choice {
 
 // SetOptions replaces the options; none is chosen.
 func (c *choice) SetOptions(labels []string) {
-	c.options, c.Selected = nil, ""
+	c.options, c.labels, c.marks, c.Selected = nil, labels, nil, ""
 	c.box.RemoveAll()
 	for _, label := range labels {
-		b := newKeyButton(label, theme.RadioButtonIcon(), func() { c.SetSelected(label) })
-		b.Alignment = widget.ButtonAlignLeading
+		b := newKeyButton("", nil, func() { c.SetSelected(label) })
 		b.Importance = widget.LowImportance
 		b.onEscape = func() { c.escape() }
 		b.onEnter = func() {
@@ -215,9 +220,25 @@ func (c *choice) SetOptions(labels []string) {
 				c.onEnter()
 			}
 		}
+		mark := widget.NewIcon(theme.RadioButtonIcon())
+		words := widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		words.Wrapping = fyne.TextWrapWord
+		// Neither the mark nor the words take taps: they reach the button.
+		over := container.NewBorder(nil, nil, container.NewCenter(mark), nil, words)
 		c.options = append(c.options, b)
-		c.box.Add(b)
+		c.marks = append(c.marks, mark)
+		c.box.Add(container.NewStack(b, container.New(layout.NewCustomPaddedLayout(0, 0, theme.Padding(), 0), over)))
 	}
+}
+
+// option is the button of the option with these words, or nil.
+func (c *choice) option(label string) *keyButton {
+	for i, l := range c.labels {
+		if l == label {
+			return c.options[i]
+		}
+	}
+	return nil
 }
 
 func (c *choice) escape() {
@@ -229,12 +250,12 @@ func (c *choice) escape() {
 // SetSelected chooses the option with this label.
 func (c *choice) SetSelected(label string) {
 	c.Selected = label
-	for _, b := range c.options {
+	for i, l := range c.labels {
 		icon := theme.RadioButtonIcon()
-		if b.Text == label {
+		if l == label {
 			icon = theme.RadioButtonCheckedIcon()
 		}
-		b.SetIcon(icon)
+		c.marks[i].SetResource(icon)
 	}
 	if c.OnChanged != nil {
 		c.OnChanged(label)
@@ -243,10 +264,8 @@ func (c *choice) SetSelected(label string) {
 
 // focusTarget is the option to focus first: the chosen one, else the first.
 func (c *choice) focusTarget() fyne.Focusable {
-	for _, b := range c.options {
-		if b.Text == c.Selected {
-			return b
-		}
+	if b := c.option(c.Selected); b != nil {
+		return b
 	}
 	if len(c.options) > 0 {
 		return c.options[0]
