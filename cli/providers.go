@@ -133,7 +133,7 @@ func guessWords(p catalog.Provider, meth catalog.Method) string {
 	for i, f := range meth.Unconfirmed {
 		words[i] = catalog.FieldWords(f) + " (" + f + ")"
 	}
-	return sanitize.Line(fmt.Sprintf("%s's document does not state %s: Authdeck uses its best guess. Check with %s if a sign-in or a check fails.",
+	return sanitize.Line(fmt.Sprintf("%s's documentation does not state %s: Authdeck uses its best guess. Check with %s if a sign-in or a check fails.",
 		p.Name, strings.Join(words, ", "), p.Name))
 }
 

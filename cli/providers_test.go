@@ -92,7 +92,7 @@ func TestProvidersAddFromIssuerWithName(t *testing.T) {
 // Issue 20.4: guesses are shown in words where a person decides.
 func TestProvidersShowSaysWhichValuesAreGuesses(t *testing.T) {
 	r := run(t, t.TempDir(), secret.NewMemory(), "", "providers", "show", "vinsight", "--json")
-	want := fmt.Sprintf("Best guesses for oauth (%s): Vinsight's document does not state the sign-in page address (authorize_url)", "Sign in with your Vinsight account (recommended)")
+	want := fmt.Sprintf("Best guesses for oauth (%s): Vinsight's documentation does not state the sign-in page address (authorize_url)", "Sign in with your Vinsight account (recommended)")
 	if r.code != 0 || !strings.Contains(r.stderr, want) {
 		t.Fatalf("show vinsight: %+v", r)
 	}
@@ -103,7 +103,7 @@ func TestProvidersShowSaysWhichValuesAreGuesses(t *testing.T) {
 	if r := run(t, dir, mem, "cs", "add", "cellar", "--provider", "vinsight", "--client-id", "app", "--secret-stdin"); r.code != 0 {
 		t.Fatalf("add: %+v", r)
 	}
-	if r := run(t, dir, mem, "", "details", "cellar"); r.code != 0 || !strings.Contains(r.stdout, "guesses: Vinsight's document does not state the sign-in page address (authorize_url)") {
+	if r := run(t, dir, mem, "", "details", "cellar"); r.code != 0 || !strings.Contains(r.stdout, "guesses: Vinsight's documentation does not state the sign-in page address (authorize_url)") {
 		t.Fatalf("details: %+v", r)
 	}
 }

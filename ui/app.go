@@ -475,6 +475,9 @@ func catalogBanner(probs []error) fyne.CanvasObject {
 func (a *App) mainMenu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem("Quit", a.quit)
 	quit.IsQuit = true // replaces the Quit Fyne would add, which skips a.quit
+	// Ctrl+Q as everywhere on the desktop; on the menu item, so that it
+	// works from a text field too.
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	items := []*fyne.MenuItem{}
 	for _, sc := range a.shortcuts() {
 		if sc.menu != "" {

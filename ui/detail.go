@@ -486,7 +486,7 @@ func (d *detailPane) toggleReveal() {
 		d.hideSecret()
 		return
 	}
-	runAction(d, "Reading the credential from the keyring…", func(ctx context.Context, name string) (auth.Credential, error) {
+	runAction(d, "Reading the credential from the password store…", func(ctx context.Context, name string) (auth.Credential, error) {
 		return d.a.m.Credential(ctx, name)
 	}, func(cred auth.Credential) {
 		d.revealed = true
@@ -546,7 +546,7 @@ func (d *detailPane) connect() {
 func (d *detailPane) remove() {
 	name := d.conn.Name
 	d.a.ask("Remove "+name+"?",
-		"Authdeck forgets this connection and deletes its credential from the keyring. "+removeAfterWords(d.conn),
+		"Authdeck forgets this connection and deletes its credential from your computer's password store. "+removeAfterWords(d.conn),
 		"Remove", "Cancel", func() {
 			runAction(d, "Removing…", func(ctx context.Context, name string) (struct{}, error) {
 				return struct{}{}, d.a.m.Remove(ctx, name)

@@ -92,3 +92,11 @@ func TestEveryRemedyHasWindowWords(t *testing.T) {
 		t.Fatalf("read %d remedies from auth/errors.go: the test no longer sees them", found)
 	}
 }
+
+func TestAllOKWordsCount(t *testing.T) {
+	for n, want := range map[int]string{1: "The connection is OK", 2: "Both connections OK", 5: "All 5 connections OK"} {
+		if got := allOKWords(n); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -598,4 +599,20 @@ func TestTabLeavesTheNote(t *testing.T) {
 	if !f.a.detail.note.MultiLine {
 		t.Fatal("the note is one line")
 	}
+}
+
+// File › Quit answers Ctrl+Q, from anywhere in the window.
+func TestQuitHasItsShortcut(t *testing.T) {
+	f := newFixture(t)
+	for _, m := range f.a.mainMenu().Items {
+		for _, it := range m.Items {
+			if it.IsQuit {
+				if sc, ok := it.Shortcut.(*desktop.CustomShortcut); !ok || sc.KeyName != fyne.KeyQ {
+					t.Fatalf("Quit's shortcut is %v", it.Shortcut)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("no Quit in the menu")
 }

@@ -246,10 +246,7 @@ func countWords(shown int, all []auth.Connection, now time.Time, within time.Dur
 	}
 	s := fmt.Sprintf("%d of %d need attention", attention, len(all))
 	if attention == 0 {
-		s = fmt.Sprintf("All %d connections OK", len(all))
-		if len(all) == 1 {
-			s = "The connection is OK"
-		}
+		s = allOKWords(len(all))
 	}
 	if shown < len(all) {
 		s += fmt.Sprintf(" · showing %d", shown)

@@ -137,7 +137,7 @@ func traySummary(total int, counts map[auth.Status]int) string {
 		}
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("All %d connections OK", total)
+		return allOKWords(total)
 	}
 	return strings.Join(parts, " · ")
 }

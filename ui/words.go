@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -297,4 +298,16 @@ func shortCountdown(c auth.Connection, now time.Time) string {
 		return "expires in ~" + auth.Duration(cd.Left)
 	}
 	return strings.TrimSuffix(countdownWords(c, now), " (estimate)")
+}
+
+// allOKWords says that all n connections are OK: "The connection is OK",
+// "Both connections OK", "All 5 connections OK".
+func allOKWords(n int) string {
+	switch n {
+	case 1:
+		return "The connection is OK"
+	case 2:
+		return "Both connections OK"
+	}
+	return "All " + strconv.Itoa(n) + " connections OK"
 }

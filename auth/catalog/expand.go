@@ -125,7 +125,7 @@ func CheckURL(raw string) error {
 		return fmt.Errorf("%q names a host with control or invisible characters: write the address as plain text", raw)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("%q has no host: write a full URL such as https://api.example.com/token", raw)
+		return fmt.Errorf("%q has no host: write a full address such as https://login.example.com", raw)
 	}
 	if u.User != nil {
 		return fmt.Errorf("%q carries a user name or password: remove it", raw)

@@ -37,6 +37,12 @@ type metadata struct {
 func Discover(ctx context.Context, hc *http.Client, id, issuer string) (catalog.Provider, error) {
 	hc = discoveryClient(hc)
 	issuer = strings.TrimSpace(issuer)
+	if issuer != "" && !strings.Contains(issuer, "://") {
+		// A bare host ("login.example.com") is what people type: an
+		// issuer is https (CheckURL below refuses anything else that
+		// leaves this computer).
+		issuer = "https://" + issuer
+	}
 	if id == "" {
 		id = catalog.IssuerID(issuer)
 	}

@@ -82,6 +82,12 @@ func TestDiscoveryRefusesRedirectsAndMismatch(t *testing.T) {
 	if m.TokenURL != "https://moved.example/token" || !m.OpenID || !m.Refresh {
 		t.Errorf("discovered method = %+v", m)
 	}
+	// A bare host, as people type it, means https (the walk typed
+	// "login.mycompany.test" and was told to write a token address).
+	bare, err := Discover(ctx, hc, "", "moved.example")
+	if err != nil || bare.ID != catalog.IssuerID("https://moved.example") || bare.Methods[0].TokenURL != "https://moved.example/token" {
+		t.Errorf("a bare host: %+v, %v", bare, err)
+	}
 }
 
 // Issue 13.8: for a discovered OpenID provider, asking for offline_access
