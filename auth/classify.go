@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/filelock"
 	"authdeck/auth/network"
 	"authdeck/auth/oauth"
 	"authdeck/auth/private"
@@ -171,6 +172,8 @@ func fileKind(err error) *Error {
 		return &Error{Kind: KindDamagedFile, Detail: file.Path, Err: err}
 	case errors.As(err, &foreign):
 		return &Error{Kind: KindNotPrivate, Remedy: RemedyFixConfigFolder, Detail: foreign.Path, Err: err}
+	case errors.Is(err, filelock.ErrNotPlain): // something planted where a lock belongs
+		return &Error{Kind: KindNotPrivate, Remedy: RemedyFixConfigFolder, Detail: sanitize.Line(err.Error()), Err: err}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"authdeck/auth/catalog"
+	"authdeck/auth/filelock"
 	"authdeck/auth/oauth"
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
@@ -45,6 +46,7 @@ func TestClassifyGivesEveryFailureAKind(t *testing.T) {
 		{"keyring down", &secret.Error{Problem: secret.Unavailable}, KindKeyringDown, RemedyStartKeyring, nil},
 		{"keyring damaged", &secret.Error{Problem: secret.Damaged}, KindKeyringDamage, RemedyRemove, nil},
 		{"keyring too big", &secret.Error{Problem: secret.TooBig}, KindKeyringTooBig, RemedyNone, nil},
+		{"a link where a lock belongs", fmt.Errorf("/c/locks/x.lock: %w", filelock.ErrNotPlain), KindNotPrivate, RemedyFixConfigFolder, nil},
 		{"no session bus", &secret.Error{Problem: secret.NoSession}, KindKeyringNoSession, RemedyStartKeyring, nil},
 		{"newer file", &store.FileError{Path: "c.json", Problem: store.Newer, Version: 9}, KindNewerFormat, RemedyUpdateApp, nil},
 		{"damaged file", &store.FileError{Path: "c.json", Problem: store.Damaged, Err: errors.New("bad")}, KindDamagedFile, RemedyNone, nil},

@@ -72,6 +72,8 @@ func kindWords(e *auth.Error, name string) string {
 		return e.Error() + ": restore it from a backup or move it aside to start afresh"
 	case auth.KindKeyringDamage:
 		return e.Error() + ": remove the connection and add it again"
+	case auth.KindNotPrivate:
+		return e.Error() + ": make it yours and writable only by you (chown it, chmod go-w), remove what does not belong there, or set AUTHDECK_CONFIG_DIR to a folder of your own"
 	case auth.KindKeyringDown:
 		return e.Error() + ": start gnome-keyring or KWallet (log in to a desktop session, or run `gnome-keyring-daemon --start --components=secrets`) and try again"
 	case auth.KindKeyringLocked:

@@ -91,7 +91,7 @@ func (l *Lock) Unlock() error {
 	return l.f.Close()
 }
 
-// notPlain says what to do about a lock file that is not a plain file.
+// notPlain is the error for a lock file that is not a plain file.
 func notPlain(path string) error {
-	return fmt.Errorf("%s: %w (a symbolic link or special file): Authdeck does not follow it — remove it and try again", path, ErrNotPlain)
+	return fmt.Errorf("%s: %w (a symbolic link or special file): Authdeck does not follow it", path, ErrNotPlain)
 }

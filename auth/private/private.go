@@ -45,11 +45,11 @@ func (e *Error) Error() string {
 		what = "folder"
 	}
 	if e.Why == OtherOwner {
-		return fmt.Sprintf("%s %s belongs to another user (uid %d): Authdeck only takes its settings from a %s you own, since its owner could send your credentials elsewhere — use your own %s (AUTHDECK_CONFIG_DIR) or have it given to you (chown)",
-			what, e.Path, e.Owner, what, what)
+		return fmt.Sprintf("%s %s belongs to another user (uid %d): Authdeck only takes its settings from a %s you own, since its owner could send your credentials elsewhere",
+			what, e.Path, e.Owner, what)
 	}
-	return fmt.Sprintf("%s %s can be changed by other users (mode %04o): Authdeck refuses it, as OpenSSH does for ~/.ssh, since they could send your credentials elsewhere — run: chmod go-w %s",
-		what, e.Path, e.Mode.Perm(), e.Path)
+	return fmt.Sprintf("%s %s can be changed by other users (mode %04o): Authdeck refuses it, as OpenSSH does for ~/.ssh, since they could send your credentials elsewhere",
+		what, e.Path, e.Mode.Perm())
 }
 
 // CheckDir refuses an existing folder that belongs to another user or that

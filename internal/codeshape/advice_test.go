@@ -12,7 +12,7 @@ import (
 // adviceWords matches a sentence that tells the person what to do: the
 // remedy a front end chooses from the error's auth.Kind and auth.Remedy
 // and words for its own screen (cli/words.go, ui/words.go).
-var adviceWords = regexp.MustCompile(`(?i)\b(connect again|re-?connect|try again|start again|run authdeck|press|click|unlock it|check (your|the|them|that)|then run|use (the|an?) [a-z -]+ instead|restore (it|its)|or remove the|move it aside|choose another|set only one|update authdeck|edit the|register (it|the|an)|sign in again|paste (it|the|a new))\b`)
+var adviceWords = regexp.MustCompile(`(?i)\b(connect again|re-?connect|try again|start again|run authdeck|press|click|unlock it|check (your|the|them|that)|run: |use your own|have it given|then run|use (the|an?) [a-z -]+ instead|restore (it|its)|or remove the|move it aside|choose another|set only one|update authdeck|edit the|register (it|the|an)|sign in again|paste (it|the|a new))\b`)
 
 // errorFields are the fields of the core's error types whose text reaches a
 // person: what happened, never what to do.
@@ -22,7 +22,6 @@ var errorFields = map[string]bool{"Msg": true, "Reason": true, "hint": true, "De
 // piece of the text, each with why it stays for now. The list only
 // shrinks: a new entry needs a reason a reviewer accepts.
 var adviceNotYet = map[string]string{
-	"auth/filelock/filelock.go:remove it and try":    "a symbolic link where a lock file belongs: no Kind for it yet (KindNotPrivate is about owners, not links)",
 	"auth/session/session.go:wait a few minutes":     "a session login's remedy is always 'replace the password' (auth/credential.go); waiting has no Remedy a session connection can take (RemedyRetry words as authdeck refresh, which sessions lack)",
 	"auth/session/session.go:try again later":        "as above",
 	"auth/session/session.go:use an API key instead": "choosing another method of the provider has no Remedy yet",
@@ -74,7 +73,7 @@ func knownAdvice(file, text string) string {
 
 // textFuncs make phrases that errors carry: a refusal's meaning
 // (oauth's hintFor) and why no answer came (network.Words).
-var textFuncs = map[string]bool{"hintFor": true, "Words": true}
+var textFuncs = map[string]bool{"hintFor": true, "Words": true, "Error": true}
 
 // errorTexts are the string literals in f that make an error's text: the
 // arguments of errors.New and fmt.Errorf, the values of errorFields in
