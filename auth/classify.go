@@ -171,7 +171,9 @@ func fileKind(err error) *Error {
 	case errors.As(err, &file):
 		return &Error{Kind: KindDamagedFile, Detail: file.Path, Err: err}
 	case errors.As(err, &foreign):
-		return &Error{Kind: KindNotPrivate, Remedy: RemedyFixConfigFolder, Detail: foreign.Path, Err: err}
+		// Detail is the whole fact (whose it is, or who may write it): the
+		// window words the remedy and shows this as what happened.
+		return &Error{Kind: KindNotPrivate, Remedy: RemedyFixConfigFolder, Detail: sanitize.Line(foreign.Error()), Err: err}
 	case errors.Is(err, filelock.ErrNotPlain): // something planted where a lock belongs
 		return &Error{Kind: KindNotPrivate, Remedy: RemedyFixConfigFolder, Detail: sanitize.Line(err.Error()), Err: err}
 	}

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"authdeck/auth/catalog"
 	"authdeck/auth/filelock"
 	"authdeck/auth/oauth"
+	"authdeck/auth/private"
 	"authdeck/auth/render"
 	"authdeck/auth/secret"
 	"authdeck/auth/store"
@@ -46,6 +48,8 @@ func TestClassifyGivesEveryFailureAKind(t *testing.T) {
 		{"keyring down", &secret.Error{Problem: secret.Unavailable}, KindKeyringDown, RemedyStartKeyring, nil},
 		{"keyring damaged", &secret.Error{Problem: secret.Damaged}, KindKeyringDamage, RemedyRemove, nil},
 		{"keyring too big", &secret.Error{Problem: secret.TooBig}, KindKeyringTooBig, RemedyNone, nil},
+		{"a folder others may write", &private.Error{Path: "/c", Dir: true, Mode: 0o777}, KindNotPrivate, RemedyFixConfigFolder,
+			func(e *Error) bool { return strings.Contains(e.Detail, "/c can be changed by other users") }},
 		{"a link where a lock belongs", fmt.Errorf("/c/locks/x.lock: %w", filelock.ErrNotPlain), KindNotPrivate, RemedyFixConfigFolder, nil},
 		{"no session bus", &secret.Error{Problem: secret.NoSession}, KindKeyringNoSession, RemedyStartKeyring, nil},
 		{"newer file", &store.FileError{Path: "c.json", Problem: store.Newer, Version: 9}, KindNewerFormat, RemedyUpdateApp, nil},
