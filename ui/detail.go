@@ -336,8 +336,12 @@ func accountWords(c auth.Connection) string {
 		return c.Account
 	case c.User != "":
 		return c.User
+	case c.LastCheck != nil && !c.LastCheck.OK:
+		return "unknown: the last Check failed"
 	case c.LastCheck != nil:
 		return "not reported by " + c.ProviderName
+	case unchecked(c):
+		return "unknown: press Check to make sure the credential works"
 	}
 	return "unknown until the first Check"
 }

@@ -100,3 +100,27 @@ func TestAllOKWordsCount(t *testing.T) {
 		}
 	}
 }
+
+// A pasted credential nobody has tried says so beside its green OK, and
+// the account line says what to press; after a failed Check it does not
+// blame the provider for not naming the account.
+func TestUncheckedCredentialsSaySo(t *testing.T) {
+	c := auth.Connection{Name: "shop", ProviderName: "Vend", Method: catalog.KindToken, Status: auth.StatusOK}
+	if got := rowSubtitle(c); !strings.Contains(got, "not checked yet") {
+		t.Errorf("row %q", got)
+	}
+	if got := accountWords(c); !strings.Contains(got, "press Check") {
+		t.Errorf("account %q", got)
+	}
+	c.LastCheck = &auth.Outcome{OK: false}
+	if got := rowSubtitle(c); strings.Contains(got, "not checked yet") {
+		t.Errorf("checked, row %q", got)
+	}
+	if got := accountWords(c); strings.Contains(got, "not reported by") {
+		t.Errorf("after a failed check: %q", got)
+	}
+	c.LastCheck, c.Method = nil, catalog.KindOAuth
+	if got := rowSubtitle(c); strings.Contains(got, "not checked yet") {
+		t.Errorf("a browser sign-in has been tried by signing in: %q", got)
+	}
+}

@@ -430,7 +430,18 @@ func rowSubtitle(c auth.Connection) string {
 			parts = append(parts, s)
 		}
 	}
-	return strings.Join(append(parts, methodWords(c)), " · ")
+	parts = append(parts, methodWords(c))
+	if unchecked(c) {
+		parts = append(parts, "not checked yet")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// unchecked says whether a pasted credential has never been tried: its
+// green "OK" says only that it has not expired, and a mistyped key looks
+// the same until someone presses Check.
+func unchecked(c auth.Connection) bool {
+	return c.LastCheck == nil && c.Account == "" && !c.Method.Browser() && c.Status == auth.StatusOK
 }
 
 // Refresh re-reads the theme's colours, so a light/dark switch repaints the
