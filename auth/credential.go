@@ -117,7 +117,11 @@ func (m *Manager) login(ctx context.Context, cn conn, s secrets) (secrets, error
 	}
 	cookie, err := session.Login(ctx, m.http, loginURL, cn.meth.LoginUser(cn.User), s.Secret)
 	if err != nil {
-		return s, &Error{Connection: cn.Name, Remedy: RemedyReplaceSecret, Err: err,
+		remedy := RemedyReplaceSecret
+		if errors.Is(err, session.ErrBusy) { // the same password may work later
+			remedy = RemedyWait
+		}
+		return s, &Error{Connection: cn.Name, Remedy: remedy, Err: err,
 			Msg: fmt.Sprintf("sign in to %s as %s", cn.p.Name, cn.User)}
 	}
 	_, err = m.withConn(ctx, cn.Name, func(ch *change) error {

@@ -54,6 +54,7 @@ const (
 	RemedyFixTeamStore    Remedy = "fix-team-store"    // reach, unseal or give a token for the team store
 	RemedyReplaceProvider Remedy = "replace-provider"  // a definition with this id exists: replace it only on purpose
 	RemedyChooseValue     Remedy = "choose-value"      // changed elsewhere meanwhile: choose which value to keep
+	RemedyWait            Remedy = "wait"              // the provider cannot take it now: wait, then use it again
 )
 
 // Kind is what happened, as a fact: the closed set of problems the core

@@ -48,6 +48,8 @@ func describe(err error, suggest func(name string) []string) string {
 		words += ": choose another NAME, or remove that one first"
 	case auth.RemedyUpdateApp:
 		words += ": update Authdeck (the file was left unchanged)"
+	case auth.RemedyWait:
+		words += ": wait a few minutes, then use it again"
 	}
 	return sanitize.Line(words)
 }

@@ -36,6 +36,7 @@ var everyKind = []*auth.Error{
 	{Kind: auth.KindMissingParam, Input: auth.InputParam, Remedy: auth.RemedyFixInput, Params: []string{"domain_prefix"}, Msg: "Vend needs domain_prefix"},
 	{Kind: auth.KindNewerFormat, Remedy: auth.RemedyUpdateApp, Msg: "connections.json was written by a newer Authdeck (format 9; this one reads up to 1)"},
 	{Kind: auth.KindDamagedFile, Msg: "connections.json is damaged (unexpected end of JSON input)"},
+	{Kind: auth.KindFailed, Connection: "books", Remedy: auth.RemedyWait, Msg: "sign in to Vinsight as ann@example.com: 429: too many sign-in attempts at vinsight.example: the provider cannot take a sign-in now"},
 	{Kind: auth.KindNotPrivate, Remedy: auth.RemedyFixConfigFolder, Msg: "folder /home/ana/.config/authdeck can be changed by other users (mode 0777): Authdeck refuses it, as OpenSSH does for ~/.ssh, since they could send your credentials elsewhere"},
 	{Kind: auth.KindKeyringDown, Remedy: auth.RemedyStartKeyring, Msg: "keyring read failed: no Secret Service keyring is running"},
 	{Kind: auth.KindKeyringLocked, Remedy: auth.RemedyStartKeyring, Msg: "keyring read failed: the keyring is locked"},

@@ -94,6 +94,8 @@ func remedyWords(r auth.Remedy, c auth.Connection) string {
 		return "pick it again from the list."
 	case auth.RemedyFixConfigFolder:
 		return "make the configuration folder your own and private (only you may change it), then start Authdeck again."
+	case auth.RemedyWait:
+		return "wait a few minutes, then try again."
 	case auth.RemedyFixTeamStore:
 		return "open File › Team store… to set it up or test it; whoever runs your team's Vault or OpenBao gives you its address and a token."
 	}

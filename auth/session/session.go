@@ -23,6 +23,11 @@ import (
 // or password: asking again makes sense, retrying the same ones does not.
 var ErrRejected = errors.New("the email or password was not accepted")
 
+// ErrBusy is wrapped by Login's error when the provider cannot take a
+// sign-in now (too many attempts, its own trouble): the same email and
+// password may work later.
+var ErrBusy = errors.New("the provider cannot take a sign-in now")
+
 // ErrNoCookie is wrapped by Login's error when the sign-in succeeded but no
 // session cookie came back, so there is nothing to keep.
 var ErrNoCookie = errors.New("no session cookie came back")
@@ -55,7 +60,7 @@ func Login(ctx context.Context, hc *http.Client, loginURL, user, password string
 const maxError = 500
 
 // loginError is an error's cleaned words; it still matches the sentinel
-// errors (ErrRejected, ErrNoCookie) the original wrapped, and nothing else,
+// errors (ErrRejected, ErrBusy, ErrNoCookie) the original wrapped, and nothing else,
 // so the raw text cannot be reached by unwrapping.
 type loginError struct {
 	msg  string
@@ -71,7 +76,7 @@ func cleanError(err error, secrets ...string) error {
 		msg = string(r[:maxError]) + "…" // a network error may quote a huge status line
 	}
 	e := &loginError{msg: sanitize.Line(msg)}
-	for _, kind := range []error{ErrRejected, ErrNoCookie} {
+	for _, kind := range []error{ErrRejected, ErrBusy, ErrNoCookie} {
 		if errors.Is(err, kind) {
 			e.kind = kind
 		}
@@ -123,9 +128,9 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 	case s == http.StatusForbidden:
 		return "", fmt.Errorf("403: %s refused the sign-in — the account may be locked or not allowed to use the API", host)
 	case s == http.StatusTooManyRequests:
-		return "", fmt.Errorf("429: too many sign-in attempts at %s — wait a few minutes and try again", host)
+		return "", fmt.Errorf("429: too many sign-in attempts at %s: %w", host, ErrBusy)
 	case s >= 500:
-		return "", fmt.Errorf("%s: %s had an internal error — try again later", code, host)
+		return "", fmt.Errorf("%s: %s had an internal error: %w", code, host, ErrBusy)
 	case s >= 400:
 		return "", fmt.Errorf("%s: %s refused the sign-in (%s) — the login address in the provider's definition may be wrong", code, host, http.StatusText(s))
 	}

@@ -154,7 +154,7 @@ func TestLoginFailuresInWords(t *testing.T) {
 		{"only a deleted cookie", serve(status(200, "Set-Cookie", "sid=; Max-Age=0")), email, password, "set no session cookie", ErrNoCookie},
 		{"403", serve(status(403)), email, password, "403: 127.0.0.1 refused the sign-in", nil},
 		{"429", serve(status(429)), email, password, "too many sign-in attempts", nil},
-		{"500", serve(status(500)), email, password, "500: 127.0.0.1 had an internal error — try again later", nil},
+		{"500", serve(status(500)), email, password, "500: 127.0.0.1 had an internal error: the provider cannot take a sign-in now", nil},
 		{"404", serve(status(404)), email, password, "404: 127.0.0.1 refused the sign-in (Not Found)", nil},
 		{"connection refused", refusedURL, email, password, "could not reach 127.0.0.1: connection refused", nil},
 		{"plain http to a remote host", "http://app.vinsight.net/LoginContexts", email, password, "plain http", nil},

@@ -22,8 +22,6 @@ var errorFields = map[string]bool{"Msg": true, "Reason": true, "hint": true, "De
 // piece of the text, each with why it stays for now. The list only
 // shrinks: a new entry needs a reason a reviewer accepts.
 var adviceNotYet = map[string]string{
-	"auth/session/session.go:wait a few minutes":     "a session login's remedy is always 'replace the password' (auth/credential.go); waiting has no Remedy a session connection can take (RemedyRetry words as authdeck refresh, which sessions lack)",
-	"auth/session/session.go:try again later":        "as above",
 	"auth/session/session.go:use an API key instead": "choosing another method of the provider has no Remedy yet",
 }
 
