@@ -57,9 +57,11 @@ func Duration(d time.Duration) string {
 	s := int(d % time.Minute / time.Second)
 	// strconv, not fmt: a list words the countdown of every connection.
 	switch {
-	case days >= 365:
-		years := days / 365
-		return plural(years, "year")
+	case days >= 2*365:
+		// Days up to two years: "1 year" would stand for anything from
+		// 365 to 729 days, and two keys a few seconds apart would read
+		// "364 days" and "1 year".
+		return plural(days/365, "year")
 	case days >= 2:
 		return plural(days, "day")
 	case days == 1:

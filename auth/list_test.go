@@ -75,7 +75,7 @@ func TestDurationWords(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		0: "0 s", 40 * time.Second: "40 s", 5*time.Minute + 2*time.Second: "5 min 2 s",
 		23*time.Hour + 14*time.Minute + 20*time.Second: "23 h 14 min", day + 2*time.Hour: "1 day 2 h",
-		2 * day: "2 days", 364 * day: "364 days", 365 * day: "1 year", 800 * day: "2 years",
+		2 * day: "2 days", 364 * day: "364 days", 365 * day: "365 days", 729 * day: "729 days", 730 * day: "2 years", 800 * day: "2 years",
 		1499 * time.Millisecond: "1 s", -3 * time.Second: "-3 s",
 	} {
 		if got := Duration(d); got != want {
