@@ -28,6 +28,7 @@ import (
 type reportRow struct {
 	Name            string  `json:"name"`
 	Provider        string  `json:"provider"`
+	ProviderName    string  `json:"provider_name"`
 	Method          string  `json:"method"`
 	Account         string  `json:"account"`
 	Owner           string  `json:"owner"`
@@ -42,7 +43,7 @@ func reportRows(conns []auth.Connection, now time.Time, within time.Duration) []
 	rows := make([]reportRow, 0, len(conns))
 	for _, c := range conns {
 		st := auth.StatusAt(c, now, within)
-		r := reportRow{Name: c.Name, Provider: c.Provider, Method: string(c.Method), Account: c.Account,
+		r := reportRow{Name: c.Name, Provider: c.Provider, ProviderName: c.ProviderName, Method: string(c.Method), Account: c.Account,
 			Owner: c.Owner, Note: c.Note, Status: string(st), ExpiryEstimated: c.ExpiryEstimated,
 			WhatToDo: whatToDo(c, st)}
 		if c.ExpiresAt != nil {
@@ -92,7 +93,9 @@ func reportCSV(rows []reportRow) []byte {
 		if r.ExpiresAt != nil {
 			exp = *r.ExpiresAt
 		}
-		cells = append(cells, []string{r.Name, r.Provider, r.Method, r.Account, r.Owner, r.Note, r.Status, exp,
+		// The provider as people call it, as `status --csv` writes it: a
+		// spreadsheet that merges both must not see two spellings.
+		cells = append(cells, []string{r.Name, r.ProviderName, r.Method, r.Account, r.Owner, r.Note, r.Status, exp,
 			fmt.Sprint(r.ExpiryEstimated), r.WhatToDo})
 	}
 	var b bytes.Buffer

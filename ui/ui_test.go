@@ -369,8 +369,8 @@ func TestReport(t *testing.T) {
 	rows := reportRows(f.a.conns, f.clock.Now(), f.a.within)
 	csv := string(reportCSV(rows))
 	wantCSV := "name,provider,method,account,owner,note,status,expires_at,expiry_estimated,what_to_do\n" +
-		"Key,vinsight,api-key,,,,expiring,2026-03-03T12:00:00Z,false,Get a new key from Vinsight and paste it with Replace key… in Authdeck.\n" +
-		"Vend,vend,token,,,,ok,,false,Nothing.\n"
+		"Key,Vinsight,api-key,,,,expiring,2026-03-03T12:00:00Z,false,Get a new key from Vinsight and paste it with Replace key… in Authdeck.\n" +
+		"Vend,Vend,token,,,,ok,,false,Nothing.\n"
 	if csv != wantCSV {
 		t.Errorf("CSV:\n%s\nwant:\n%s", csv, wantCSV)
 	}
