@@ -104,6 +104,10 @@ func TestFastDecodeGivesUpRatherThanGuess(t *testing.T) {
 		`{"version":1,"connections":[{"expires_at":null}]}`,
 		`{"version":2,"connections":[{"name":"x"}],"more":true}`,
 		` { "version" : 1 , "connections" : [ { "name" : "s" , "expires_set" : false } ] } `,
+		// Maps shared with the connection before only when they hold the same pairs.
+		`{"version":1,"connections":[{"params":{"a":"1","b":"2"}},{"params":{"b":"2","a":"1"}},{"params":{"a":"1"}},{"params":{"a":"1","a":"1"}},` +
+			`{"params":{"a":"1","a":"2"}},{"params":{"a":"2"}},{"params":{}},{"params":{}},{"params":{"a":"2"},"extra":{"a":"2"}},` +
+			`{"params":{"1":"","2":"","3":"","4":"","5":"","6":"","7":"","8":"","9":"","1":"x"}},{"params":{"1":"x"}}]}`,
 	} {
 		agree(t, []byte(doc))
 	}
