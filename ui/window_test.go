@@ -335,7 +335,7 @@ func TestOwnerNoteSearchAndEstimates(t *testing.T) {
 	f.reload()
 	f.a.selectConnection("Key")
 	d := f.a.detail
-	if !strings.Contains(d.status.Text, "expires in about 1 year (estimate)") || !strings.Contains(d.expires.Text, "usual lifetime") {
+	if !strings.Contains(d.status.Text, "expires in about 365 days (estimate)") || !strings.Contains(d.expires.Text, "usual lifetime") {
 		t.Errorf("an estimated expiry reads %q / %q", d.status.Text, d.expires.Text)
 	}
 	if !d.saveDetails.Disabled() {
