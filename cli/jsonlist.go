@@ -248,11 +248,76 @@ func appendBool(b []byte, v bool) []byte {
 
 // appendTime appends t as time.Time's MarshalJSON does.
 func appendTime(b []byte, t time.Time) (_ []byte, ok bool) {
+	if t.Location() == time.UTC {
+		if out, ok := appendUTC(b, t); ok {
+			return out, true
+		}
+	}
 	out, err := t.AppendText(append(b, '"'))
 	if err != nil {
 		return b, false
 	}
 	return append(out, '"'), true
+}
+
+// appendUTC appends t, a time in UTC, as MarshalJSON does
+// ("2026-12-02T06:09:18.159571637Z", the fraction without its trailing
+// zeros), working out the date by arithmetic: Go's general formatting
+// was a tenth of listing 1,000 connections (issue 22). Not ok, having
+// appended nothing, outside the years 0–9999.
+func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
+	const first, last = -62167219200, 253402300799 // 0000-01-01, 9999-12-31 23:59:59
+	unix := t.Unix()
+	if unix < first || unix > last {
+		return b, false
+	}
+	days, secs := (unix-first)/86400, int((unix-first)%86400)
+	year, month, day := civil(days)
+	digits := func(b []byte, v, n int) []byte {
+		b = append(b, "000000000"[:n]...)
+		for i := len(b) - 1; v > 0; i-- {
+			b[i] += byte(v % 10)
+			v /= 10
+		}
+		return b
+	}
+	b = append(b, '"')
+	b = append(digits(b, year, 4), '-')
+	b = append(digits(b, month, 2), '-')
+	b = append(digits(b, day, 2), 'T')
+	b = append(digits(b, secs/3600, 2), ':')
+	b = append(digits(b, secs/60%60, 2), ':')
+	b = digits(b, secs%60, 2)
+	if ns := t.Nanosecond(); ns != 0 {
+		n := 9
+		for ns%10 == 0 {
+			ns, n = ns/10, n-1
+		}
+		b = digits(append(b, '.'), ns, n)
+	}
+	return append(b, 'Z', '"'), true
+}
+
+// civil is the date days after 0000-01-01 (proleptic Gregorian), by
+// H. Hinnant's civil_from_days.
+func civil(days int64) (year, month, day int) {
+	z := int(days) - 60 // from 0000-03-01: the leap day ends a year
+	era := (z + 146097) / 146097
+	era-- // z ≥ -60: one era back stays non-negative
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year = yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 func appendStrings(b []byte, ss []string) []byte {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -207,9 +208,16 @@ func FuzzListJSON(f *testing.F) {
 	f.Add("after", "last", "", int64(253402300799), uint32(0), 1, uint16(0x10))
 	f.Add("zone", "", "", int64(0), uint32(0), -86399, uint16(0x10))
 	f.Add("zone", "", "", int64(0), uint32(0), -86400, uint16(0x10))
+	f.Add("utc", "", "", int64(1764504000), uint32(120000000), 0, uint16(0x4210))
+	f.Add("utc first", "", "", int64(-62167219200), uint32(0), 0, uint16(0x4210))
+	f.Add("utc last", "", "", int64(253402300799), uint32(999999999), 0, uint16(0x4210))
+	f.Add("utc after", "", "", int64(253402300800), uint32(0), 0, uint16(0x4210))
 	f.Fuzz(func(t *testing.T, s1, s2, key string, sec int64, nsec uint32, offset int, flags uint16) {
 		at := time.Unix(sec, int64(nsec)).In(time.FixedZone("", offset))
 		on := func(bit int) bool { return flags&(1<<bit) != 0 }
+		if on(14) { // UTC itself, which appendTime writes its own way
+			at = at.UTC()
+		}
 		c := auth.Connection{
 			Name: s1, Provider: s2, ProviderName: s1 + s2, Method: catalog.Kind(key), Status: auth.Status(s2),
 			ExpiryEstimated: on(0), Refreshable: on(1), HasRefreshToken: on(2), Shared: on(3),
@@ -269,6 +277,29 @@ func TestListAsksNoKeyring(t *testing.T) {
 	for _, args := range [][]string{{"list", "--json"}, {"list"}, {"status", "--json"}, {"status"}} {
 		if r := f.run(t, "", args...); r.code != 0 && r.code != exitAttention || !strings.Contains(r.stdout, "reports") {
 			t.Errorf("%v: %+v", args, r)
+		}
+	}
+}
+
+// TestListJSONDatesInUTC holds appendTime's own way with dates in UTC to
+// time.Time's MarshalJSON, on random dates of the years 0–9999 and on
+// each edge.
+func TestListJSONDatesInUTC(t *testing.T) {
+	const first, last = -62167219200, 253402300799
+	secs := []int64{first, first + 1, first + 59*86400, first + 60*86400, -1, 0, 951782400, 4107456000, last - 1, last, first - 1, last + 1}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		secs = append(secs, first+r.Int64N(last-first+1))
+	}
+	for i, sec := range secs {
+		at := time.Unix(sec, 0).UTC()
+		if i%2 == 1 {
+			at = at.Add(time.Duration(r.Int64N(1e9))).Truncate(time.Duration(1 + r.IntN(1000)))
+		}
+		want, err := at.MarshalJSON()
+		got, ok := appendTime([]byte("x"), at)
+		if ok != (err == nil) || ok && string(got) != "x"+string(want) {
+			t.Fatalf("%v: appendTime %q %v, MarshalJSON %q %v", sec, got, ok, want, err)
 		}
 	}
 }
