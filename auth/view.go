@@ -183,6 +183,8 @@ const (
 	VerdictRejected    Verdict = "rejected"     // HTTP 401: the credential itself was refused
 	VerdictForbidden   Verdict = "forbidden"    // HTTP 403: valid, but not allowed this request
 	VerdictRedirected  Verdict = "redirected"   // sent elsewhere; not followed with the credential
+	VerdictNotFound    Verdict = "not-found"    // HTTP 404: the address checked does not exist (a wrong store name, say)
+	VerdictBusy        Verdict = "busy"         // HTTP 429: too many requests from this account for now
 	VerdictServerError Verdict = "server-error" // the provider failed (5xx)
 	VerdictUnreachable Verdict = "unreachable"  // no answer came (network, timeout)
 	VerdictUnexpected  Verdict = "unexpected"   // any other answer
@@ -212,6 +214,10 @@ func checkResult(r check.Result) CheckResult {
 		v = VerdictForbidden
 	case r.Status >= 300 && r.Status < 400:
 		v = VerdictRedirected
+	case r.Status == http.StatusNotFound:
+		v = VerdictNotFound
+	case r.Status == http.StatusTooManyRequests:
+		v = VerdictBusy
 	case r.Status >= 500:
 		v = VerdictServerError
 	}

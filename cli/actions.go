@@ -91,9 +91,10 @@ func checkRun(ctx context.Context, opts *nameOptions, m Service) error {
 	return nil
 }
 
-// checkRemedy says on standard error the one command that fixes a failed
-// check: the core's verdict is a fact, and what fixes it depends on the
-// connection (sign in again, or paste a new key).
+// checkRemedy says on standard error what fixes a failed check: the
+// core's verdict is a fact, and what fixes it depends on the connection
+// (sign in again, or paste a new key) — a command where one does it, words
+// where it is the person's to find out.
 func checkRemedy(opts *nameOptions, m Service, v auth.Verdict) {
 	c, err := m.Get(opts.Name)
 	if err != nil {
@@ -105,11 +106,13 @@ func checkRemedy(opts *nameOptions, m Service, v auth.Verdict) {
 		r = auth.RemedySignIn
 	case v == auth.VerdictRejected:
 		r = auth.RemedyReplaceSecret
-	case v == auth.VerdictServerError || v == auth.VerdictUnreachable:
-		r = auth.RemedyNone // the message says to try again later
+	case v != auth.VerdictUnexpected:
+		r = auth.RemedyNone // checkWords says it
 	}
 	if cmd := remedyCommand(r, c.Name); cmd != "" {
 		fmt.Fprintf(opts.IO.Err, "To fix it: %s\n", cmd)
+	} else if w := checkWords(v, c); w != "" {
+		fmt.Fprintf(opts.IO.Err, "What to do: %s\n", w)
 	}
 }
 

@@ -109,6 +109,19 @@ func TestJSONShapes(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "refused the token") || !strings.Contains(r.stderr, "To fix it: authdeck replace reports --secret-stdin") || strings.Contains(r.stderr+r.stdout, "connect") {
 		t.Fatalf("a failed check of a pasted key: %+v", r)
 	}
+	// A verdict no command fixes gets words: the check's own text states
+	// only what happened.
+	for v, want := range map[auth.Verdict]string{
+		auth.VerdictServerError: "What to do: try again later",
+		auth.VerdictForbidden:   "What to do: make sure this account may read it",
+		auth.VerdictNotFound:    "What to do: check the address it was added with",
+		auth.VerdictBusy:        "What to do: wait as long as the provider asks",
+	} {
+		res = auth.CheckResult{Verdict: v, Status: 599, Message: "what happened", At: f.clock.Now()}
+		if r := f.runWith(t, res, "check", "reports"); r.code != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("%s: %+v", v, r)
+		}
+	}
 }
 
 // token --json with --require-valid: an expired credential prints nothing

@@ -230,3 +230,20 @@ func countdownWords(cd auth.Countdown) string {
 	}
 	return "expires in " + auth.Duration(cd.Left)
 }
+
+// checkWords says what to do after a check whose verdict no command fixes.
+func checkWords(v auth.Verdict, c auth.Connection) string {
+	switch v {
+	case auth.VerdictForbidden:
+		return "make sure this account may read it: its role at " + sanitize.Line(c.ProviderName) + ", or the permissions (--scopes) it was connected with"
+	case auth.VerdictNotFound:
+		return "check the address it was added with (for a store, its name: --param); to change it, remove the connection and add it again"
+	case auth.VerdictRedirected:
+		return "the address Authdeck checks may be wrong for this provider: see authdeck providers show " + shellArg(c.Provider)
+	case auth.VerdictBusy:
+		return "wait as long as the provider asks, then check again"
+	case auth.VerdictServerError, auth.VerdictUnreachable:
+		return "try again later; the credential itself was not judged"
+	}
+	return ""
+}

@@ -515,7 +515,7 @@ func (d *detailPane) check() {
 		return d.a.m.Check(ctx, name)
 	}, func(r auth.CheckResult) {
 		if !r.OK {
-			d.showError(sentence(r.Message))
+			d.showError(checkWords(r, d.conn))
 			d.a.say(d.conn.Name + ": " + sentence(r.Message))
 		} else {
 			d.a.say(d.conn.Name + ": " + sentence(r.Message))

@@ -124,3 +124,35 @@ func TestUncheckedCredentialsSaySo(t *testing.T) {
 		t.Errorf("a browser sign-in has been tried by signing in: %q", got)
 	}
 }
+
+// Every failing verdict of a check but "unexpected" ends with one thing to
+// do, in the window's words; the check's own text only says what happened.
+func TestEveryCheckVerdictSaysWhatToDo(t *testing.T) {
+	src, err := os.ReadFile("../auth/view.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, m := range regexp.MustCompile(`(?m)^\s+Verdict\w+\s+Verdict = "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+		found++
+		v := auth.Verdict(m[1])
+		if v == auth.VerdictAccepted {
+			continue
+		}
+		c := auth.Connection{Name: "shop", ProviderName: "Vend", Method: catalog.KindToken}
+		got := checkWords(auth.CheckResult{Verdict: v, Message: "what happened"}, c)
+		if !strings.HasPrefix(got, "What happened.") {
+			t.Errorf("%s: the facts do not come first: %q", v, got)
+		}
+		if extra := strings.TrimPrefix(got, "What happened."); (extra == "") != (v == auth.VerdictUnexpected) {
+			t.Errorf("%s: %q", v, got)
+		}
+	}
+	if found < 8 {
+		t.Fatalf("read %d verdicts from auth/view.go", found)
+	}
+	c := auth.Connection{Name: "shop", ProviderName: "Vend", Method: catalog.KindToken}
+	if got := checkWords(auth.CheckResult{Verdict: auth.VerdictRejected, Message: "401: the token was rejected"}, c); !strings.Contains(got, "Replace key") {
+		t.Errorf("a rejected key: %q", got)
+	}
+}

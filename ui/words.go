@@ -313,3 +313,32 @@ func allOKWords(n int) string {
 	}
 	return "All " + strconv.Itoa(n) + " connections OK"
 }
+
+// checkWords is what a failed Check says in the window: the check's own
+// account of what happened, then the one thing to do about it.
+func checkWords(r auth.CheckResult, c auth.Connection) string {
+	what := sentence(r.Message)
+	var do string
+	switch r.Verdict {
+	case auth.VerdictRejected:
+		if c.Method.Browser() {
+			do = remedyWords(auth.RemedySignIn, c)
+		} else {
+			do = remedyWords(auth.RemedyReplaceSecret, c)
+		}
+	case auth.VerdictForbidden:
+		do = "make sure this account may read it: its role at " + c.ProviderName + ", or the permissions it was connected with."
+	case auth.VerdictNotFound:
+		do = "check the address it was added with (for a store, its name); to change it, remove the connection and add it again."
+	case auth.VerdictRedirected:
+		do = "the address Authdeck checks may be wrong for " + c.ProviderName + ": ask them for the right one."
+	case auth.VerdictBusy:
+		do = "wait as long as " + c.ProviderName + " asks, then press Check again."
+	case auth.VerdictServerError, auth.VerdictUnreachable:
+		do = "try again later; the credential itself was not judged."
+	}
+	if do == "" {
+		return what
+	}
+	return what + " " + sentence(do)
+}

@@ -111,9 +111,10 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 	return res
 }
 
-// words says what the response's status means. What fixes a rejected
-// credential (sign in again, replace the key) is the front end's to say:
-// it knows which the connection needs and names its own button or command.
+// words says what the response's status means, and only that: what fixes
+// it (sign in again, replace the key, wait, check the account's access) is
+// the front end's to say, from the verdict: it knows which the connection
+// needs and names its own button or command.
 func words(resp *http.Response, req *http.Request) string {
 	host := req.URL.Hostname()
 	code := strconv.Itoa(resp.StatusCode)
@@ -125,25 +126,25 @@ func words(resp *http.Response, req *http.Request) string {
 		if loc, err := resp.Location(); err == nil {
 			to = loc.Scheme + "://" + loc.Host
 		}
-		return code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host + ": check the check URL in the provider's definition"
+		return code + ": " + host + " redirected to " + to + " — Authdeck did not follow, so the credential stays with " + host
 	case s == http.StatusUnauthorized:
 		return "401: the token was rejected"
 	case s == http.StatusForbidden:
-		return "403: signed in, but this account may not read " + req.URL.Path + " — check the account's role or the scopes granted"
+		return "403: signed in, but this account may not read " + req.URL.Path
 	case s == http.StatusNotFound:
-		return "404: " + host + req.URL.Path + " was not found — check the address (for example the store name)"
+		return "404: " + host + req.URL.Path + " was not found"
 	case s == http.StatusTooManyRequests:
-		wait := "a while"
+		msg := "429: " + host + " is receiving too many requests from this account"
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
 			if secs, err := strconv.Atoi(ra); err == nil && secs >= 0 {
-				wait = strconv.Itoa(secs) + " s"
+				msg += " and asks for " + strconv.Itoa(secs) + " s before the next"
 			}
 		}
-		return "429: " + host + " is receiving too many requests from this account — wait " + wait + " and try again"
+		return msg
 	case s == http.StatusBadGateway, s == http.StatusServiceUnavailable, s == http.StatusGatewayTimeout:
-		return code + ": " + host + " is unavailable right now — try again later"
+		return code + ": " + host + " is unavailable right now"
 	case s >= 500:
-		return code + ": " + host + " had an internal error — try again later"
+		return code + ": " + host + " had an internal error"
 	}
 	return code + ": " + host + " refused the request (" + http.StatusText(resp.StatusCode) + ")"
 }
