@@ -118,8 +118,11 @@ func (m *Manager) login(ctx context.Context, cn conn, s secrets) (secrets, error
 	cookie, err := session.Login(ctx, m.http, loginURL, cn.meth.LoginUser(cn.User), s.Secret)
 	if err != nil {
 		remedy := RemedyReplaceSecret
-		if errors.Is(err, session.ErrBusy) { // the same password may work later
+		switch {
+		case errors.Is(err, session.ErrBusy): // the same password may work later
 			remedy = RemedyWait
+		case errors.Is(err, session.ErrNoCookie): // no password will make it work
+			remedy = RemedyOtherMethod
 		}
 		return s, &Error{Connection: cn.Name, Remedy: remedy, Err: err,
 			Msg: fmt.Sprintf("sign in to %s as %s", cn.p.Name, cn.User)}

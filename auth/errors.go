@@ -54,6 +54,7 @@ const (
 	RemedyFixTeamStore    Remedy = "fix-team-store"    // reach, unseal or give a token for the team store
 	RemedyReplaceProvider Remedy = "replace-provider"  // a definition with this id exists: replace it only on purpose
 	RemedyChooseValue     Remedy = "choose-value"      // changed elsewhere meanwhile: choose which value to keep
+	RemedyOtherMethod     Remedy = "other-method"      // this way of connecting cannot work here: add it with another of the provider's methods
 	RemedyWait            Remedy = "wait"              // the provider cannot take it now: wait, then use it again
 )
 

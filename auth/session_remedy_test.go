@@ -10,7 +10,8 @@ import (
 )
 
 // A session login the provider cannot take now (429, its own 5xx) is to be
-// waited out; one it refuses (401) wants another password. The texts state
+// waited out; one it refuses (401) wants another password; one that signs
+// in but keeps no session wants another way to connect. The texts state
 // the facts, the remedy says which.
 func TestSessionRefusalsChooseTheirRemedy(t *testing.T) {
 	for _, tc := range []struct {
@@ -20,6 +21,7 @@ func TestSessionRefusalsChooseTheirRemedy(t *testing.T) {
 		{http.StatusTooManyRequests, RemedyWait},
 		{http.StatusServiceUnavailable, RemedyWait},
 		{http.StatusUnauthorized, RemedyReplaceSecret},
+		{http.StatusOK, RemedyOtherMethod}, // accepted, but no session cookie: no password helps
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.status) }))
 		f := newFixture(t, Options{})

@@ -50,6 +50,8 @@ func describe(err error, suggest func(name string) []string) string {
 		words += ": update Authdeck (the file was left unchanged)"
 	case auth.RemedyWait:
 		words += ": wait a few minutes, then use it again"
+	case auth.RemedyOtherMethod:
+		words += ": add the connection again with another --method of the provider (an API key, say; authdeck providers show ID lists them)"
 	}
 	return sanitize.Line(words)
 }

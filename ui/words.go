@@ -96,6 +96,8 @@ func remedyWords(r auth.Remedy, c auth.Connection) string {
 		return "make the configuration folder your own and private (only you may change it), then start Authdeck again."
 	case auth.RemedyWait:
 		return "wait a few minutes, then try again."
+	case auth.RemedyOtherMethod:
+		return "this way of connecting cannot work with " + orDash(c.ProviderName, "this provider") + ": press Remove, then add it again with another way to connect, such as an API key."
 	case auth.RemedyFixTeamStore:
 		return "open File › Team store… to set it up or test it; whoever runs your team's Vault or OpenBao gives you its address and a token."
 	}

@@ -29,8 +29,9 @@ var ErrRejected = errors.New("the email or password was not accepted")
 var ErrBusy = errors.New("the provider cannot take a sign-in now")
 
 // ErrNoCookie is wrapped by Login's error when the sign-in succeeded but no
-// session cookie came back, so there is nothing to keep.
-var ErrNoCookie = errors.New("no session cookie came back")
+// session Authdeck can keep came back (no cookie, or far too many): this
+// way of connecting cannot work here, whatever the password.
+var ErrNoCookie = errors.New("no session Authdeck can keep came back")
 
 // maxCookie bounds the Cookie header kept in the keyring and sent with every
 // request: servers refuse request headers much above 8–16 KiB anyway.
@@ -137,10 +138,10 @@ func login(ctx context.Context, hc *http.Client, loginURL, user, password string
 
 	cookie = header(resp.Cookies(), time.Now())
 	if cookie == "" {
-		return "", fmt.Errorf("%w: %s accepted the sign-in (%s) but set no session cookie, so Authdeck cannot keep it — use an API key instead", ErrNoCookie, host, code)
+		return "", fmt.Errorf("%w: %s accepted the sign-in (%s) but set no session cookie, so Authdeck cannot keep it", ErrNoCookie, host, code)
 	}
 	if len(cookie) > maxCookie {
-		return "", fmt.Errorf("%s set %d KiB of cookies, more than a session needs (at most %d KiB are kept): use an API key instead", host, len(cookie)>>10, maxCookie>>10)
+		return "", fmt.Errorf("%w: %s set %d KiB of cookies, more than a session needs (at most %d KiB are kept)", ErrNoCookie, host, len(cookie)>>10, maxCookie>>10)
 	}
 	return cookie, nil
 }

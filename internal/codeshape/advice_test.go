@@ -21,9 +21,7 @@ var errorFields = map[string]bool{"Msg": true, "Reason": true, "hint": true, "De
 // adviceNotYet are core error texts that still give advice, by file and a
 // piece of the text, each with why it stays for now. The list only
 // shrinks: a new entry needs a reason a reviewer accepts.
-var adviceNotYet = map[string]string{
-	"auth/session/session.go:use an API key instead": "choosing another method of the provider has no Remedy yet",
-}
+var adviceNotYet = map[string]string{}
 
 // TestCoreErrorsStateFacts keeps advice out of the core's error texts:
 // errors.New, fmt.Errorf and the text fields of its error values (Msg,
