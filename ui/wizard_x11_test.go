@@ -178,7 +178,12 @@ func (x *x11) read() []word {
 	if out, err := imp.CombinedOutput(); err != nil {
 		x.t.Fatalf("import: %v %s", err, out)
 	}
-	if out, err := exec.Command("convert", png, "-channel", "R", "-separate", "-resize", "200%", "-negate", big).CombinedOutput(); err != nil {
+	// +channel: ImageMagick 6 keeps -channel R for -negate, which then
+	// turned only red back and left a tinted picture tesseract read as
+	// nothing. -threshold: on a grey page of two shades (the window, the
+	// screen around it) tesseract 5 found no text at all.
+	if out, err := exec.Command("convert", png, "-channel", "R", "-separate", "+channel", "-resize", "200%", "-negate",
+		"-threshold", "60%", big).CombinedOutput(); err != nil {
 		x.t.Fatalf("convert: %v %s", err, out)
 	}
 	return ocr(x.t, big, "0")
