@@ -59,9 +59,14 @@ func needX11(t *testing.T) {
 	t.Skipf("missing for the real-window test: %s", strings.Join(missing, ", "))
 }
 
-// buildWindow builds the authdeck-window program once per test run.
+// buildWindow builds the authdeck-window program for a test, or takes the
+// one AUTHDECK_WINDOW_BIN names (to run the tests against a build with a
+// feature taken out, and see them fail).
 func buildWindow(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("AUTHDECK_WINDOW_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "authdeck-window")
 	_, file, _, _ := runtime.Caller(0)
 	cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, "./cmd/authdeck-window")
