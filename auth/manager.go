@@ -88,7 +88,10 @@ func DefaultConfigDir() (string, error) {
 
 // Open loads the catalog and the metadata store. It does not touch the
 // keyring: commands that need no secret stay fast and work without one.
-func Open(opts Options) (*Manager, error) {
+// Its errors are classified like every method's: the front ends word the
+// first thing a person can meet (a folder others can change, a newer file).
+func Open(opts Options) (_ *Manager, err error) {
+	defer classify(&err)
 	dir := opts.ConfigDir
 	if dir == "" {
 		var err error

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -31,5 +32,23 @@ func TestKeyringProblemsReadApart(t *testing.T) {
 			t.Errorf("%s and %s read the same: %q", k, tc.e.Kind, got)
 		}
 		seen[got] = tc.e.Kind
+	}
+}
+
+// A config folder others can change reads, in the window, as the core's
+// fact and then the window's one remedy (no command, no flag).
+func TestNotPrivateFolderReadsInWindowWords(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	_, err := auth.Open(auth.Options{ConfigDir: dir})
+	if e, ok := auth.AsError(err); !ok || e.Kind != auth.KindNotPrivate {
+		t.Fatalf("the core: %v", err)
+	}
+	got := strings.ToLower(plain(err))
+	if !strings.Contains(got, "can be changed by other users") || !strings.Contains(got, "make the configuration folder your own") ||
+		strings.Contains(got, "chmod") || strings.Contains(got, "authdeck_config_dir") {
+		t.Errorf("the window says %q", got)
 	}
 }
