@@ -58,11 +58,11 @@ func changedEndpoint(was, now store.Endpoints) (endpointChange, bool) {
 
 // movedFault is FaultMoved, in words, when c's provider definition no
 // longer points at the addresses c was bound to.
-func movedFault(c store.Connection, p catalog.Provider, meth catalog.Method) (Fault, string) {
+func movedFault(c *store.Connection, p *catalog.Provider, meth *catalog.Method) (Fault, string) {
 	if c.Endpoints == nil {
 		return FaultNone, ""
 	}
-	ch, moved := changedEndpoint(*c.Endpoints, endpointsOf(conn{Connection: c, p: p, meth: meth}))
+	ch, moved := changedEndpoint(*c.Endpoints, endpointsOf(conn{Connection: *c, p: *p, meth: *meth}))
 	if !moved {
 		return FaultNone, ""
 	}

@@ -1,11 +1,13 @@
 package auth
 
 import (
+	"cmp"
 	"context"
-
-	"authdeck/auth/store"
 	"slices"
 	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/store"
 )
 
 // List returns every connection, most urgent first (see sortByUrgency):
@@ -19,10 +21,11 @@ func (m *Manager) List() (_ []Connection, err error) {
 	now, within := m.now(), m.Settings().ExpiringWithin()
 	// This machine's views straight from the records: a resolved conn per
 	// connection first copied ~900 bytes each (issue 22).
-	out := make([]Connection, 0, len(local))
-	for _, c := range local {
-		p, meth, lookupErr := m.method(c)
-		out = append(out, viewOf(c, p, meth, lookupErr, now, within))
+	out := make([]Connection, len(local))
+	var methods methodMemo
+	for i := range local {
+		p, meth, lookupErr := methods.of(m, &local[i])
+		viewOf(&out[i], &local[i], p, meth, lookupErr, now, within)
 	}
 	shared, err := m.sharedOnly(context.Background(), local)
 	if err != nil {
@@ -85,45 +88,83 @@ func (m *Manager) Get(name string) (_ Connection, err error) {
 	return m.viewAt(cn, m.now(), m.Settings().ExpiringWithin()), nil
 }
 
+// methodMemo is the provider and method of each kind of connection a list
+// met, looked up once: a list of 1,000 connections of a few providers
+// looked each up (and copied it) 1,000 times.
+type methodMemo []knownMethod
+
+type knownMethod struct {
+	provider string
+	kind     catalog.Kind
+	p        catalog.Provider
+	meth     catalog.Method
+}
+
+// of is c's provider and method; a lookup that fails is not kept (its
+// error names the connection).
+func (mm *methodMemo) of(m *Manager, c *store.Connection) (*catalog.Provider, *catalog.Method, error) {
+	for i := range *mm {
+		if e := &(*mm)[i]; e.provider == c.Provider && e.kind == c.Method {
+			return &e.p, &e.meth, nil
+		}
+	}
+	p, meth, err := m.method(*c)
+	if err != nil {
+		return &p, &meth, err
+	}
+	*mm = append(*mm, knownMethod{c.Provider, c.Method, p, meth})
+	e := &(*mm)[len(*mm)-1]
+	return &e.p, &e.meth, nil
+}
+
 // sortByUrgency orders connections by urgency: problems first, then the
 // soonest expiry; credentials that never expire or renew themselves last.
 func sortByUrgency(conns []Connection) {
+	// Each connection's key is worked out once into a small value sorted
+	// with its position, which breaks ties, so an unstable sort keeps the
+	// order stable (a stable sort's merges grew faster than n log n at
+	// 10,000); the (large) connections are moved once, at the end.
 	type key struct {
-		rank int
-		at   time.Time
+		sec  int64 // the date, as Unix seconds and nanoseconds
+		nsec int32
+		rank int32
+		i    int
 	}
-	keyOf := func(c Connection) key {
+	keys := make([]key, len(conns))
+	for i := range conns {
+		c, k := &conns[i], &keys[i]
+		var at *time.Time
 		switch {
 		case c.Status == StatusError || c.Status == StatusNeedsConnect || c.Status == StatusExpired:
-			return key{0, deref(c.ExpiresAt)}
+			k.rank, at = 0, c.ExpiresAt
 		case c.ExpiresAt != nil && !c.Refreshable:
-			return key{1, *c.ExpiresAt}
+			k.rank, at = 1, c.ExpiresAt
 		default:
-			return key{2, time.Time{}}
+			k.rank = 2
 		}
-	}
-	// Keys are worked out once, and an index is sorted rather than the
-	// (large) connections themselves.
-	keys := make([]key, len(conns))
-	order := make([]int, len(conns))
-	for i, c := range conns {
-		keys[i], order[i] = keyOf(c), i
-	}
-	// The index breaks ties, so an unstable sort keeps the order stable (a
-	// stable sort's merges grew faster than n log n at 10,000).
-	slices.SortFunc(order, func(a, b int) int {
-		ka, kb := keys[a], keys[b]
-		if ka.rank != kb.rank {
-			return ka.rank - kb.rank
+		if at == nil {
+			at = &time.Time{}
 		}
-		if c := ka.at.Compare(kb.at); c != 0 {
+		k.sec, k.nsec, k.i = at.Unix(), int32(at.Nanosecond()), i
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.rank != b.rank:
+			return int(a.rank - b.rank)
+		case a.sec != b.sec:
+			return cmp.Compare(a.sec, b.sec)
+		case a.nsec != b.nsec:
+			return int(a.nsec - b.nsec)
+		}
+		if c := CompareNames(conns[a.i].Name, conns[b.i].Name); c != 0 {
 			return c
 		}
-		if c := CompareNames(conns[a].Name, conns[b].Name); c != 0 {
-			return c
-		}
-		return a - b
+		return a.i - b.i
 	})
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
 	permute(conns, order)
 }
 
