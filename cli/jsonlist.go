@@ -43,7 +43,7 @@ func newListing(conns []auth.Connection, now time.Time) listing {
 func (l listing) Len() int                    { return len(l.conns) }
 func (l listing) Conn(i int) *auth.Connection { return &l.conns[i] }
 func (l listing) Item(i int) *listItem {
-	*l.it = itemOf(l.conns[i], l.conns[i].Status, l.now)
+	fillItem(l.it, &l.conns[i], l.conns[i].Status, l.now)
 	return l.it
 }
 

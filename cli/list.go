@@ -27,24 +27,37 @@ type listItem struct {
 
 // itemOf is c in status s (worked out by the caller) as scripts read it.
 func itemOf(c auth.Connection, s auth.Status, now time.Time) listItem {
-	c.Status = s
-	c.ProviderName, c.Account = sanitize.Line(c.ProviderName), sanitize.Line(c.Account)
-	c.Owner, c.Note = sanitize.Line(c.Owner), sanitize.Text(c.Note)
-	c.FaultDetail, c.ReplacedBy = sanitize.Line(c.FaultDetail), sanitize.Line(c.ReplacedBy)
-	c.LastRefresh, c.LastCheck = cleanOutcome(c.LastRefresh), cleanOutcome(c.LastCheck)
-	cd := auth.CountdownAt(c, now)
-	return listItem{
-		Connection: c, Countdown: countdownText(cd), cd: cd,
-		Problem: problemWords(c, s), Command: remedyCommand(auth.RemedyFor(c, s), c.Name),
-	}
+	var it listItem
+	fillItem(&it, &c, s, now)
+	return it
+}
+
+// fillItem makes it itemOf(*c, s, now) in place: list makes one item per
+// connection in one place (a listItem returned by value was copied twice).
+func fillItem(it *listItem, c *auth.Connection, s auth.Status, now time.Time) {
+	*it = listItem{Connection: *c}
+	v := &it.Connection
+	v.Status = s
+	v.ProviderName, v.Account = sanitize.Line(v.ProviderName), sanitize.Line(v.Account)
+	v.Owner, v.Note = sanitize.Line(v.Owner), sanitize.Text(v.Note)
+	v.FaultDetail, v.ReplacedBy = sanitize.Line(v.FaultDetail), sanitize.Line(v.ReplacedBy)
+	v.LastRefresh, v.LastCheck = cleanOutcome(v.LastRefresh), cleanOutcome(v.LastCheck)
+	it.cd = auth.CountdownAt(*v, now)
+	it.Countdown = countdownText(it.cd)
+	it.Problem = problemWords(*v, s)
+	it.Command = remedyCommand(auth.RemedyFor(*v, s), v.Name)
 }
 
 func cleanOutcome(o *auth.Outcome) *auth.Outcome {
 	if o == nil {
 		return nil
 	}
+	msg := sanitize.Line(o.Message)
+	if msg == o.Message {
+		return o // nothing to clean: shared, never changed
+	}
 	clean := *o
-	clean.Message = sanitize.Line(o.Message)
+	clean.Message = msg
 	return &clean
 }
 
