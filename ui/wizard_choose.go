@@ -23,6 +23,10 @@ func (w *wizard) buildChoices() {
 	w.providerHelp = wrapLabel("")
 	w.providerHelp.Importance = widget.LowImportance
 	w.providerDocs = widget.NewHyperlink("", nil)
+	// Wrapped: unwrapped, "vcita (inTandem)'s developer documentation (opens
+	// in your browser)" set the wizard's least width, wider than a 500 px
+	// window's wizard, for every step after.
+	w.providerDocs.Wrapping = fyne.TextWrapWord
 	w.providerDocs.Hide()
 	w.providerPick = newChoice(w.chooseProvider)
 	w.providerPick.SetOptions(w.providerNames())
