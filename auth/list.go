@@ -14,6 +14,10 @@ import (
 // this machine's and, with a team store, the shared ones.
 func (m *Manager) List() (_ []Connection, err error) {
 	defer classify(&err)
+	if out, ok := m.listLocal(); ok {
+		sortByUrgency(out)
+		return out, nil
+	}
 	local, err := m.store.Load()
 	if err != nil {
 		return nil, err
@@ -36,6 +40,31 @@ func (m *Manager) List() (_ []Connection, err error) {
 	}
 	sortByUrgency(out)
 	return out, nil
+}
+
+// listLocal is List without a team store: each connection made a view as
+// the file is read (store.Each), so that no record is kept (issue 22). Not
+// ok when the file is not for the quick read: List then reads it through
+// Load, which says what is wrong with it.
+func (m *Manager) listLocal() ([]Connection, bool) {
+	st, ok := m.store.(interface {
+		Each(fn func(c *store.Connection, most int)) bool
+	})
+	if !ok || m.teamConfigured() {
+		return nil, false
+	}
+	now, within := m.now(), m.Settings().ExpiringWithin()
+	out := []Connection{}
+	var methods methodMemo
+	ok = st.Each(func(c *store.Connection, most int) {
+		if cap(out) == 0 {
+			out = make([]Connection, 0, most)
+		}
+		out = append(out, Connection{})
+		p, meth, lookupErr := methods.of(m, c)
+		viewOf(&out[len(out)-1], c, p, meth, lookupErr, now, within)
+	})
+	return out, ok
 }
 
 // all resolves every connection: this machine's, then the team store's

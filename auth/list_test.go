@@ -1,12 +1,17 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"authdeck/auth/catalog"
+	"authdeck/auth/store"
 )
 
 // sortByUrgency puts problems first (soonest date first), then what
@@ -81,5 +86,42 @@ func TestDurationWords(t *testing.T) {
 		if got := Duration(d); got != want {
 			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// loadOnly is the metadata file without store.Each: List reads it whole.
+type loadOnly struct{ records }
+
+// List gives the same views whether it makes each as the file is read
+// (store.Each) or from the whole file (Load): params shared or not, a
+// provider gone from the catalog, outcomes, dates and none.
+func TestListReadsAsLoadDoes(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	for i, prefix := range []string{"a", "a", "b", "a"} {
+		if _, err := f.m.Add(ctx, AddRequest{Name: fmt.Sprintf("shop %d", i), Provider: "vend", Method: catalog.KindToken, Secret: "tok",
+			Params: map[string]string{"domain_prefix": prefix}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := f.clock.Now().Add(-time.Hour)
+	err := f.m.store.Update(ctx, func(cs []store.Connection) ([]store.Connection, error) {
+		cs[1].ExpiresAt, cs[1].LastCheck = &at, &store.Outcome{At: at, Message: "refused\x01", Rejected: true}
+		return append(cs, store.Connection{Name: "orphan", Provider: "gone", Method: catalog.KindToken, CreatedAt: at}), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.m.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.m.store = loadOnly{f.m.store}
+	want, err := f.m.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || !reflect.DeepEqual(got, want) {
+		t.Errorf("List as the file is read:\n%+v\nfrom the whole file:\n%+v", got, want)
 	}
 }

@@ -25,6 +25,15 @@ func (c *countingRecords) Update(ctx context.Context, fn func([]store.Connection
 	return c.records.Update(ctx, fn)
 }
 
+// Each is counted as a read too (List reads through it).
+func (c *countingRecords) Each(fn func(*store.Connection, int)) bool {
+	c.loads.Add(1)
+	e, ok := c.records.(interface {
+		Each(func(*store.Connection, int)) bool
+	})
+	return ok && e.Each(fn)
+}
+
 // countReads makes m count its reads of connections.json by wrapping its
 // store (no counter lives in the production type).
 func countReads(t testing.TB, m *Manager) *atomic.Int64 {
