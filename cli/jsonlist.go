@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -273,29 +274,35 @@ func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
 	}
 	days, secs := (unix-first)/86400, int((unix-first)%86400)
 	year, month, day := civil(days)
-	digits := func(b []byte, v, n int) []byte {
-		b = append(b, "000000000"[:n]...)
-		for i := len(b) - 1; v > 0; i-- {
-			b[i] += byte(v % 10)
-			v /= 10
-		}
-		return b
-	}
-	b = append(b, '"')
-	b = append(digits(b, year, 4), '-')
-	b = append(digits(b, month, 2), '-')
-	b = append(digits(b, day, 2), 'T')
-	b = append(digits(b, secs/3600, 2), ':')
-	b = append(digits(b, secs/60%60, 2), ':')
-	b = digits(b, secs%60, 2)
+	// Laid out in place, two digits at a time.
+	var d [len(`"2006-01-02T15:04:05.999999999Z"`)]byte
+	two := func(i, v int) { d[i], d[i+1] = byte('0'+v/10), byte('0'+v%10) }
+	d[0] = '"'
+	two(1, year/100)
+	two(3, year%100)
+	d[5] = '-'
+	two(6, month)
+	d[8] = '-'
+	two(9, day)
+	d[11] = 'T'
+	two(12, secs/3600)
+	d[14] = ':'
+	two(15, secs/60%60)
+	d[17] = ':'
+	two(18, secs%60)
+	n := 20
 	if ns := t.Nanosecond(); ns != 0 {
-		n := 9
-		for ns%10 == 0 {
-			ns, n = ns/10, n-1
+		d[20] = '.'
+		for i := 29; i > 20; i-- {
+			d[i], ns = byte('0'+ns%10), ns/10
 		}
-		b = digits(append(b, '.'), ns, n)
+		n = 30
+		for d[n-1] == '0' { // MarshalJSON drops the fraction's trailing zeros
+			n--
+		}
 	}
-	return append(b, 'Z', '"'), true
+	d[n], d[n+1] = 'Z', '"'
+	return append(b, d[:n+2]...), true
 }
 
 // civil is the date days after 0000-01-01 (proleptic Gregorian), by
@@ -361,6 +368,15 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	return append(b, '}')
 }
 
+// jsonPlain says which bytes appendJSONString writes as they are: printable
+// ASCII but the quote, the backslash, <, > and & (one load per byte).
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = !strings.ContainsRune(`"\<>&`, rune(c))
+	}
+	return t
+}()
+
 // appendJSONString appends s quoted as encoding/json quotes a string with
 // HTML escaping on (its default): <, > and & as \u003c, \u003e, \u0026,
 // control characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029
@@ -371,11 +387,11 @@ func appendJSONString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonPlain[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '\\', '"':
