@@ -115,3 +115,39 @@ func TestQuitDuringASignInInARealWindow(t *testing.T) {
 		t.Errorf("after quitting during its sign-in the connection is %+v (%v), want it kept, not signed in", c, err)
 	}
 }
+
+// Ctrl+Q while the wizard's browser sign-in waits, in the real window: it
+// asks first, and "Quit" ends the program leaving no connection behind
+// (the wizard had stored it, pending, before the browser opened).
+func TestQuitDuringAWizardSignInInARealWindow(t *testing.T) {
+	needX11(t)
+	bin := buildWindow(t)
+	x := startX11(t)
+	config := filepath.Join(x.work, "config")
+	x.start(bin, config, "true") // a browser that shows nothing: the tab was closed
+	x.see("No connections yet")
+	x.key("ctrl+n")
+	x.click("Sandbox")
+	x.key("Return")
+	x.see("How do you want to connect to Sandbox")
+	x.key("Return")
+	x.see("Connection name")
+	x.key("Return") // Connect
+	x.see("Open browser again")
+	x.key("ctrl+q")
+	x.see("Quit while signing in")
+	x.clickLowest("Quit")
+	x.exited()
+	m, err := auth.Open(auth.Options{ConfigDir: config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	conns, err := m.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conns) != 0 {
+		t.Errorf("quitting during the wizard's sign-in left %q behind", names(conns))
+	}
+}
