@@ -155,8 +155,8 @@ func sortByUrgency(conns []Connection) {
 	// 10,000); the (large) connections are moved once, at the end.
 	type key struct {
 		sec  int64 // the date, as Unix seconds and nanoseconds
-		nsec int32
-		rank int32
+		nsec int
+		rank int
 		i    int
 	}
 	keys := make([]key, len(conns))
@@ -174,16 +174,16 @@ func sortByUrgency(conns []Connection) {
 		if at == nil {
 			at = &time.Time{}
 		}
-		k.sec, k.nsec, k.i = at.Unix(), int32(at.Nanosecond()), i
+		k.sec, k.nsec, k.i = at.Unix(), at.Nanosecond(), i
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		switch {
 		case a.rank != b.rank:
-			return int(a.rank - b.rank)
+			return a.rank - b.rank
 		case a.sec != b.sec:
 			return cmp.Compare(a.sec, b.sec)
 		case a.nsec != b.nsec:
-			return int(a.nsec - b.nsec)
+			return a.nsec - b.nsec
 		}
 		if c := CompareNames(conns[a.i].Name, conns[b.i].Name); c != 0 {
 			return c

@@ -276,7 +276,8 @@ func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
 	year, month, day := civil(days)
 	// Laid out in place, two digits at a time.
 	var d [len(`"2006-01-02T15:04:05.999999999Z"`)]byte
-	two := func(i, v int) { d[i], d[i+1] = byte('0'+v/10), byte('0'+v%10) }
+	const digit = "0123456789"
+	two := func(i, v int) { d[i], d[i+1] = digit[v/10], digit[v%10] }
 	d[0] = '"'
 	two(1, year/100)
 	two(3, year%100)
@@ -294,7 +295,7 @@ func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
 	if ns := t.Nanosecond(); ns != 0 {
 		d[20] = '.'
 		for i := 29; i > 20; i-- {
-			d[i], ns = byte('0'+ns%10), ns/10
+			d[i], ns = digit[ns%10], ns/10
 		}
 		n = 30
 		for d[n-1] == '0' { // MarshalJSON drops the fraction's trailing zeros
