@@ -276,26 +276,20 @@ func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
 	year, month, day := civil(days)
 	// Laid out in place, two digits at a time.
 	var d [len(`"2006-01-02T15:04:05.999999999Z"`)]byte
-	const digit = "0123456789"
-	two := func(i, v int) { d[i], d[i+1] = digit[v/10], digit[v%10] }
-	d[0] = '"'
-	two(1, year/100)
-	two(3, year%100)
-	d[5] = '-'
-	two(6, month)
-	d[8] = '-'
-	two(9, day)
-	d[11] = 'T'
-	two(12, secs/3600)
-	d[14] = ':'
-	two(15, secs/60%60)
-	d[17] = ':'
-	two(18, secs%60)
+	d[0], d[5], d[8], d[11], d[14], d[17] = '"', '-', '-', 'T', ':', ':'
+	put2(d[1:], year/100)
+	put2(d[3:], year%100)
+	put2(d[6:], month)
+	put2(d[9:], day)
+	put2(d[12:], secs/3600)
+	put2(d[15:], secs/60%60)
+	put2(d[18:], secs%60)
 	n := 20
 	if ns := t.Nanosecond(); ns != 0 {
-		d[20] = '.'
-		for i := 29; i > 20; i-- {
-			d[i], ns = digit[ns%10], ns/10
+		d[20], d[21] = '.', digitPairs[2*(ns/1e8)+1]
+		for i := 28; i > 21; i -= 2 {
+			put2(d[i:], ns%100)
+			ns /= 100
 		}
 		n = 30
 		for d[n-1] == '0' { // MarshalJSON drops the fraction's trailing zeros
@@ -304,6 +298,14 @@ func appendUTC(b []byte, t time.Time) (_ []byte, ok bool) {
 	}
 	d[n], d[n+1] = 'Z', '"'
 	return append(b, d[:n+2]...), true
+}
+
+// digitPairs is 00 to 99, two bytes each.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+// put2 writes v (0–99) as two digits at the start of d.
+func put2(d []byte, v int) {
+	d[0], d[1] = digitPairs[2*v], digitPairs[2*v+1]
 }
 
 // civil is the date days after 0000-01-01 (proleptic Gregorian), by

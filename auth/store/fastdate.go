@@ -14,32 +14,31 @@ func utcDate(b []byte) (time.Time, bool) {
 	if n < whole+1 || b[n-1] != 'Z' || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
 	}
-	// Every other byte of the whole seconds is a digit: checked at once
-	// (a byte below '0' wraps round to a large one).
-	var d [whole]int
-	for i, c := range b[:whole] {
-		d[i] = int(c - '0')
-		if d[i] > 9 && i != 4 && i != 7 && i != 10 && i != 13 && i != 16 {
-			return time.Time{}, false
-		}
+	// Each digit's value, and in bad every digit's value plus 6 ORed: a
+	// byte that is not a digit leaves a bit above the lowest four there.
+	var bad uint
+	dig := func(i int) int {
+		v := uint(b[i] - '0') // a byte below '0' wraps round to 208 or more
+		bad |= v + 6
+		return int(v) // below 10 unless bad says otherwise
 	}
-	year := d[0]*1000 + d[1]*100 + d[2]*10 + d[3]
-	month, day := d[5]*10+d[6], d[8]*10+d[9]
-	hour, minute, sec := d[11]*10+d[12], d[14]*10+d[15], d[17]*10+d[18]
+	year := dig(0)*1000 + dig(1)*100 + dig(2)*10 + dig(3)
+	month, day := dig(5)*10+dig(6), dig(8)*10+dig(9)
+	hour, minute, sec := dig(11)*10+dig(12), dig(14)*10+dig(15), dig(17)*10+dig(18)
 	nsec := 0
-	if frac := b[whole : n-1]; len(frac) > 0 {
-		if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
+	if frac := n - 1 - whole; frac > 0 {
+		if frac < 2 || frac > 10 || b[whole] != '.' {
 			return time.Time{}, false
 		}
-		for _, c := range frac[1:] {
-			if c < '0' || c > '9' {
-				return time.Time{}, false
-			}
-			nsec = nsec*10 + int(c-'0')
+		for i := whole + 1; i < n-1; i++ {
+			nsec = nsec*10 + dig(i)
 		}
-		for range 10 - len(frac) {
+		for range 10 - frac {
 			nsec *= 10
 		}
+	}
+	if bad>>4 != 0 {
+		return time.Time{}, false
 	}
 	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
