@@ -616,3 +616,20 @@ func TestQuitHasItsShortcut(t *testing.T) {
 	}
 	t.Fatal("no Quit in the menu")
 }
+
+// A wheel notch over the list moves it about a row (three times Fyne's
+// 25 px), not a third of one.
+func TestListWheelMovesARowANotch(t *testing.T) {
+	f := newFixture(t)
+	for i := range 30 {
+		f.add(t, auth.AddRequest{Name: fmt.Sprintf("Key %d", i), Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	}
+	f.reload()
+	f.a.win.Resize(fyne.NewSize(1000, 700))
+	layer := findIn(t, f.a.win.Canvas(), "the list's wheel layer", func(*wheelLayer) bool { return true })
+	before := f.a.list.list.GetScrollOffset()
+	layer.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -25)}) // one notch down, as GLFW sends it
+	if moved := f.a.list.list.GetScrollOffset() - before; moved != 75 {
+		t.Fatalf("a notch moved the list %v px, want 75", moved)
+	}
+}

@@ -136,7 +136,7 @@ func (l *connectionList) toolbar() fyne.CanvasObject {
 
 // view is the list with its "nothing matches" note.
 func (l *connectionList) view() fyne.CanvasObject {
-	return container.NewBorder(l.pinNote, l.count, nil, nil, container.NewStack(l.list, container.NewVBox(l.none)))
+	return container.NewBorder(l.pinNote, l.count, nil, nil, container.NewStack(listWheel(l.list), container.NewVBox(l.none)))
 }
 
 func (l *connectionList) stateOf(c auth.Connection, now time.Time) rowState {

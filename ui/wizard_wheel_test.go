@@ -27,7 +27,7 @@ func TestWizardWheelOverAFieldMovesTheStep(t *testing.T) {
 	w.methodPick.SetSelected(w.provider.Methods[0].Label)
 	test.Tap(w.next)
 	test.Scroll(c, middle(w.name), 0, -25) // a notch down, as the window's driver sends it
-	if w.scroll.Offset.Y != 25 {
-		t.Errorf("a notch over the Connection name field moved the step %v, want 25 (as a list moves)", w.scroll.Offset.Y)
+	if w.scroll.Offset.Y != 25*wheelStep {
+		t.Errorf("a notch over the Connection name field moved the step %v, want %v (as a list moves)", w.scroll.Offset.Y, 25*wheelStep)
 	}
 }
