@@ -208,7 +208,10 @@ func key(s string) *widget.Label {
 
 // view is the pane inside a scroll, so that it also fits a small window.
 func (d *detailPane) view() fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(d.stack))
+	// The wheel moves the pane wherever the pointer rests (a one-line field
+	// would keep a notch for itself); the note grows with its text
+	// (noteEntry), so it needs no wheel of its own.
+	return wheelScroll(container.NewVScroll(container.NewPadded(d.stack)))
 }
 
 // show fills the pane with c; an empty Name shows the placeholder.

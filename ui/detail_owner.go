@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,13 +20,17 @@ func (d *detailPane) buildDetails() {
 	d.owner = newKeyEntry(false)
 	d.owner.SetPlaceHolder("Who to ask about it, e.g. Dana (accounts)")
 	d.note = newNoteEntry()
-	d.note.SetMinRowsVisible(2)
+	d.note.SetMinRowsVisible(minNoteRows)
 	d.note.Wrapping = fyne.TextWrapWord
 	d.note.SetPlaceHolder("Why it exists, where it is used (Shift+Enter saves)")
 	d.saveDetails = widget.NewButtonWithIcon("Save owner and note", theme.DocumentSaveIcon(), d.saveOwnerNote)
 	d.saveDetails.Disable()
 	changed := func(string) { d.markUnsaved() }
-	d.owner.OnChanged, d.note.OnChanged = changed, changed
+	d.owner.OnChanged = changed
+	d.note.OnChanged = func(text string) {
+		d.note.grow(text)
+		changed(text)
+	}
 	submit := func(string) {
 		if d.edited() {
 			d.saveOwnerNote()
@@ -49,6 +54,23 @@ func newNoteEntry() *noteEntry {
 // AcceptsTab is false: Tab and Shift+Tab move to the next and previous
 // control.
 func (e *noteEntry) AcceptsTab() bool { return false }
+
+// noteRows bounds how tall the note grows: two lines at least, then as
+// many as it holds up to ten; only a longer note scrolls inside itself.
+const minNoteRows, maxNoteRows = 2, 10
+
+// grow shows as many lines as text has (within the bounds), so that the
+// pane, not the field, scrolls under the wheel.
+func (e *noteEntry) grow(text string) {
+	rows := min(max(strings.Count(text, "\n")+1, minNoteRows), maxNoteRows)
+	e.SetMinRowsVisible(rows)
+}
+
+// SetText fills the note and sizes it to the text.
+func (e *noteEntry) SetText(text string) {
+	e.Entry.SetText(text)
+	e.grow(text)
+}
 
 // typed is the owner and note as they are in the fields now.
 func (d *detailPane) typed() auth.Details {

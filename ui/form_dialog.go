@@ -78,7 +78,7 @@ func (a *App) showForm(title, saveLabel, intro string, fields []*formField, onSa
 	}
 	box.Add(fd.general)
 	buttons := container.NewHBox(layout.NewSpacer(), fd.cancel, fd.save)
-	fd.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(box)), a.win)
+	fd.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, wheelScroll(container.NewVScroll(box))), a.win)
 	fd.prevKey = a.win.Canvas().OnTypedKey()
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {

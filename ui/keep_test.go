@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -631,5 +632,36 @@ func TestListWheelMovesARowANotch(t *testing.T) {
 	layer.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -25)}) // one notch down, as GLFW sends it
 	if moved := f.a.list.list.GetScrollOffset() - before; moved != 75 {
 		t.Fatalf("a notch moved the list %v px, want 75", moved)
+	}
+}
+
+// The detail pane moves under the wheel wherever the pointer rests, the
+// Owner field included (a one-line field kept the notch for itself); the
+// note grows with its lines instead of scrolling inside itself.
+func TestDetailPaneWheelAndGrowingNote(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.win.Resize(fyne.NewSize(800, 420)) // small enough that the pane scrolls
+	f.a.selectConnection("Key")
+	d := f.a.detail
+	c := f.a.win.Canvas()
+	scroll := findIn(t, c, "the detail pane's scroll", func(s *container.Scroll) bool {
+		return s.Direction == container.ScrollVerticalOnly && s.Content != nil && s.Content.MinSize().Height > s.Size().Height
+	})
+	drv := fyne.CurrentApp().Driver()
+	// Bring the Owner field into view first, with room below to move.
+	scroll.ScrollToOffset(fyne.NewPos(0, drv.AbsolutePositionForObject(d.owner).Y-drv.AbsolutePositionForObject(scroll).Y-scroll.Size().Height/2))
+	middle := drv.AbsolutePositionForObject(d.owner).Add(fyne.NewPos(d.owner.Size().Width/2, d.owner.Size().Height/2))
+	before := scroll.Offset.Y
+	test.Scroll(c, middle, 0, -25)
+	if moved := scroll.Offset.Y - before; moved <= 0 {
+		t.Fatalf("a notch over the Owner field moved the pane %v px", moved)
+	}
+	rows := func() int { return int(d.note.MinSize().Height) }
+	two := rows()
+	d.note.SetText("one\ntwo\nthree\nfour\nfive")
+	if rows() <= two {
+		t.Errorf("a five-line note is no taller than a two-line one (%d px)", rows())
 	}
 }
