@@ -259,6 +259,17 @@ func (a *App) quit() {
 // the save failed) it asks first, so that typing is never lost without a
 // word.
 func (a *App) quitSaving() {
+	if w := a.wizard; w != nil && w.typed() {
+		a.win.Show()
+		a.ask("Quit without saving?", "What you typed in Add a connection is not saved yet. Quit and lose it?",
+			"Stay", "Quit without saving", nil, a.quitSavingDetails)
+		return
+	}
+	a.quitSavingDetails()
+}
+
+// quitSavingDetails is quitSaving's second half: the owner and note.
+func (a *App) quitSavingDetails() {
 	err := a.saveBeforeQuit()
 	if err == nil {
 		a.end()

@@ -77,7 +77,7 @@ func (d *detailPane) replaceKey() {
 		" and paste it here; it goes to your system keyring and stays hidden unless you press the eye.", true)
 	secret.entry.SetPlaceHolder("Paste the new " + methodWords(c))
 	date := d.a.dateField("Expires on", "The last day it works; leave it empty for "+c.ProviderName+"'s usual lifetime.", nil)
-	pastOK := ""
+	pastOK, emptyOK := "", false
 	d.a.showForm("Replace the key of "+c.Name, "Replace", "", []*formField{secret, date}, func(fd *formDialog) {
 		if strings.TrimSpace(secret.entry.Text) == "" {
 			fd.fail(secret, "Paste the new "+methodWords(c)+" here first.")
@@ -85,6 +85,14 @@ func (d *detailPane) replaceKey() {
 		}
 		at, ok := d.a.checkDate(fd, date, &pastOK)
 		if !ok {
+			return
+		}
+		// An expiry the person set for the old key is not dropped without
+		// a word (the walk's token lost its date, and its warning, this way).
+		if at == nil && c.ExpiresAt != nil && !c.ExpiryEstimated && !emptyOK {
+			emptyOK = true
+			fd.fail(date, "The old key's last day was "+auth.FormatDate(*c.ExpiresAt, time.Local)+
+				". Enter the new key's last day, or press Replace again to leave it empty ("+c.ProviderName+"'s usual lifetime, if it has one).")
 			return
 		}
 		fd.working(true)
@@ -141,3 +149,4 @@ func parseDate(s string) (*time.Time, error) {
 	}
 	return &t, nil
 }
+

@@ -183,12 +183,27 @@ func (a *App) pickDate(e *keyEntry, from fyne.CanvasObject) {
 		start = t
 	}
 	var pop *widget.PopUp
+	// While the calendar is open, Escape closes the calendar only: the
+	// dialog under it (and a token pasted into it) stays (the walk lost a
+	// pasted token this way).
+	c := a.win.Canvas()
+	prev := c.OnTypedKey()
+	closeCal := func() {
+		c.SetOnTypedKey(prev)
+		pop.Hide()
+		c.Focus(e)
+	}
 	cal := widget.NewCalendar(start, func(t time.Time) {
 		e.SetText(auth.FormatDate(t, time.Local))
-		pop.Hide()
-		a.win.Canvas().Focus(e)
+		closeCal()
 	})
-	pop = widget.NewPopUp(cal, a.win.Canvas())
+	pop = widget.NewPopUp(cal, c)
+	c.Unfocus() // so that Escape reaches the handler below, not a field's own
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			closeCal()
+		}
+	})
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(from)
 	pop.ShowAtPosition(pos.Add(fyne.NewPos(0, from.Size().Height)))
 }

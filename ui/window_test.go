@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -520,5 +521,55 @@ func TestOnlyAppWritesSelectionAndBusy(t *testing.T) {
 				t.Errorf("%s:%d writes App state directly: %s", name, i+1, strings.TrimSpace(line))
 			}
 		}
+	}
+}
+
+// Replace key… with the date left empty does not drop the expiry the
+// person set for the old key without a word: it asks once, and a second
+// Replace means it.
+func TestReplaceKeyAsksBeforeDroppingTheExpiry(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "old", ExpiresAt: f.days(30),
+		Params: map[string]string{"domain_prefix": "shop"}})
+	f.reload()
+	f.a.selectConnection("shop")
+	test.Tap(f.a.detail.replaceBtn)
+	c := f.a.win.Canvas()
+	findEntry(t, c, "Paste the new personal token").SetText("new")
+	test.Tap(findButton(t, c, "Replace"))
+	f.a.wait()
+	if got, _ := f.m.Get("shop"); !hasOverlay(f) || got.ExpiresAt == nil || !strings.Contains(strings.Join(texts(c), " "), "The old key's last day was") {
+		t.Fatalf("an empty date replaced at once: open %v, expires %v", hasOverlay(f), got.ExpiresAt)
+	}
+	test.Tap(findButton(t, c, "Replace"))
+	f.a.wait()
+	if got, _ := f.m.Get("shop"); hasOverlay(f) || got.ExpiresAt != nil {
+		t.Fatalf("the second Replace: open %v, expires %v", hasOverlay(f), got.ExpiresAt)
+	}
+}
+
+// Escape with the calendar open closes the calendar, not the dialog with a
+// pasted token under it.
+func TestEscapeClosesOnlyTheCalendar(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "old"})
+	f.reload()
+	f.a.selectConnection("Key")
+	test.Tap(f.a.detail.replaceBtn)
+	c := f.a.win.Canvas()
+	token := findEntry(t, c, "Paste the new API key")
+	token.SetText("pasted")
+	c.Focus(token)
+	test.Tap(calendarButton(t, c))
+	if !slices.Contains(texts(c), f.clock.Now().Format("January 2006")) {
+		t.Fatalf("no calendar: %q", texts(c))
+	}
+	press(f, fyne.KeyEscape)
+	if slices.Contains(texts(c), f.clock.Now().Format("January 2006")) || !hasOverlay(f) || findEntry(t, c, "Paste the new API key").Text != "pasted" {
+		t.Fatalf("after Escape: %q (dialog open %v)", texts(c), hasOverlay(f))
+	}
+	press(f, fyne.KeyEscape)
+	if hasOverlay(f) {
+		t.Error("a second Escape does not close the dialog")
 	}
 }

@@ -326,10 +326,17 @@ func (w *wizard) typedKey(ev *fyne.KeyEvent) {
 // escape is Esc: it stops a sign-in being waited for, else it closes.
 func (w *wizard) escape() { w.closeOrCancel() }
 
-// closeOrCancel stops the sign-in being waited for, or closes the wizard.
+// closeOrCancel stops the sign-in being waited for, or closes the wizard;
+// what the person typed is not thrown away without a question (Escape on
+// the question keeps editing).
 func (w *wizard) closeOrCancel() {
 	if w.cancel != nil {
 		w.cancel()
+		return
+	}
+	if w.typed() {
+		w.a.ask("Close without saving?", "What you typed for this connection is not saved yet. Close the window and lose it?",
+			"Keep editing", "Close", nil, w.dlg.Hide)
 		return
 	}
 	w.dlg.Hide()

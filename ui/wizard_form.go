@@ -40,6 +40,8 @@ type form struct {
 	// labels their labels, turned red with a problem.
 	entries []*keyEntry
 	labels  map[*keyEntry]*widget.Label
+	// initial is what each entry held when it was made: typed() compares.
+	initial map[*keyEntry]string
 }
 
 // section is a list of labelled fields being built.
@@ -65,7 +67,7 @@ func (s section) add(label string, field fyne.CanvasObject, help string) *widget
 // saying where to find its value; technical values Authdeck fills in are
 // folded away under Advanced.
 func (w *wizard) buildFields() fyne.CanvasObject {
-	w.form = form{fields: w.fields, params: map[string]*keyEntry{}, scopeChecks: map[string]*keyCheck{}, unconfirmed: map[string]*keyEntry{}, labels: map[*keyEntry]*widget.Label{}}
+	w.form = form{fields: w.fields, params: map[string]*keyEntry{}, scopeChecks: map[string]*keyCheck{}, unconfirmed: map[string]*keyEntry{}, labels: map[*keyEntry]*widget.Label{}, initial: map[*keyEntry]string{}}
 	main, adv := newSection(), newSection()
 	if w.method.Help != "" {
 		main.box.Add(wrapLabel(w.method.Help))
@@ -100,6 +102,21 @@ func (w *wizard) field(s section, label, value, help string) *keyEntry {
 func (w *wizard) labelled(s section, label string, e *keyEntry, help string) {
 	w.labels[e] = s.add(label, e, help)
 	w.entries = append(w.entries, e)
+	w.initial[e] = e.Text
+}
+
+// typed says whether the person has typed anything into the details step
+// that closing the wizard would throw away.
+func (w *wizard) typed() bool {
+	if w.step != stepFields {
+		return false
+	}
+	for _, e := range w.entries {
+		if e.Text != w.initial[e] {
+			return true
+		}
+	}
+	return false
 }
 
 // addParams asks for the provider's values (Vend's store): those with a

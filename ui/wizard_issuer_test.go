@@ -59,6 +59,8 @@ func TestWizardAsksBeforeReplacingADefinition(t *testing.T) {
 		t.Fatalf("Keep the old one left %v", names)
 	}
 	test.Tap(a.wizard.close)
+	// What was typed (the client ID and secret) is not thrown away unasked.
+	test.Tap(findIn(t, a.win.Canvas(), "Close", func(b *keyButton) bool { return b.Text == "Close" }))
 	run("Replace")
 	<-opened // the sign-in goes ahead with the new definition
 	if got, _ := a.m.Catalog().Provider(p.ID); got.Name == "My CRM" {

@@ -109,6 +109,9 @@ func (w *wizard) save() {
 	setEnabled(w.next, false)
 	corrections, providerID, kind := w.corrections(), w.provider.ID, w.method.Kind
 	pending := w.provider // one read from an issuer is saved only now, on Save or Connect
+	// The add is this window's: the folder watcher's echo of it is not
+	// "added outside this window" (the walk saw it 2 times in 6).
+	w.a.setBusy(req.Name, true)
 	background(w.a, func() (auth.Connection, error) {
 		if err := w.keepDiscovered(pending); err != nil {
 			return auth.Connection{}, err
@@ -122,6 +125,7 @@ func (w *wizard) save() {
 		}
 		return w.a.m.Add(w.a.ctx(), req)
 	}, func(c auth.Connection, err error) {
+		w.a.setBusy(req.Name, false)
 		setEnabled(w.next, true)
 		var replace *replaceNeeded
 		if errors.As(err, &replace) {

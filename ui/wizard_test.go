@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -575,5 +576,36 @@ func TestWizardMarksAMissingParameter(t *testing.T) {
 		Param: "domain_prefix", Params: []string{"domain_prefix"}, Msg: "Vend needs domain_prefix"})
 	if p.field != w.params["domain_prefix"] || !strings.HasPrefix(p.msg, w.provider.Params[0].Label+" is empty") {
 		t.Errorf("a missing store says %q on %v", p.msg, p.field)
+	}
+}
+
+// Closing the wizard (Escape, Cancel) or quitting with something typed in
+// its details asks first; Escape on that question keeps editing.
+func TestWizardNeverDropsTypingWithoutAsking(t *testing.T) {
+	a := wizardApp(t, nil, nil)
+	a.showWizard("vinsight", catalog.KindAPIKey)
+	w := a.wizard
+	if w.step != stepFields {
+		t.Fatalf("the wizard opened at step %d", w.step)
+	}
+	// Nothing typed yet: Escape closes at once.
+	pressKey(a, fyne.KeyEscape)
+	if a.wizard != nil {
+		t.Fatal("an untouched wizard did not close on Escape")
+	}
+	a.showWizard("vinsight", catalog.KindAPIKey)
+	w = a.wizard
+	w.entries[0].SetText("typed")
+	pressKey(a, fyne.KeyEscape)
+	if a.wizard == nil || !slices.Contains(texts(a.win.Canvas()), "Close without saving?") {
+		t.Fatalf("Escape with typing closed the wizard (open %v)", a.wizard != nil)
+	}
+	pressKey(a, fyne.KeyEscape) // on the question: keep editing
+	if a.wizard == nil || w.entries[0].Text != "typed" {
+		t.Fatal("Escape on the question lost the typing")
+	}
+	a.quit()
+	if !slices.Contains(texts(a.win.Canvas()), "Quit without saving?") {
+		t.Fatalf("quitting with typing asked nothing: %q", texts(a.win.Canvas()))
 	}
 }
