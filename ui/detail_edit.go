@@ -149,4 +149,3 @@ func parseDate(s string) (*time.Time, error) {
 	}
 	return &t, nil
 }
-
