@@ -188,6 +188,7 @@ const (
 	VerdictBusy        Verdict = "busy"         // HTTP 429: too many requests from this account for now
 	VerdictServerError Verdict = "server-error" // the provider failed (5xx)
 	VerdictUnreachable Verdict = "unreachable"  // no answer came (network, timeout)
+	VerdictNoSuchHost  Verdict = "no-such-host" // the host's name does not exist: a wrong address, usually
 	VerdictUnexpected  Verdict = "unexpected"   // any other answer
 )
 
@@ -207,6 +208,8 @@ func checkResult(r check.Result) CheckResult {
 	switch {
 	case r.OK:
 		v = VerdictAccepted
+	case r.Status == 0 && r.NoSuchHost:
+		v = VerdictNoSuchHost
 	case r.Status == 0:
 		v = VerdictUnreachable
 	case r.Status == http.StatusUnauthorized:

@@ -244,6 +244,8 @@ func checkWords(v auth.Verdict, c auth.Connection) string {
 		return "the address Authdeck checks may be wrong for this provider: see authdeck providers show " + shellArg(c.Provider)
 	case auth.VerdictBusy:
 		return "wait as long as the provider asks, then check again"
+	case auth.VerdictNoSuchHost:
+		return "check the address it was added with (for a store, its name: --param), and that this computer is online"
 	case auth.VerdictServerError, auth.VerdictUnreachable:
 		return "try again later; the credential itself was not judged"
 	}

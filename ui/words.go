@@ -336,6 +336,8 @@ func checkWords(r auth.CheckResult, c auth.Connection) string {
 		do = "the address Authdeck checks may be wrong for " + c.ProviderName + ": ask them for the right one."
 	case auth.VerdictBusy:
 		do = "wait as long as " + c.ProviderName + " asks, then press Check again."
+	case auth.VerdictNoSuchHost:
+		do = noSuchHostWords
 	case auth.VerdictServerError, auth.VerdictUnreachable:
 		do = "try again later; the credential itself was not judged."
 	}
@@ -344,3 +346,7 @@ func checkWords(r auth.CheckResult, c auth.Connection) string {
 	}
 	return what + " " + sentence(do)
 }
+
+// noSuchHostWords is the window's remedy when an address's name does not
+// exist.
+const noSuchHostWords = "check the address it was added with (for a store, its name), and that this computer is online."

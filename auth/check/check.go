@@ -24,7 +24,10 @@ type Result struct {
 	OK      bool      // the provider accepted the credential
 	Status  int       // HTTP status, 0 when no response came
 	Account string    // who the credential belongs to, when the response says; "" if unknown
-	Message string    // the outcome in words, with what to do next; never holds a secret
+	Message string    // what happened, in words; never holds a secret
+	// NoSuchHost says no answer came because the host's name does not
+	// exist (a wrong address, more often than a passing failure).
+	NoSuchHost bool
 	At      time.Time // when the check ran
 }
 
@@ -87,7 +90,7 @@ func run(ctx context.Context, hc *http.Client, req *http.Request) Result {
 
 	resp, err := client.Do(req.WithContext(ctx)) // #nosec G704 -- calling the provider's check URL (from a validated definition) is the point; redirects off-host are refused by guarded
 	if err != nil {
-		return Result{Message: networkWords(ctx, err, host, timeout)}
+		return Result{Message: networkWords(ctx, err, host, timeout), NoSuchHost: network.NoSuchHost(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

@@ -208,3 +208,18 @@ func TestRedactIsTheLastGuard(t *testing.T) {
 		t.Fatalf("redact: %q", msg)
 	}
 }
+
+// A host whose name does not exist is a verdict of its own: a wrong
+// address, which trying again does not fix.
+func TestNoSuchHostIsSaidApart(t *testing.T) {
+	req := newRequest(t, "https://no-such-store.invalid/api/me")
+	// The resolver's answer, as Go gives it for a name that does not exist
+	// (no DNS server is asked: the test machine may have none).
+	tr := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		return nil, &net.DNSError{Err: "no such host", Name: "no-such-store.invalid", IsNotFound: true}
+	}}
+	res := Run(context.Background(), &http.Client{Transport: tr, Timeout: 10 * time.Second}, req, time.Now())
+	if res.OK || res.Status != 0 || !res.NoSuchHost || !strings.Contains(res.Message, "no such host") {
+		t.Fatalf("%+v", res)
+	}
+}

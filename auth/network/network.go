@@ -57,3 +57,11 @@ func TimedOut(err error) bool {
 	var netErr net.Error
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
 }
+
+// NoSuchHost reports whether err says the host's name does not exist: a
+// wrong address (a mistyped store name) far more often than a passing
+// failure, so trying again does not help.
+func NoSuchHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
