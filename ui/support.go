@@ -207,7 +207,7 @@ func (a *App) showSupport() {
 	}
 	text := widget.NewLabel("")
 	text.TextStyle = fyne.TextStyle{Monospace: true}
-	group := widget.NewCheck("Group by owner", nil)
+	group := newKeyCheck("Group by owner")
 	draw := func() {
 		if group.Checked {
 			text.SetText(reportByOwner(shown(), a.m.Now(), a.within))
@@ -232,6 +232,7 @@ func (a *App) showSupport() {
 	d := dialog.NewCustom("Expiry report", "Close",
 		container.NewBorder(container.NewVBox(intro, group), buttons, nil, nil, container.NewScroll(text)), a.win)
 	a.keysFor(d, nil)
+	group.onEscape = d.Hide // ticked, the box has the keys
 	size := a.win.Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width*0.96, size.Height*0.9))
 	d.Show()
@@ -300,7 +301,7 @@ func (a *App) showSettings() {
 	for _, d := range choices {
 		labels = append(labels, daysWord(d)+" before")
 	}
-	pick := widget.NewSelect(labels, nil)
+	pick := newKeySelect(labels)
 	pick.SetSelected(daysWord(current) + " before")
 	help := wrapLabel("When a credential that cannot renew itself turns amber and you get a notification. Credentials Authdeck renews by itself are refreshed shortly before they expire.")
 	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{
@@ -317,6 +318,7 @@ func (a *App) showSettings() {
 		}
 	}, a.win)
 	a.keysFor(d, d.Submit)
+	pick.onEscape, pick.onEnter = d.Hide, d.Submit // picked, the list has the keys
 	d.Resize(fyne.NewSize(460, 260))
 	d.Show()
 }

@@ -488,9 +488,9 @@ func TestSettingsShowTheFoldersWarningWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.a.showSettings()
-	var pick *widget.Select
+	var pick *keySelect
 	for _, o := range test.LaidOutObjects(f.a.win.Canvas().Overlays().Top()) {
-		if s, ok := o.(*widget.Select); ok {
+		if s, ok := o.(*keySelect); ok {
 			pick = s
 		}
 	}

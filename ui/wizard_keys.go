@@ -272,3 +272,31 @@ func (c *choice) focusTarget() fyne.Focusable {
 	}
 	return nil
 }
+
+// keySelect is a drop-down list that passes Escape and Enter on to its
+// dialog once it has the focus (a focused widget gets every key first,
+// and a plain Select keeps both).
+type keySelect struct {
+	widget.Select
+	onEscape, onEnter func()
+}
+
+func newKeySelect(options []string) *keySelect {
+	s := &keySelect{}
+	s.Options = options
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey passes Escape and Enter on; the rest (Space, the arrows) opens
+// and moves the list as usual.
+func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape && s.onEscape != nil:
+		s.onEscape()
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && s.onEnter != nil:
+		s.onEnter()
+	default:
+		s.Select.TypedKey(ev)
+	}
+}
