@@ -267,3 +267,11 @@ func sameSet(a, b string) bool {
 	}
 	return true
 }
+
+// Help texts read as written: no line starts halfway through a command
+// (snippet's help once broke "printf '%s\n'" over two lines).
+func TestSnippetHelpKeepsItsCommandWhole(t *testing.T) {
+	if !strings.Contains(formatHelp, `printf '%s\n' 'HEADER' | curl -sS -H @- URL`) {
+		t.Fatalf("the curl line of snippet's help:\n%s", formatHelp)
+	}
+}

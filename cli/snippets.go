@@ -47,8 +47,7 @@ var snippetCommands = map[string]struct {
 
 // formatHelp says which reader each format is for (README repeats it).
 const formatHelp = `Formats and what reads them:
-  curl        sh, bash, zsh, fish: printf '%s
-' 'HEADER' | curl -sS -H @- URL
+  curl        sh, bash, zsh, fish: printf '%s\n' 'HEADER' | curl -sS -H @- URL
               (the credential reaches curl on standard input, never in its
               arguments, which other local users can see with ps)
   httpie      sh, bash, zsh, fish (the credential is in http's arguments)
