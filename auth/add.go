@@ -218,11 +218,16 @@ func checkSecret(p catalog.Provider, meth catalog.Method, req AddRequest) (secre
 		return secrets{}, inputError(in, "the secret contains %s: paste only the secret itself", what)
 	}
 	if !meth.Kind.Browser() {
-		if req.Secret == "" {
-			return secrets{}, inputError(InputSecret, "no %s was given: paste the %s from %s", secretLabel(meth), secretLabel(meth), docsOr(p))
-		}
+		// The fields in the order the person fills them: the user first.
 		if (meth.Kind == catalog.KindBasic || meth.Kind == catalog.KindSession) && req.User == "" {
 			return secrets{}, inputError(InputUser, "%s needs the %s", p.Name, lowerWords(orDefault(meth.UserLabel, "user name")))
+		}
+		if req.Secret == "" && meth.Kind == catalog.KindSession {
+			// A password is the person's own: no page of the provider's gives it.
+			return secrets{}, inputError(InputSecret, "no %s was given: type the %s of your %s account", secretLabel(meth), secretLabel(meth), p.Name)
+		}
+		if req.Secret == "" {
+			return secrets{}, inputError(InputSecret, "no %s was given: paste the %s from %s", secretLabel(meth), secretLabel(meth), docsOr(p))
 		}
 		return secrets{Secret: req.Secret}, nil
 	}
