@@ -571,5 +571,8 @@ func removeAfterWords(c auth.Connection) string {
 	if c.Method.Browser() {
 		return "You stay signed in with " + c.ProviderName + ": to take back Authdeck's access there too, remove it in " + c.ProviderName + "'s account settings."
 	}
+	if c.Status == auth.StatusExpired || (c.LastCheck != nil && !c.LastCheck.OK && c.LastCheck.Rejected) {
+		return "" // it no longer works anyway: nothing to say about it
+	}
 	return "The key itself still works at " + c.ProviderName + " until it expires: delete it there too if nobody needs it."
 }

@@ -156,3 +156,16 @@ func TestEveryCheckVerdictSaysWhatToDo(t *testing.T) {
 		t.Errorf("a rejected key: %q", got)
 	}
 }
+
+// Removing a key the provider already refused does not claim it still
+// works there.
+func TestRemoveDoesNotSayARefusedKeyWorks(t *testing.T) {
+	c := auth.Connection{Name: "shop", ProviderName: "Vend", Method: catalog.KindToken, Status: auth.StatusOK}
+	if !strings.Contains(removeAfterWords(c), "still works") {
+		t.Fatalf("a working key: %q", removeAfterWords(c))
+	}
+	c.LastCheck = &auth.Outcome{OK: false, Rejected: true}
+	if got := removeAfterWords(c); strings.Contains(got, "still works") {
+		t.Errorf("a refused key: %q", got)
+	}
+}
