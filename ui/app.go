@@ -282,7 +282,7 @@ func (a *App) quitSavingDetails() {
 	a.win.Show()
 	a.ask("Quit without saving?",
 		"The owner and note you typed for "+a.detail.conn.Name+" are not saved: "+why+
-			" Stay to see both and choose, or quit and lose what you typed.",
+			" Stay, then press Save owner and note to see both and choose; or quit and lose what you typed.",
 		"Stay", "Quit without saving", nil, a.end)
 }
 

@@ -75,7 +75,13 @@ func (c Config) Normalize() (Config, error) {
 			return c, &Error{Kind: KindConfig, Msg: fmt.Sprintf("%q is not a usable mount or path: use letters, digits, dashes and slashes", part)}
 		}
 	}
-	u, err := url.Parse(strings.TrimSpace(c.Address))
+	addr := strings.TrimSpace(c.Address)
+	if addr != "" && !strings.Contains(addr, "://") {
+		// A bare host ("vault.example.com:8200") is what people type, as
+		// for an issuer: a store is reached over https.
+		addr = "https://" + addr
+	}
+	u, err := url.Parse(addr)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil {
 		return c, &Error{Kind: KindConfig, Msg: fmt.Sprintf("%q is not a store address: give one like https://vault.example.com:8200", c.Address)}
 	}

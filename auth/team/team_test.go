@@ -44,7 +44,7 @@ func TestNormalizeRefusesPlainHTTPBeyondLoopback(t *testing.T) {
 		"http://localhost:8200":          true,
 		"http://vault.example.com:8200":  false,
 		"http://10.0.0.5:8200":           false,
-		"vault.example.com":              false,
+		"vault.example.com":              true, // https is understood
 		"ftp://vault.example.com":        false,
 		"https://user:pw@vault.example":  false,
 	} {
@@ -52,6 +52,9 @@ func TestNormalizeRefusesPlainHTTPBeyondLoopback(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("%s: err = %v, want ok=%v", addr, err, ok)
 		}
+	}
+	if c, err := (team.Config{Address: "vault.example.com:8200"}).Normalize(); err != nil || c.Address != "https://vault.example.com:8200" {
+		t.Errorf("a bare host: %q, %v", c.Address, err)
 	}
 	if _, err := (team.Config{Address: "https://v.example", Path: "a/../b"}).Normalize(); err == nil {
 		t.Error("a path with .. accepted")
