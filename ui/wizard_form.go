@@ -230,6 +230,10 @@ func (w *wizard) addPastedFields(main section) {
 	w.labelled(main, orDash(m.SecretLabel, "Secret"), w.secret, "Paste it here; it is stored in your system keyring, never in a file.")
 	if m.Kind == catalog.KindAPIKey || m.Kind == catalog.KindToken {
 		w.expires = w.entry("", "YYYY-MM-DD", false)
+		// The calendar as in Edit expiry (set before any text: see dateField).
+		pick := widget.NewButtonWithIcon("", theme.CalendarIcon(), nil)
+		pick.OnTapped = func() { w.a.pickDate(w.expires, pick) }
+		w.expires.ActionItem = pick
 		w.labelled(main, "Expires on (optional)", w.expires, "If the provider told you when this stops working, Authdeck reminds you before then.")
 	}
 }

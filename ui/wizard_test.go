@@ -609,3 +609,15 @@ func TestWizardNeverDropsTypingWithoutAsking(t *testing.T) {
 		t.Fatalf("quitting with typing asked nothing: %q", texts(a.win.Canvas()))
 	}
 }
+
+// The wizard's "Expires on" has the calendar Edit expiry has.
+func TestWizardExpiryHasACalendar(t *testing.T) {
+	a := wizardApp(t, nil, nil)
+	a.showWizard("vinsight", catalog.KindAPIKey)
+	c := a.win.Canvas()
+	test.Tap(calendarButton(t, c))
+	test.Tap(findButton(t, c, "15"))
+	if got := a.wizard.expires.Text; !strings.HasSuffix(got, "-15") {
+		t.Fatalf("picking 15 filled %q", got)
+	}
+}
