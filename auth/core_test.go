@@ -204,13 +204,13 @@ func TestTokenResponseExtrasAreAllowListed(t *testing.T) {
 			t.Errorf("%s reached the config folder", leak)
 		}
 	}
-	if !strings.Contains(files, `"token_id": "42"`) {
+	if !strings.Contains(files, `"token_id":"42"`) {
 		t.Error("a harmless value was dropped")
 	}
 	// A file written before the allow-list existed.
 	path := filepath.Join(f.dir, store.FileName)
 	raw, _ := os.ReadFile(path)
-	raw = []byte(strings.Replace(string(raw), `"token_id": "42"`, `"token_id": "42", "id_token": "leak-5"`, 1))
+	raw = []byte(strings.Replace(string(raw), `"token_id":"42"`, `"token_id":"42","id_token":"leak-5"`, 1))
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
