@@ -130,9 +130,32 @@ func agree(t *testing.T, doc []byte) {
 	}
 }
 
+// Both layouts read the same: the one this build writes (a connection to
+// a line) and the indented one earlier builds wrote.
+func TestBothLayoutsReadAlike(t *testing.T) {
+	conns := []Connection{full("a"), {Name: "b"}}
+	compact, err := encodeFile(conns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indented, _ := json.MarshalIndent(file{Version: Version, Connections: conns}, "", "  ")
+	if strings.Count(string(compact), "\n") != len(conns)+2 {
+		t.Errorf("not one connection to a line:\n%s", compact)
+	}
+	a, okA := decodeFast(compact)
+	b, okB := decodeFast(indented)
+	if !okA || !okB || !reflect.DeepEqual(a, b) {
+		t.Fatalf("the layouts read differently (%v %v)", okA, okB)
+	}
+	agree(t, compact)
+	agree(t, indented)
+}
+
 func FuzzDecodeFast(f *testing.F) {
 	data, _ := json.MarshalIndent(file{Version: 1, Connections: []Connection{full("a"), {Name: "b"}}}, "", "  ")
 	f.Add(data)
+	compact, _ := encodeFile([]Connection{full("a"), {Name: "b"}})
+	f.Add(compact)
 	f.Add([]byte(`{"version":1,"connections":[{"name":"a\u00e9"}]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) { agree(t, doc) })
 }
@@ -149,7 +172,7 @@ func BenchmarkDecodeFast(b *testing.B) {
 			Params: map[string]string{"domain_prefix": "benchshop"}, CreatedAt: now, ConnectedAt: &now, ExpiresAt: &at, ExpiresSet: true,
 		}
 	}
-	data, err := json.MarshalIndent(file{Version: Version, Connections: conns}, "", "  ")
+	data, err := encodeFile(conns)
 	if err != nil {
 		b.Fatal(err)
 	}
