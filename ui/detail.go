@@ -35,6 +35,8 @@ var formatNames = map[render.Format]string{
 type detailPane struct {
 	a    *App
 	conn auth.Connection // "" Name: nothing selected
+	// scroll holds the pane; another connection starts at its top.
+	scroll *container.Scroll
 
 	placeholder *widget.Label
 	content     *fyne.Container
@@ -211,13 +213,20 @@ func (d *detailPane) view() fyne.CanvasObject {
 	// The wheel moves the pane wherever the pointer rests (a one-line field
 	// would keep a notch for itself); the note grows with its text
 	// (noteEntry), so it needs no wheel of its own.
-	return wheelScroll(container.NewVScroll(container.NewPadded(d.stack)))
+	d.scroll = container.NewVScroll(container.NewPadded(d.stack))
+	return wheelScroll(d.scroll)
 }
 
 // show fills the pane with c; an empty Name shows the placeholder.
 func (d *detailPane) show(c auth.Connection) {
 	changed := c.Name != d.conn.Name
 	d.conn = c
+	if changed && d.scroll != nil {
+		// Another connection is read from its top: its name and status,
+		// not its Remove button, come first (the walk saw Remove without
+		// the name it would remove at 500×400).
+		d.scroll.ScrollToTop()
+	}
 	if c.Name == "" {
 		if d.content != nil {
 			d.content.Hide()

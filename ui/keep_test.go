@@ -665,3 +665,22 @@ func TestDetailPaneWheelAndGrowingNote(t *testing.T) {
 		t.Errorf("a five-line note is no taller than a two-line one (%d px)", rows())
 	}
 }
+
+// Selecting another connection shows its detail from the top.
+func TestAnotherConnectionIsReadFromTheTop(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "A", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.add(t, auth.AddRequest{Name: "B", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	f.a.win.Resize(fyne.NewSize(800, 420))
+	f.a.selectConnection("A")
+	s := findIn(t, f.a.win.Canvas(), "the detail pane's scroll", func(s *container.Scroll) bool { return s == f.a.detail.scroll })
+	s.ScrollToBottom()
+	if s.Offset.Y == 0 {
+		t.Fatal("the pane does not scroll at this size: the test cannot tell")
+	}
+	f.a.selectConnection("B")
+	if s.Offset.Y != 0 {
+		t.Errorf("B's detail opens scrolled to %v", s.Offset.Y)
+	}
+}
