@@ -20,12 +20,10 @@ type question struct {
 	yes, no  *keyButton
 	prevKey  func(*fyne.KeyEvent)
 	answered bool
-	// dismissed runs for Escape and any other close; nil: nothing.
-	dismissed func()
 }
 
 // ask shows a question with two answers; Escape and closing the dialog
-// run neither (see question, and onDismiss for what they may do).
+// run neither (see question).
 func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 	q := &question{}
 	answer := func(fn func()) func() {
@@ -40,13 +38,7 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 			}
 		}
 	}
-	dismiss := func() {
-		answer(func() {
-			if q.dismissed != nil {
-				q.dismissed()
-			}
-		})()
-	}
+	dismiss := answer(nil)
 	q.yes = newKeyButton(yes, nil, answer(onYes))
 	q.yes.Importance = widget.HighImportance
 	q.no = newKeyButton(no, nil, answer(onNo))
@@ -71,12 +63,5 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 	q.dlg.Resize(fyne.NewSize(min(480, size.Width*0.95), 0))
 	q.dlg.Show()
 	a.win.Canvas().Focus(q.yes)
-	return q
-}
-
-// onDismiss sets what backing out of the question does besides leaving
-// everything as it was (saying so in the status bar, say).
-func (q *question) onDismiss(fn func()) *question {
-	q.dismissed = fn
 	return q
 }
