@@ -143,7 +143,7 @@ func (d *detailPane) build() {
 	)
 	credential := container.NewBorder(nil, nil, nil, d.reveal, d.secret)
 	// Columns as many as fit (flowGrid): three fixed ones were three times
-	// the longest label wide ("Copy api-key parameter") and kept the
+	// the longest label wide ("Copy the api-key=… part") and kept the
 	// window from being made 800 wide.
 	relayout := func() {
 		if d.content != nil {
@@ -279,8 +279,8 @@ func (d *detailPane) showButtons(c auth.Connection) {
 	d.copyToken.SetText("Copy token")
 	if q := d.a.queryParam(c); q != "" {
 		d.primary = render.FormatURL
-		d.copyHeader.SetText("Copy URL")
-		d.copyToken.SetText("Copy " + q + " parameter")
+		d.copyHeader.SetText(copyAddressWords)
+		d.copyToken.SetText("Copy the " + q + "=… part")
 	}
 	signIn := d.a.statusOf(c, d.a.m.Now()) == auth.StatusNeedsConnect ||
 		(browser && auth.RemedyFor(c, d.a.statusOf(c, d.a.m.Now())) == auth.RemedySignIn)

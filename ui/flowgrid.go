@@ -8,7 +8,7 @@ import (
 
 // flowGrid lays buttons out in as many equal columns as fit (at most
 // max), so that a row of long labels ("Local address for tools…", "Copy
-// api-key parameter") never makes the window's least width wider than an
+// the api-key=… part") never makes the window's least width wider than an
 // 800×600 screen: at a narrow width they wrap to more rows.
 type flowGrid struct {
 	most int

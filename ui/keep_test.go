@@ -190,7 +190,7 @@ func TestTrayCopyIsTheDetailPanesCopy(t *testing.T) {
 	f.add(t, auth.AddRequest{Name: "Old key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k9", ExpiresAt: f.days(-9)})
 	f.reload()
 	f.a.tray = &tray{a: f.a}
-	if got := f.a.tray.copyLabel(0); got != "Copy URL" {
+	if got := f.a.tray.copyLabel(0); got != "Copy web address" {
 		t.Errorf("tray item reads %q", got)
 	}
 	// It waits its turn like the pane's buttons: nothing while busy.

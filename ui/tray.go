@@ -159,7 +159,7 @@ func trayDot(s auth.Status) string { return lookOf(s, false).dot }
 // detail pane's first copy button says.
 func (t *tray) copyLabel(i int) string {
 	if t.a.primaryFormat(t.a.conns[i]) == render.FormatURL {
-		return "Copy URL"
+		return copyAddressWords
 	}
 	return "Copy header"
 }

@@ -420,7 +420,7 @@ func TestCopyingAnExpiredQueryKey(t *testing.T) {
 	f.reload()
 	f.a.selectConnection("Old key")
 	d := f.a.detail
-	if d.copyHeader.Text != "Copy URL" || d.copyToken.Text != "Copy api-key parameter" {
+	if d.copyHeader.Text != "Copy web address" || d.copyToken.Text != "Copy the api-key=… part" {
 		t.Errorf("copy buttons read %q and %q", d.copyHeader.Text, d.copyToken.Text)
 	}
 	test.Tap(d.copyHeader)

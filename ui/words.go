@@ -350,3 +350,7 @@ func checkWords(r auth.CheckResult, c auth.Connection) string {
 // noSuchHostWords is the window's remedy when an address's name does not
 // exist.
 const noSuchHostWords = "check the address it was added with (for a store, its name), and that this computer is online."
+
+// copyAddressWords names the copy of a credential that travels in the web
+// address ("URL" is a word the glossary gives a plain twin for).
+const copyAddressWords = "Copy web address"
