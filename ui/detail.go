@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,25 @@ import (
 // masked stands in for a credential until the person asks to see it.
 const masked = "••••••••••••••••"
 
+// offerFormats lists in the picker only the formats this credential can
+// take: a header line for one sent in a header, a web address with the key
+// for one sent in the address (the walk was offered the other and shown a
+// refusal in red, like a fault).
+func (d *detailPane) offerFormats(inAddress bool) {
+	var names []string
+	for _, f := range render.Formats() {
+		if (f == render.FormatURL) != inAddress && (f == render.FormatURL || f == render.FormatHeader) {
+			continue
+		}
+		names = append(names, formatNames[f])
+	}
+	d.format.Options = names
+	if !slices.Contains(names, d.format.Selected) {
+		d.format.SetSelected(formatNames[render.FormatHTTPie])
+	}
+	d.format.Refresh()
+}
+
 // formatNames are the snippet formats in plain words, for the picker.
 var formatNames = map[render.Format]string{
 	render.FormatHeader:     "Header line",
@@ -27,7 +47,7 @@ var formatNames = map[render.Format]string{
 	render.FormatEnv:        "Shell variable (export)",
 	render.FormatDotenv:     ".env file line",
 	render.FormatToken:      "Token only",
-	render.FormatURL:        "URL with key",
+	render.FormatURL:        "Web address with key",
 }
 
 // detailPane is the right-hand side: everything about one connection and
@@ -277,11 +297,13 @@ func (d *detailPane) showButtons(c auth.Connection) {
 	d.primary = render.FormatHeader
 	d.copyHeader.SetText("Copy header")
 	d.copyToken.SetText("Copy token")
-	if q := d.a.queryParam(c); q != "" {
+	q := d.a.queryParam(c)
+	if q != "" {
 		d.primary = render.FormatURL
 		d.copyHeader.SetText(copyAddressWords)
 		d.copyToken.SetText("Copy the " + q + "=… part")
 	}
+	d.offerFormats(q != "")
 	signIn := d.a.statusOf(c, d.a.m.Now()) == auth.StatusNeedsConnect ||
 		(browser && auth.RemedyFor(c, d.a.statusOf(c, d.a.m.Now())) == auth.RemedySignIn)
 	d.connectBtn.Importance, d.copyHeader.Importance = widget.MediumImportance, widget.HighImportance

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"authdeck/auth"
 	"authdeck/auth/catalog"
+	"authdeck/auth/render"
 )
 
 // findKeyButton is the visible keyboard-aware button labelled text (the
@@ -682,5 +684,23 @@ func TestAnotherConnectionIsReadFromTheTop(t *testing.T) {
 	f.a.selectConnection("B")
 	if s.Offset.Y != 0 {
 		t.Errorf("B's detail opens scrolled to %v", s.Offset.Y)
+	}
+}
+
+// The format picker offers only what the credential can take.
+func TestFormatPickerOffersWhatTheCredentialTakes(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Query key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "s"}})
+	f.reload()
+	f.a.selectConnection("Query key")
+	opts := f.a.detail.format.Options
+	if slices.Contains(opts, formatNames[render.FormatHeader]) || !slices.Contains(opts, formatNames[render.FormatURL]) {
+		t.Errorf("a key in the address is offered %q", opts)
+	}
+	f.a.selectConnection("shop")
+	opts = f.a.detail.format.Options
+	if !slices.Contains(opts, formatNames[render.FormatHeader]) || slices.Contains(opts, formatNames[render.FormatURL]) {
+		t.Errorf("a header token is offered %q", opts)
 	}
 }
