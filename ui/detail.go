@@ -326,6 +326,11 @@ func (d *detailPane) tick(now time.Time) {
 	if !strings.EqualFold(cd, text) {
 		text += " — " + cd
 	}
+	if unchecked(c) {
+		// Only not expired: nobody has tried it yet (the walk's mistyped
+		// token read a plain green OK).
+		text += " · not checked yet"
+	}
 	if text == d.lastCountdown {
 		return
 	}

@@ -112,6 +112,13 @@ func TestUncheckedCredentialsSaySo(t *testing.T) {
 	if got := accountWords(c); !strings.Contains(got, "press Check") {
 		t.Errorf("account %q", got)
 	}
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "t", Params: map[string]string{"domain_prefix": "s"}})
+	f.reload()
+	f.a.selectConnection("shop")
+	if got := f.a.detail.status.Text; !strings.Contains(got, "not checked yet") {
+		t.Errorf("the pane's heading %q", got)
+	}
 	c.LastCheck = &auth.Outcome{OK: false}
 	if got := rowSubtitle(c); strings.Contains(got, "not checked yet") {
 		t.Errorf("checked, row %q", got)
