@@ -224,11 +224,11 @@ func (a *App) showSupport() {
 		widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { a.saveReport("json", func() []byte { return reportJSON(rows()) }) }),
 		widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), func() { a.copyText(text.Text, "the expiry report") }),
 	)
-	scope := "Every connection"
+	scope := "Every connection with its status"
 	if n := len(a.list.visible); n < len(a.conns) {
-		scope = fmt.Sprintf("The %d of %d connections the search and filter show", n, len(a.conns))
+		scope = fmt.Sprintf("The %d of %d connections the search and filter show, with their status", n, len(a.conns))
 	}
-	intro := wrapLabel(scope + " with its status, expiry, owner and what to do, in the list's order. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
+	intro := wrapLabel(scope + ", expiry, owner and what to do, in the list's order. Save it for a spreadsheet or monitoring, or paste it into a ticket.")
 	d := dialog.NewCustom("Expiry report", "Close",
 		container.NewBorder(container.NewVBox(intro, group), buttons, nil, nil, container.NewScroll(text)), a.win)
 	a.keysFor(d, nil)
