@@ -4,7 +4,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,14 +16,7 @@ import (
 // field, and Save stores it. (The test driver draws the button whenever it
 // is set; the real window did not draw it when the date was set first.)
 func TestEditExpiryCalendarInARealWindow(t *testing.T) {
-	needX11(t)
-	bin := buildWindow(t)
-	x := startX11(t)
-	config := filepath.Join(x.work, "config")
-	m, err := auth.Open(auth.Options{ConfigDir: config})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, x, config, m := realWindow(t)
 	at := time.Now().UTC().AddDate(0, 2, 0)
 	if _, err := m.Add(context.Background(), auth.AddRequest{Name: "Stock export", Provider: "vinsight", Method: "api-key",
 		Secret: "k", ExpiresAt: &at}); err != nil {
@@ -43,7 +35,7 @@ func TestEditExpiryCalendarInARealWindow(t *testing.T) {
 	x.gone(at.Format("January 2006"))
 	x.click("Save")
 	x.see("expiry saved")
-	m, err = auth.Open(auth.Options{ConfigDir: config})
+	m, err := auth.Open(auth.Options{ConfigDir: config})
 	if err != nil {
 		t.Fatal(err)
 	}

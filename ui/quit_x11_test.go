@@ -61,14 +61,7 @@ func (x *x11) exited() {
 // tab was closed); "Quit" ends the program and leaves the connection as it
 // was, not signed in.
 func TestQuitDuringASignInInARealWindow(t *testing.T) {
-	needX11(t)
-	bin := buildWindow(t)
-	x := startX11(t)
-	config := filepath.Join(x.work, "config")
-	m, err := auth.Open(auth.Options{ConfigDir: config})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, x, config, m := realWindow(t)
 	if _, err := m.Add(context.Background(), auth.AddRequest{Name: "Sandbox demo", Provider: auth.SandboxID, Method: "oauth",
 		Params: map[string]string{"port": standin.FreePort(t)}}); err != nil {
 		t.Fatal(err)
@@ -105,7 +98,7 @@ func TestQuitDuringASignInInARealWindow(t *testing.T) {
 	x.see("Quit while signing in")
 	x.clickLowest("Quit")
 	x.exited()
-	m, err = auth.Open(auth.Options{ConfigDir: config})
+	m, err := auth.Open(auth.Options{ConfigDir: config})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -42,14 +41,7 @@ func (x *x11) y(phrase string) int {
 // (issue 21.6: over a field Fyne gave the notch to the field, which did
 // nothing with it, and the step hardly moved).
 func TestWizardWheelScrollsLikeTheListInARealWindow(t *testing.T) {
-	needX11(t)
-	bin := buildWindow(t)
-	x := startX11(t)
-	config := filepath.Join(x.work, "config")
-	m, err := auth.Open(auth.Options{ConfigDir: config})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, x, config, m := realWindow(t)
 	for i := 1; i <= 30; i++ {
 		_, err := m.Add(context.Background(), auth.AddRequest{Name: fmt.Sprintf("Row %02d", i), Provider: "vinsight",
 			Method: "api-key", Secret: fmt.Sprintf("key-%02d", i)})

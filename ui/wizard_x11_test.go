@@ -344,14 +344,7 @@ func (x *x11) browser() (script, goOn string) {
 // sandbox, Enter through the steps, Enter to connect; the waiting step
 // shows the time left; Esc closes the wizard.
 func TestWizardKeyboardJourneyInARealWindow(t *testing.T) {
-	needX11(t)
-	bin := buildWindow(t)
-	x := startX11(t)
-	config := filepath.Join(x.work, "config")
-	m, err := auth.Open(auth.Options{ConfigDir: config})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, x, config, m := realWindow(t)
 	tabs := 0
 	for i, p := range m.Catalog().Providers() {
 		if p.ID == auth.SandboxID {
@@ -428,4 +421,20 @@ func TestWizardScrolledInARealWindow(t *testing.T) {
 	x.see("Paste an API key") // an option of the page: it is drawn, not blank
 	x.key("Escape")
 	x.gone("How do you want to connect")
+}
+
+// realWindow is how each real-window test begins: X11 and the tools at
+// hand, the window built, a private display, and the Manager of the config
+// folder the window will open (close it before starting the window).
+func realWindow(t *testing.T) (bin string, x *x11, config string, m *auth.Manager) {
+	t.Helper()
+	needX11(t)
+	bin = buildWindow(t)
+	x = startX11(t)
+	config = filepath.Join(x.work, "config")
+	m, err := auth.Open(auth.Options{ConfigDir: config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin, x, config, m
 }
