@@ -704,3 +704,23 @@ func TestFormatPickerOffersWhatTheCredentialTakes(t *testing.T) {
 		t.Errorf("a header token is offered %q", opts)
 	}
 }
+
+// A refresh round that renews nothing does not read and redraw the list
+// again (at start it was a second redraw of every row).
+func TestARoundThatRenewsNothingRedrawsNothing(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "Key", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "k"})
+	f.reload()
+	before := &f.a.conns[0]
+	f.a.watcher.round(context.Background())
+	f.a.wait()
+	f.a.wait()
+	if &f.a.conns[0] != before {
+		t.Error("a round with nothing to renew loaded the list again")
+	}
+	f.a.reload()
+	f.a.wait()
+	if &f.a.conns[0] == before {
+		t.Fatal("the test cannot tell a reload")
+	}
+}

@@ -64,20 +64,31 @@ func (e *expiryWatch) round(ctx context.Context) {
 	if !e.running.CompareAndSwap(false, true) {
 		return // the last round is still waiting on a provider
 	}
-	background(e.a, func() ([]string, error) {
+	type outcome struct {
+		renewed int // refreshes tried, whatever came of them
+		failed  []string
+	}
+	background(e.a, func() (outcome, error) {
 		defer e.running.Store(false)
-		var failed []string
+		var o outcome
 		e.a.m.RefreshDue(ctx, func(name string, err error) {
+			o.renewed++
 			if err != nil && ctx.Err() == nil {
-				failed = append(failed, name+": "+plain(err))
+				o.failed = append(o.failed, name+": "+plain(err))
 			}
 		})
-		return failed, nil
-	}, func(failed []string, _ error) {
+		return o, nil
+	}, func(o outcome, _ error) {
+		failed := o.failed
 		if ctx.Err() != nil {
 			return
 		}
-		e.a.reload()
+		// A round that renewed nothing changed nothing: the list is not
+		// read and redrawn again (at start that was a second redraw of
+		// every row before the window had settled).
+		if o.renewed > 0 {
+			e.a.reload()
+		}
 		if len(failed) > 0 {
 			e.a.say("Automatic renewal failed: " + strings.Join(failed, " "))
 		}
