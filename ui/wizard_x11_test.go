@@ -5,6 +5,7 @@ package ui
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,21 +83,31 @@ func buildWindow(t *testing.T) string {
 func startX11(t *testing.T) *x11 {
 	t.Helper()
 	x := &x11{t: t, work: t.TempDir(), shots: os.Getenv("AUTHDECK_WIZARD_SHOTS")}
-	for n := 70; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
+	for n := 70; n < 200 && x.display == ""; n++ {
+		if displayFree(n) {
+			x.display = ":" + strconv.Itoa(n)
 		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		x.display = ":" + strconv.Itoa(n)
-		break
+	}
+	if x.display == "" {
+		t.Fatal("no free X display between :70 and :199")
 	}
 	srv := exec.Command("Xvfb", x.display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	// SIGTERM first: a killed Xvfb leaves its lock file behind, and a
+	// machine that ran many of these tests ran out of displays.
+	t.Cleanup(func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = srv.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			_ = srv.Process.Kill()
+			<-done
+		}
+	})
 	x.eventually("the X server to start", func() bool {
 		_, err := os.Stat("/tmp/.X11-unix/X" + strings.TrimPrefix(x.display, ":"))
 		return err == nil
@@ -437,4 +449,30 @@ func realWindow(t *testing.T) (bin string, x *x11, config string, m *auth.Manage
 		t.Fatal(err)
 	}
 	return bin, x, config, m
+}
+
+// displayFree says whether display n can be taken: no lock file, or a lock
+// whose server is gone (a killed Xvfb leaves its lock behind; the stale
+// lock and socket are removed).
+func displayFree(n int) bool {
+	lock := fmt.Sprintf("/tmp/.X%d-lock", n)
+	sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+	data, err := os.ReadFile(lock)
+	if errors.Is(err, os.ErrNotExist) {
+		_, err := os.Stat(sock)
+		return errors.Is(err, os.ErrNotExist)
+	}
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 || syscall.Kill(pid, 0) == nil || !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		return false
+	}
+	return os.Remove(lock) == nil && (os.Remove(sock) == nil || !fileExists(sock))
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
