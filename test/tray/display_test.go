@@ -32,7 +32,19 @@ func TestWindowWaitsForXServer(t *testing.T) {
 	if err := xvfb.Start(); err != nil {
 		t.Fatalf("Xvfb: %v", err)
 	}
-	t.Cleanup(func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() })
+	// SIGTERM first: a killed Xvfb leaves its lock file, and the
+	// displays run out on a machine that ran many tests.
+	t.Cleanup(func() {
+		_ = xvfb.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = xvfb.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			_ = xvfb.Process.Kill()
+			<-done
+		}
+	})
 	t.Setenv("DISPLAY", display)
 
 	app.waitVisible(t, true)
