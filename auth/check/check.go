@@ -21,14 +21,14 @@ import (
 
 // Result is the outcome of one check.
 type Result struct {
-	OK      bool      // the provider accepted the credential
-	Status  int       // HTTP status, 0 when no response came
-	Account string    // who the credential belongs to, when the response says; "" if unknown
-	Message string    // what happened, in words; never holds a secret
+	OK      bool   // the provider accepted the credential
+	Status  int    // HTTP status, 0 when no response came
+	Account string // who the credential belongs to, when the response says; "" if unknown
+	Message string // what happened, in words; never holds a secret
 	// NoSuchHost says no answer came because the host's name does not
 	// exist (a wrong address, more often than a passing failure).
 	NoSuchHost bool
-	At      time.Time // when the check ran
+	At         time.Time // when the check ran
 }
 
 // DefaultTimeout bounds a check when the caller's client sets no timeout.
