@@ -83,9 +83,6 @@ func providerMatches(p, id, name string) bool {
 // and not "nothing needs attention". A provider no longer in the catalog
 // still counts while a connection uses it.
 func (f statusFilter) knowsProvider(providers []catalog.Provider, conns []auth.Connection) error {
-	if f.Provider == "" {
-		return nil
-	}
 	var ids []string
 	for _, p := range providers {
 		if providerMatches(f.Provider, p.ID, p.Name) {
@@ -176,8 +173,10 @@ func statusRun(_ context.Context, opts *statusOptions, m Service) error {
 		within = m.ExpiringWithin()
 	}
 	all := len(conns)
-	if err := opts.Filter.knowsProvider(m.Providers(), conns); err != nil {
-		return err
+	if opts.Filter.Provider != "" { // the catalog is decoded only to check a --provider
+		if err := opts.Filter.knowsProvider(m.Providers(), conns); err != nil {
+			return err
+		}
 	}
 	conns = filterConnections(conns, opts.Filter, now, within)
 	items, attention := statusItems(conns, now, within)
