@@ -60,17 +60,13 @@ func (e *noteEntry) AcceptsTab() bool { return false }
 const minNoteRows, maxNoteRows = 2, 10
 
 // grow shows as many lines as text has (within the bounds), so that the
-// pane, not the field, scrolls under the wheel.
+// pane, not the field, scrolls under the wheel. The note's OnChanged calls
+// it, for typing and SetText alike (Fyne calls OnChanged for both).
 func (e *noteEntry) grow(text string) {
 	rows := min(max(strings.Count(text, "\n")+1, minNoteRows), maxNoteRows)
 	e.SetMinRowsVisible(rows)
 }
 
-// SetText fills the note and sizes it to the text.
-func (e *noteEntry) SetText(text string) {
-	e.Entry.SetText(text)
-	e.grow(text)
-}
 
 // typed is the owner and note as they are in the fields now.
 func (d *detailPane) typed() auth.Details {
