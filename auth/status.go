@@ -68,3 +68,13 @@ func RemedyFor(c Connection, s Status) Remedy {
 	}
 	return RemedyNone
 }
+
+// RemedyForRejected is what fixes a credential the provider refused at a
+// check: a browser sign-in is done again, anything pasted is replaced.
+// Both front ends word it; the choice is the core's.
+func RemedyForRejected(c Connection) Remedy {
+	if c.Method.Browser() {
+		return RemedySignIn
+	}
+	return RemedyReplaceSecret
+}

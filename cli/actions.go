@@ -102,10 +102,8 @@ func checkRemedy(opts *nameOptions, m Service, v auth.Verdict) {
 	}
 	r := auth.RemedyFor(c, auth.StatusAt(c, m.Now(), m.ExpiringWithin()))
 	switch {
-	case v == auth.VerdictRejected && c.Method.Browser():
-		r = auth.RemedySignIn
 	case v == auth.VerdictRejected:
-		r = auth.RemedyReplaceSecret
+		r = auth.RemedyForRejected(c)
 	case v != auth.VerdictUnexpected:
 		r = auth.RemedyNone // checkWords says it
 	}

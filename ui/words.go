@@ -323,11 +323,7 @@ func checkWords(r auth.CheckResult, c auth.Connection) string {
 	var do string
 	switch r.Verdict {
 	case auth.VerdictRejected:
-		if c.Method.Browser() {
-			do = remedyWords(auth.RemedySignIn, c)
-		} else {
-			do = remedyWords(auth.RemedyReplaceSecret, c)
-		}
+		do = remedyWords(auth.RemedyForRejected(c), c)
 	case auth.VerdictForbidden:
 		do = "make sure this account may read it: its role at " + c.ProviderName + ", or the permissions it was connected with."
 	case auth.VerdictNotFound:
