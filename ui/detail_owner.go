@@ -67,7 +67,6 @@ func (e *noteEntry) grow(text string) {
 	e.SetMinRowsVisible(rows)
 }
 
-
 // typed is the owner and note as they are in the fields now.
 func (d *detailPane) typed() auth.Details {
 	return auth.Details{Owner: d.owner.Text, Note: d.note.Text}
