@@ -18,7 +18,7 @@ import (
 type question struct {
 	dlg      *dialog.CustomDialog
 	yes, no  *keyButton
-	prevKey  func(*fyne.KeyEvent)
+	giveBack func() // the window's keys, to their owner before the question
 	answered bool
 }
 
@@ -46,8 +46,7 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 	body := wrapLabel(text)
 	buttons := container.NewHBox(layout.NewSpacer(), q.no, q.yes)
 	q.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, body), a.win)
-	q.prevKey = a.win.Canvas().OnTypedKey()
-	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+	q.giveBack = a.takeKeys(func(ev *fyne.KeyEvent) {
 		switch ev.Name {
 		case fyne.KeyEscape:
 			dismiss()
@@ -56,7 +55,7 @@ func (a *App) ask(title, text, yes, no string, onYes, onNo func()) *question {
 		}
 	})
 	q.dlg.SetOnClosed(func() {
-		a.win.Canvas().SetOnTypedKey(q.prevKey)
+		q.giveBack()
 		dismiss()
 	})
 	size := a.win.Canvas().Size()

@@ -27,14 +27,14 @@ type formField struct {
 // is accepted: a problem marks its field in red, says under it what to
 // type, and keeps the text. Enter saves, Escape cancels.
 type formDialog struct {
-	a       *App
-	dlg     *dialog.CustomDialog
-	fields  []*formField
-	general *widget.Label // a problem that is about no one field
-	save    *keyButton
-	cancel  *keyButton
-	prevKey func(*fyne.KeyEvent)
-	closed  bool
+	a        *App
+	dlg      *dialog.CustomDialog
+	fields   []*formField
+	general  *widget.Label // a problem that is about no one field
+	save     *keyButton
+	cancel   *keyButton
+	giveBack func() // the window's keys, to their owner before the form
+	closed   bool
 }
 
 // newField makes a field for a formDialog.
@@ -79,8 +79,7 @@ func (a *App) showForm(title, saveLabel, intro string, fields []*formField, onSa
 	box.Add(fd.general)
 	buttons := container.NewHBox(layout.NewSpacer(), fd.cancel, fd.save)
 	fd.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, wheelScroll(container.NewVScroll(box))), a.win)
-	fd.prevKey = a.win.Canvas().OnTypedKey()
-	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+	fd.giveBack = a.takeKeys(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			fd.done()
 		}
@@ -142,7 +141,7 @@ func (fd *formDialog) done() {
 		return
 	}
 	fd.closed = true
-	fd.a.win.Canvas().SetOnTypedKey(fd.prevKey)
+	fd.giveBack()
 	fd.dlg.Hide()
 }
 
@@ -187,9 +186,9 @@ func (a *App) pickDate(e *keyEntry, from fyne.CanvasObject) {
 	// dialog under it (and a token pasted into it) stays (the walk lost a
 	// pasted token this way).
 	c := a.win.Canvas()
-	prev := c.OnTypedKey()
+	var giveBack func()
 	closeCal := func() {
-		c.SetOnTypedKey(prev)
+		giveBack()
 		pop.Hide()
 		c.Focus(e)
 	}
@@ -199,7 +198,7 @@ func (a *App) pickDate(e *keyEntry, from fyne.CanvasObject) {
 	})
 	pop = widget.NewPopUp(cal, c)
 	c.Unfocus() // so that Escape reaches the handler below, not a field's own
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+	giveBack = a.takeKeys(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			closeCal()
 		}

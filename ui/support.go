@@ -238,6 +238,16 @@ func (a *App) showSupport() {
 	d.Show()
 }
 
+// takeKeys hands the window's keys to handle (those no focused field takes)
+// until the function it returns gives them back to whoever had them: a
+// dialog, a question, the wizard or the calendar over a form.
+func (a *App) takeKeys(handle func(*fyne.KeyEvent)) (giveBack func()) {
+	c := a.win.Canvas()
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(handle)
+	return func() { c.SetOnTypedKey(prev) }
+}
+
 // keysFor makes a dialog answer the keyboard like the rest of the window:
 // Escape closes it (as its Close or Cancel button does) and Enter runs
 // enter, when there is one; the window gets its keys back when d closes.
@@ -246,8 +256,7 @@ func (a *App) showSupport() {
 // or answers the keys itself (ask, showForm, the wizard):
 // TestEveryDialogAnswersTheKeyboard keeps it so.
 func (a *App) keysFor(d dialog.Dialog, enter func()) {
-	prev := a.win.Canvas().OnTypedKey()
-	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+	giveBack := a.takeKeys(func(ev *fyne.KeyEvent) {
 		switch ev.Name {
 		case fyne.KeyEscape:
 			d.Hide()
@@ -257,7 +266,7 @@ func (a *App) keysFor(d dialog.Dialog, enter func()) {
 			}
 		}
 	})
-	d.SetOnClosed(func() { a.win.Canvas().SetOnTypedKey(prev) })
+	d.SetOnClosed(giveBack)
 }
 
 // sortByOwner orders connections by owner, keeping the order within each.

@@ -46,8 +46,8 @@ type wizard struct {
 	back     *keyButton
 	next     *keyButton
 	close    *keyButton
-	// prevKey is the window's own key handler, given back on close.
-	prevKey func(*fyne.KeyEvent)
+	// giveBack gives the window's keys back to their owner on close.
+	giveBack func()
 
 	providers    []catalog.Provider
 	provider     catalog.Provider
@@ -84,8 +84,7 @@ func (a *App) showWizard(providerID string, kind catalog.Kind) {
 	// As much of the window as a form can use: a small fixed box that
 	// scrolled inside a large window hid fields for nothing (issue 21.8).
 	w.dlg.Resize(fyne.NewSize(min(860, size.Width*0.95), size.Height*0.92))
-	w.prevKey = a.win.Canvas().OnTypedKey()
-	a.win.Canvas().SetOnTypedKey(w.typedKey)
+	w.giveBack = a.takeKeys(w.typedKey)
 	w.dlg.Show()
 	w.startAt(providerID, kind)
 }
@@ -115,7 +114,7 @@ func (w *wizard) closed() {
 	if w.cancel != nil {
 		w.cancel()
 	}
-	w.a.win.Canvas().SetOnTypedKey(w.prevKey)
+	w.giveBack()
 	w.a.wizard = nil
 }
 
