@@ -50,34 +50,41 @@ func CountdownAt(c Connection, now time.Time) Countdown {
 // core's own messages and both front ends use it):
 // "3 days", "23 h 14 min", "5 min 2 s", "40 s".
 func Duration(d time.Duration) string {
+	var b [24]byte
+	return string(AppendDuration(b[:0], d))
+}
+
+// AppendDuration appends Duration(d) to b: a list words the countdown of
+// every connection, and a string each was an allocation each (issue 22).
+func AppendDuration(b []byte, d time.Duration) []byte {
 	d = d.Round(time.Second)
 	days := int(d / (24 * time.Hour))
 	h := int(d % (24 * time.Hour) / time.Hour)
 	mins := int(d % time.Hour / time.Minute)
 	s := int(d % time.Minute / time.Second)
-	// strconv, not fmt: a list words the countdown of every connection.
 	switch {
 	case days >= 2*365:
 		// Days up to two years: "1 year" would stand for anything from
 		// 365 to 729 days, and two keys a few seconds apart would read
 		// "364 days" and "1 year".
-		return plural(days/365, "year")
+		return appendPlural(b, days/365, "year")
 	case days >= 2:
-		return plural(days, "day")
+		return appendPlural(b, days, "day")
 	case days == 1:
-		return "1 day " + strconv.Itoa(h) + " h"
+		return append(strconv.AppendInt(append(b, "1 day "...), int64(h), 10), " h"...)
 	case h > 0:
-		return strconv.Itoa(h) + " h " + strconv.Itoa(mins) + " min"
+		return append(strconv.AppendInt(append(strconv.AppendInt(b, int64(h), 10), " h "...), int64(mins), 10), " min"...)
 	case mins > 0:
-		return strconv.Itoa(mins) + " min " + strconv.Itoa(s) + " s"
+		return append(strconv.AppendInt(append(strconv.AppendInt(b, int64(mins), 10), " min "...), int64(s), 10), " s"...)
 	default:
-		return strconv.Itoa(s) + " s"
+		return append(strconv.AppendInt(b, int64(s), 10), " s"...)
 	}
 }
 
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
+func appendPlural(b []byte, n int, unit string) []byte {
+	b = append(append(strconv.AppendInt(b, int64(n), 10), ' '), unit...)
+	if n != 1 {
+		b = append(b, 's')
 	}
-	return strconv.Itoa(n) + " " + unit + "s"
+	return b
 }

@@ -12,14 +12,15 @@ import (
 )
 
 // listSource is what list and status write: items by position. list
-// makes each item as it is written (listing); status has them all
-// (itemSlice).
+// writes each item straight from its connection (listing); status has
+// them all made (itemSlice).
 type listSource interface {
 	Len() int
 	// Conn is item i's connection, enough to check its dates.
 	Conn(i int) *auth.Connection
-	// Item is item i, valid until the next call.
-	Item(i int) *listItem
+	// appendItem appends item i as JSON; not ok, having appended part of
+	// it, for a date that has no JSON form.
+	appendItem(b []byte, i int) (_ []byte, ok bool)
 }
 
 // itemSlice is items already made.
@@ -27,25 +28,51 @@ type itemSlice []listItem
 
 func (s itemSlice) Len() int                    { return len(s) }
 func (s itemSlice) Conn(i int) *auth.Connection { return &s[i].Connection }
-func (s itemSlice) Item(i int) *listItem        { return &s[i] }
+func (s itemSlice) appendItem(b []byte, i int) ([]byte, bool) {
+	return appendListItem(b, &s[i])
+}
 
-// listing is list's connections, each made an item only as it is written:
-// a []listItem of 1,000 held a second copy of every connection (issue 22).
+// listing is list's connections, each written as an item without making
+// one: a []listItem of 1,000 held a second copy of every connection, and
+// the words of each item were three strings made only to be copied into
+// the output (issue 22).
 type listing struct {
 	conns []auth.Connection
 	now   time.Time
-	it    *listItem // the one item, made again for each position
+	// scratch is where one connection is cleaned for the terminal and
+	// its words are laid out, made again for each position.
+	scratch *listScratch
+}
+
+type listScratch struct {
+	view  auth.Connection
+	words []byte
 }
 
 func newListing(conns []auth.Connection, now time.Time) listing {
-	return listing{conns: conns, now: now, it: new(listItem)}
+	return listing{conns: conns, now: now, scratch: &listScratch{words: make([]byte, 0, 128)}}
 }
 
 func (l listing) Len() int                    { return len(l.conns) }
 func (l listing) Conn(i int) *auth.Connection { return &l.conns[i] }
-func (l listing) Item(i int) *listItem {
-	fillItem(l.it, &l.conns[i], l.conns[i].Status, l.now)
-	return l.it
+
+// appendItem appends what appendListItem(b, itemOf(conns[i])) does.
+func (l listing) appendItem(b []byte, i int) (_ []byte, ok bool) {
+	v := &l.scratch.view
+	*v = l.conns[i]
+	cleanView(v, v.Status)
+	if b, ok = appendConnection(b, v); !ok {
+		return b, false
+	}
+	// Every byte of the countdown's words is one JSON writes as it is.
+	b = append(b, `,"countdown":"`...)
+	b = append(appendCountdownText(b, auth.CountdownAt(*v, l.now)), '"')
+	b = appendStringField(b, `,"problem":`, problemWords(*v, v.Status))
+	if cmd := appendRemedyCommand(l.scratch.words[:0], auth.RemedyFor(*v, v.Status), v.Name); len(cmd) > 0 {
+		b = appendJSONString(append(b, `,"command":`...), cmd)
+		l.scratch.words = cmd
+	}
+	return append(b, '}'), true
 }
 
 // items are all of l's items at once, for encoding/json.
@@ -84,7 +111,7 @@ func writeListJSON(w io.Writer, src listSource) (handled bool, err error) {
 			b = append(b, ',')
 		}
 		var ok bool
-		if b, ok = appendListItem(b, src.Item(i)); !ok {
+		if b, ok = src.appendItem(b, i); !ok {
 			return true, errors.New("a date outside the years 0–9999 cannot be written as JSON")
 		}
 	}
@@ -383,8 +410,8 @@ var jsonPlain = func() (t [256]bool) {
 // appendJSONString appends s quoted as encoding/json quotes a string with
 // HTML escaping on (its default): <, > and & as \u003c, \u003e, \u0026,
 // control characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029
-// escaped.
-func appendJSONString(b []byte, s string) []byte {
+// escaped. s is a string or, for words laid out in place, bytes.
+func appendJSONString[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
@@ -416,7 +443,7 @@ func appendJSONString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(append(b, s[start:i]...), `\ufffd`...)

@@ -37,15 +37,21 @@ func itemOf(c auth.Connection, s auth.Status, now time.Time) listItem {
 func fillItem(it *listItem, c *auth.Connection, s auth.Status, now time.Time) {
 	*it = listItem{Connection: *c}
 	v := &it.Connection
+	cleanView(v, s)
+	it.cd = auth.CountdownAt(*v, now)
+	it.Countdown = countdownText(it.cd)
+	it.Problem = problemWords(*v, s)
+	it.Command = remedyCommand(auth.RemedyFor(*v, s), v.Name)
+}
+
+// cleanView readies v, in status s, for a terminal: the provider's and
+// people's words without control characters.
+func cleanView(v *auth.Connection, s auth.Status) {
 	v.Status = s
 	v.ProviderName, v.Account = sanitize.Line(v.ProviderName), sanitize.Line(v.Account)
 	v.Owner, v.Note = sanitize.Line(v.Owner), sanitize.Text(v.Note)
 	v.FaultDetail, v.ReplacedBy = sanitize.Line(v.FaultDetail), sanitize.Line(v.ReplacedBy)
 	v.LastRefresh, v.LastCheck = cleanOutcome(v.LastRefresh), cleanOutcome(v.LastCheck)
-	it.cd = auth.CountdownAt(*v, now)
-	it.Countdown = countdownText(it.cd)
-	it.Problem = problemWords(*v, s)
-	it.Command = remedyCommand(auth.RemedyFor(*v, s), v.Name)
 }
 
 func cleanOutcome(o *auth.Outcome) *auth.Outcome {
@@ -69,11 +75,20 @@ func countdown(c auth.Connection, now time.Time) string {
 
 // countdownText is cd in words, marked when the date is an estimate.
 func countdownText(cd auth.Countdown) string {
-	s := countdownWords(cd)
-	if cd.Estimated {
-		s += " (estimated)"
+	if !cd.Estimated {
+		return countdownWords(cd)
 	}
-	return s
+	var b [64]byte
+	return string(appendCountdownText(b[:0], cd))
+}
+
+// appendCountdownText appends countdownText(cd) to b.
+func appendCountdownText(b []byte, cd auth.Countdown) []byte {
+	b = appendCountdownWords(b, cd)
+	if cd.Estimated {
+		b = append(b, " (estimated)"...)
+	}
+	return b
 }
 
 type listOptions struct {

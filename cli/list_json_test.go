@@ -52,6 +52,11 @@ func hostileConnections(now time.Time) []auth.Connection {
 		{Name: "reports", Provider: "vinsight", ProviderName: "Vinsight", Method: catalog.KindAPIKey, ExpiresAt: &soon, Scopes: []string{}, CreatedAt: now, ConnectedAt: &now},
 		{Name: "expired", Provider: "vinsight", ProviderName: "Vinsight", Method: catalog.KindAPIKey, ExpiresAt: &past, CreatedAt: now, ConnectedAt: &now},
 		{Name: "forever", Provider: "sandbox", ProviderName: "Sandbox", Method: catalog.KindToken, CreatedAt: now, ConnectedAt: &now},
+		// list writes each item's words in place: an estimated date on a
+		// pasted key, no sign-in yet, and a name a shell must see quoted.
+		{Name: "guessed", Provider: "vend", ProviderName: "Vend", Method: catalog.KindToken, ExpiresAt: &soon, ExpiryEstimated: true, CreatedAt: now, ConnectedAt: &now},
+		{Name: "new one", Provider: "vinli", ProviderName: "Vinli", Method: catalog.KindOAuth, CreatedAt: now},
+		{Name: "it's <\"odd\"> & \u2028", Provider: "vinsight", ProviderName: "Vinsight", Method: catalog.KindAPIKey, ExpiresAt: &past, CreatedAt: now, ConnectedAt: &now},
 	}
 	for i := range conns {
 		conns[i].Status = auth.StatusAt(conns[i], now, 7*24*time.Hour)

@@ -117,30 +117,38 @@ func flagFor(in auth.Input, param string) string {
 // remedyCommand is the command line that carries out a remedy for the
 // connection name ("" when the remedy is no command).
 func remedyCommand(r auth.Remedy, name string) string {
-	arg := "NAME"
-	if name != "" {
-		arg = shellArg(name)
+	return string(appendRemedyCommand(nil, r, name))
+}
+
+// appendRemedyCommand appends remedyCommand(r, name) to b (list words one
+// for every connection).
+func appendRemedyCommand(b []byte, r auth.Remedy, name string) []byte {
+	arg := func(b []byte) []byte {
+		if name == "" {
+			return append(b, "NAME"...)
+		}
+		return appendShellArg(b, name)
 	}
 	switch r {
 	case auth.RemedySignIn:
-		return "authdeck connect " + arg
+		return arg(append(b, "authdeck connect "...))
 	case auth.RemedyReplaceSecret:
-		return "authdeck replace " + arg + " --secret-stdin"
+		return append(arg(append(b, "authdeck replace "...)), " --secret-stdin"...)
 	case auth.RemedyRemove:
-		return "authdeck remove " + arg
+		return arg(append(b, "authdeck remove "...))
 	case auth.RemedyRetry:
 		if name == "" {
-			return ""
+			return b
 		}
-		return "authdeck refresh " + arg
+		return arg(append(b, "authdeck refresh "...))
 	case auth.RemedySeeList:
-		return "authdeck list"
+		return append(b, "authdeck list"...)
 	case auth.RemedyFixProviderFile:
-		return "authdeck providers"
+		return append(b, "authdeck providers"...)
 	case auth.RemedyFixTeamStore:
-		return "authdeck team"
+		return append(b, "authdeck team"...)
 	}
-	return ""
+	return b
 }
 
 // problemWords says what is wrong with a connection in status s, without
@@ -191,12 +199,33 @@ func expiredWarning(c auth.Connection, now time.Time) string {
 
 // shellArg quotes a name for a command line shown to the user.
 func shellArg(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-", r))
-	}) < 0 {
+	if plainShellWord(s) {
 		return s
 	}
-	return "'" + strings.ReplaceAll(sanitize.Line(s), "'", `'\''`) + "'"
+	return string(appendShellArg(nil, s))
+}
+
+// appendShellArg appends shellArg(s) to b.
+func appendShellArg(b []byte, s string) []byte {
+	if plainShellWord(s) {
+		return append(b, s...)
+	}
+	b = append(b, '\'')
+	b = append(b, strings.ReplaceAll(sanitize.Line(s), "'", `'\''`)...)
+	return append(b, '\'')
+}
+
+// plainShellWord says whether s reads the same to a shell unquoted.
+func plainShellWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // noticeWords says what the browser did while connect goes on waiting.
@@ -227,10 +256,20 @@ func countdownWords(cd auth.Countdown) string {
 		return "renews automatically"
 	case auth.StateNoExpiry:
 		return "no expiry"
-	case auth.StateExpired:
-		return "expired " + auth.Duration(cd.Left) + " ago"
 	}
-	return "expires in " + auth.Duration(cd.Left)
+	var b [40]byte
+	return string(appendCountdownWords(b[:0], cd))
+}
+
+// appendCountdownWords appends countdownWords(cd) to b.
+func appendCountdownWords(b []byte, cd auth.Countdown) []byte {
+	switch cd.State {
+	case auth.StateNotSignedIn, auth.StateRenews, auth.StateNoExpiry:
+		return append(b, countdownWords(cd)...)
+	case auth.StateExpired:
+		return append(auth.AppendDuration(append(b, "expired "...), cd.Left), " ago"...)
+	}
+	return auth.AppendDuration(append(b, "expires in "...), cd.Left)
 }
 
 // checkWords says what to do after a check whose verdict no command fixes.
