@@ -42,6 +42,18 @@ func (m *Manager) List() (_ []Connection, err error) {
 	return out, nil
 }
 
+// ListOffline is List when this machine alone can answer it (no team
+// store is set up): one file read, no network and no keyring, fast enough
+// for a window to fill its list before it first shows. ok is false, and
+// nothing is read, when List would ask the team store.
+func (m *Manager) ListOffline() (_ []Connection, ok bool, err error) {
+	if m.teamConfigured() {
+		return nil, false, nil
+	}
+	conns, err := m.List()
+	return conns, err == nil, err
+}
+
 // listLocal is List without a team store: each connection made a view as
 // the file is read (store.Each), so that no record is kept (issue 22). Not
 // ok when the file is not for the quick read: List then reads it through

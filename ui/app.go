@@ -90,6 +90,9 @@ var minWindow = fyne.NewSize(480, 380)
 
 // Run opens the window and returns when the app quits.
 func Run() {
+	// Whether a tray host runs is a D-Bus round trip: asked now, it is
+	// answered while the display opens, not before the window can show.
+	trayHost := early(trayHostPresent)
 	openDisplay()
 	a := app.NewWithID("net.authdeck.app")
 	a.SetIcon(icon())
@@ -103,7 +106,7 @@ func Run() {
 		return
 	}
 	defer m.Close()
-	ui := New(a, m)
+	ui := newApp(a, m, trayHost)
 	ui.configDir = dir
 	ui.Start()
 	stopSignals := ui.quitOnSignal()
@@ -131,7 +134,11 @@ func icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Ico
 
 // New builds the window for m without starting the background loops (tests
 // drive the clock and the ticks themselves; Start begins them).
-func New(fa fyne.App, m *auth.Manager) *App {
+func New(fa fyne.App, m *auth.Manager) *App { return newApp(fa, m, trayHostPresent) }
+
+// newApp is New, asking trayHost whether a tray host runs (Run asks the
+// session bus while the display opens; New asks it when the tray is made).
+func newApp(fa fyne.App, m *auth.Manager, trayHost func() bool) *App {
 	a := &App{
 		fyne: fa, m: m,
 		within: m.Settings().ExpiringWithin(),
@@ -147,9 +154,16 @@ func New(fa fyne.App, m *auth.Manager) *App {
 	a.detail = newDetailPane(a)
 	a.watcher = newExpiryWatch(a)
 	a.split = container.NewHSplit(a.list.view(), a.detail.view())
-	a.split.SetOffset(0.46)
 	a.empty = a.emptyState()
 	a.body = container.NewStack(a.split)
+	// The list is filled before anything is laid out when that needs no
+	// network: filled afterwards, every row was made, laid out and drawn
+	// empty, then again with its connection (issue 22).
+	conns, filled, _ := m.ListOffline()
+	if filled {
+		a.setConnections(conns)
+	}
+	a.split.SetOffset(0.46) // lays the list out: after it is filled
 
 	top := a.list.toolbar()
 	var banner fyne.CanvasObject
@@ -164,13 +178,17 @@ func New(fa fyne.App, m *auth.Manager) *App {
 	least.SetMinSize(minWindow)
 	content := container.NewStack(least, container.NewBorder(top, a.statusBar, nil, nil, a.body))
 	a.list.bar.relayout = func() { content.Refresh() }
+	// Sized before it has content: the content is laid out once, at this
+	// size (sized after, it was laid out at its least size, then again).
+	a.win.Resize(fyne.NewSize(960, 640))
 	a.win.SetContent(content)
 	a.win.SetMainMenu(a.mainMenu())
 	a.addShortcuts()
-	a.win.Resize(fyne.NewSize(960, 640))
-	a.tray = newTray(a)
+	a.tray = newTray(a, trayHost)
 	a.win.SetCloseIntercept(a.closeWindow)
-	a.reload()
+	if !filled {
+		a.reload() // the team store's answer may take a while: not waited for
+	}
 	return a
 }
 

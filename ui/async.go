@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+)
 
 // toUI queues fn on the UI goroutine. It is the only place in this package
 // that crosses from another goroutine to the widgets: everything that runs
@@ -20,4 +24,13 @@ func background[T any](a *App, work func() (T, error), done func(T, error)) {
 		v, err := work()
 		toUI(func() { done(v, err) })
 	}()
+}
+
+// early starts ask now, on a goroutine of its own, and returns what waits
+// for its answer: for a question whose answer is needed later and costs a
+// round trip (it is never asked again).
+func early[T any](ask func() T) func() T {
+	answer := make(chan T, 1)
+	go func() { answer <- ask() }()
+	return sync.OnceValue(func() T { return <-answer })
 }

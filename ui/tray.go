@@ -39,10 +39,10 @@ type tray struct {
 // window with an OpenGL context of its own (issue 22: a fifth of the
 // window's start-up under Xvfb), for an icon nobody would see. A host that
 // starts after Authdeck is used from Authdeck's next start.
-func newTray(a *App) *tray {
+func newTray(a *App, hostPresent func() bool) *tray {
 	t := &tray{a: a}
 	desk, ok := a.fyne.(desktop.App)
-	if !ok || !trayPossible() || !trayHostPresent() {
+	if !ok || !trayPossible() || !hostPresent() {
 		return t
 	}
 	t.desk, t.present = desk, true

@@ -18,6 +18,7 @@ import (
 	"authdeck/auth/secret"
 	"authdeck/internal/fakeclock"
 	"authdeck/internal/standin"
+	"authdeck/internal/vaultdev"
 )
 
 type fixture struct {
@@ -486,5 +487,38 @@ func TestStatusBarForgetsTheConnectionLeftBehind(t *testing.T) {
 	f.a.selectConnection("Vend B")
 	if got := f.a.statusBar.Text; got != "" {
 		t.Fatalf("with Vend B shown the status bar still says %q", got)
+	}
+}
+
+// A new window's list holds this machine's connections before the window
+// first shows (filled later, every row was laid out twice before the
+// window settled); with a team store, the store's answer is not waited
+// for, and the list is filled when it comes.
+func TestTheListIsFilledBeforeTheWindowShows(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, auth.AddRequest{Name: "shop", Provider: "vend", Method: catalog.KindToken, Secret: "tok",
+		Params: map[string]string{"domain_prefix": "myshop"}})
+	f.add(t, auth.AddRequest{Name: "reports", Provider: "vinsight", Method: catalog.KindAPIKey, Secret: "KEY-1"})
+	a := New(test.NewTempApp(t), f.m)
+	t.Cleanup(a.Stop)
+	if got := names(a.list.visible); len(got) != 2 {
+		t.Fatalf("New left the list %v: it is filled before the window shows", got)
+	}
+
+	v := vaultdev.Start(t)
+	if _, err := f.m.SetTeamStore(context.Background(), auth.TeamSettings{Address: v.Addr, Token: v.Token}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Share(context.Background(), "shop"); err != nil {
+		t.Fatal(err)
+	}
+	b := New(test.NewTempApp(t), f.m)
+	t.Cleanup(b.Stop)
+	b.wait()
+	if got := names(b.list.visible); len(got) != 2 {
+		t.Fatalf("with a team store the list shows %v once the store answered", got)
+	}
+	if c, _ := b.find("shop"); !c.Shared {
+		t.Fatal("shop is not shown as shared")
 	}
 }
