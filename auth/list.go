@@ -47,6 +47,7 @@ func (m *Manager) List() (_ []Connection, err error) {
 // for a window to fill its list before it first shows. ok is false, and
 // nothing is read, when List would ask the team store.
 func (m *Manager) ListOffline() (_ []Connection, ok bool, err error) {
+	defer classify(&err)
 	if m.teamConfigured() {
 		return nil, false, nil
 	}
