@@ -28,10 +28,16 @@ func (x *x11) notches(n, px, py int) {
 	time.Sleep(1500 * time.Millisecond) // the frame after the last notch
 }
 
-// y is where phrase is on the screen now, from top.
+// y is where phrase is on the screen now, from top. The phrase must be
+// there once: the movement of a phrase the screen shows twice was read
+// from one occurrence before and the other after (the step's help also
+// says "Client ID", and scrolled out of view).
 func (x *x11) y(phrase string) int {
 	x.t.Helper()
 	_, py := x.see(phrase)
+	if n := count(x.read(), phrase); n > 1 {
+		x.t.Fatalf("%q is on the screen %d times: measure with a phrase shown once", phrase, n)
+	}
 	return py
 }
 
@@ -72,10 +78,12 @@ func TestWizardWheelScrollsLikeTheListInARealWindow(t *testing.T) {
 	x.see("How do you want to connect to Vinsight")
 	x.key("Return")
 	fx, labelY := x.see("Connection name")
-	fieldY := (labelY + x.y("How this connection is listed")) / 2
-	before = x.y("Client ID")
+	// The field's help is on the screen once ("Client ID", lower down, is
+	// also in the step's help above, which a notch takes out of view).
+	before = x.y("How this connection is listed")
+	fieldY := (labelY + before) / 2
 	x.notches(1, fx+150, fieldY)
-	if moved := before - x.y("Client ID"); moved < list-3 {
+	if moved := before - x.y("How this connection is listed"); moved < list-3 {
 		t.Errorf("a notch over a field moved the wizard %d px; it moves the list %d px", moved, list)
 	}
 	// A field far down (Other permissions, some 350 px below the view at

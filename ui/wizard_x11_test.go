@@ -233,23 +233,38 @@ func ocr(t *testing.T, picture, pass string) []word {
 func find(words []word, phrase string) (int, int, bool) {
 	want := strings.Fields(strings.ToLower(phrase))
 	for i := range words {
-		if i+len(want) > len(words) {
-			break
-		}
-		ok := true
-		for j, w := range want {
-			got := words[i+j]
-			if got.line != words[i].line || strings.ToLower(strings.Trim(got.text, ".,:;!?\"'()…")) != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if matchAt(words, i, want) {
 			last := words[i+len(want)-1]
 			return (words[i].x + last.x + last.w) / 2, words[i].y + words[i].h/2, true
 		}
 	}
 	return 0, 0, false
+}
+
+// count is how many times phrase is among words.
+func count(words []word, phrase string) int {
+	want := strings.Fields(strings.ToLower(phrase))
+	n := 0
+	for i := range words {
+		if matchAt(words, i, want) {
+			n++
+		}
+	}
+	return n
+}
+
+// matchAt says whether the words from i on, on one line, are want.
+func matchAt(words []word, i int, want []string) bool {
+	if len(want) == 0 || i+len(want) > len(words) {
+		return false
+	}
+	for j, w := range want {
+		got := words[i+j]
+		if got.line != words[i].line || strings.ToLower(strings.Trim(got.text, ".,:;!?\"'()…")) != w {
+			return false
+		}
+	}
+	return true
 }
 
 // see waits until phrase is on the screen and returns where.
