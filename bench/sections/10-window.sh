@@ -30,7 +30,7 @@ drawn_json() {
 	exit 1
 }
 
-window_runs=${WINDOW_RUNS:-11}
+window_runs=${WINDOW_RUNS:-31}
 echo "window start-up to the list drawn ($window_runs rounds of three starts, the order rotating)…" >&2
 for f in cli app ref; do : >"$work/w.$f"; : >"$work/w.$f.map"; : >"$work/w.$f.cpu"; done
 for i in $(seq "$window_runs"); do

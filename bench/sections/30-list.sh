@@ -2,7 +2,7 @@
 # `authdeck list --json` of 1,000 and 10,000 connections against one.
 # Sourced by scripts/bench.sh.
 
-list_rounds=${LIST_ROUNDS:-21}
+list_rounds=${LIST_ROUNDS:-61}
 echo "list --json, 1, 1,000 and 10,000 connections ($list_rounds rounds)…" >&2
 for n in 1 1000 10000; do "$tools/seed" -dir "$work/cfg$n" -n "$n"; done
 l=$("$tools/runs" -rounds "$list_rounds" -warmup 2 -ratio l1000/l1 -ratio l10000/l1 -ratio l10000/l1000 -- \

@@ -4,7 +4,7 @@
 # (bench/proxy): the latency it adds to a small GET, and 1,000 requests from
 # 20 clients across a token's expiry. Sourced by scripts/bench.sh.
 
-exec_rounds=${EXEC_ROUNDS:-41}
+exec_rounds=${EXEC_ROUNDS:-81}
 echo "authdeck exec vs header ($exec_rounds rounds), proxy latency and expiry…" >&2
 cfgx=$work/cfgx
 printf %s "tok-0123456789abcdef0123456789abcdef01234567" |
