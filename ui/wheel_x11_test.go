@@ -34,8 +34,8 @@ func (x *x11) notches(n, px, py int) {
 // says "Client ID", and scrolled out of view).
 func (x *x11) y(phrase string) int {
 	x.t.Helper()
-	_, py := x.see(phrase)
-	if n := count(x.read(), phrase); n > 1 {
+	_, py, screen := x.seeOn(phrase)
+	if n := count(screen, phrase); n > 1 {
 		x.t.Fatalf("%q is on the screen %d times: measure with a phrase shown once", phrase, n)
 	}
 	return py

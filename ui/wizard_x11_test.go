@@ -270,7 +270,13 @@ func matchAt(words []word, i int, want []string) bool {
 // see waits until phrase is on the screen and returns where.
 func (x *x11) see(phrase string) (int, int) {
 	x.t.Helper()
-	var px, py int
+	px, py, _ := x.seeOn(phrase)
+	return px, py
+}
+
+// seeOn is see, also returning the screen's words it was found among.
+func (x *x11) seeOn(phrase string) (px, py int, screen []word) {
+	x.t.Helper()
 	var last []word
 	x.t.Cleanup(func() {
 		if x.t.Failed() && last != nil {
@@ -283,11 +289,11 @@ func (x *x11) see(phrase string) (int, int) {
 		last = x.read()
 		px, py, ok = find(last, phrase)
 		if ok {
-			last = nil
+			screen, last = last, nil
 		}
 		return ok
 	})
-	return px, py
+	return px, py, screen
 }
 
 func ocrText(words []word) string {
