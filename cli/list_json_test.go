@@ -252,6 +252,16 @@ func FuzzListJSON(f *testing.F) {
 			it.Attention = &v
 		}
 		sameAsEncodingJSON(t, []listItem{it, {Connection: auth.Connection{Name: key, CreatedAt: at}}})
+		// list writes the same connection's item without making it: its
+		// words laid out in place, any name and status.
+		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		conns := []auth.Connection{c}
+		var fromList bytes.Buffer
+		err := (jsonExporter{}).Write(&fromList, newListing(conns, now))
+		want, werr := json.Marshal(newListing(conns, now).items())
+		if (err == nil) != (werr == nil) || err == nil && fromList.String() != string(want)+"\n" {
+			t.Fatalf("list's item %q (%v) differs from encoding/json's %q (%v)", fromList.String(), err, want, werr)
+		}
 	})
 }
 
